@@ -259,20 +259,29 @@ func (c *Cluster) Pid(name string) (int, bool) {
 func readyPath(dir string) string { return filepath.Join(dir, "ready") }
 func ownerPath(dir string) string { return filepath.Join(dir, "plane.pid") }
 
+// claimed are the directories of the planes this process runs.
+var claimed sync.Map
+
 // claim marks dir as owned by this process, refusing a directory whose owner
-// is still alive.
+// is still alive, this process included.
 func claim(dir string) error {
+	if _, taken := claimed.LoadOrStore(dir, true); taken {
+		return fmt.Errorf("local cluster: %s is in use by this process", dir)
+	}
 	if pid, ok := ownerPid(dir); ok && pid != os.Getpid() {
+		claimed.Delete(dir)
 		return fmt.Errorf("local cluster: %s is in use by process %d (tiphys local down --dir %s)", dir, pid, dir)
 	}
 	_ = os.Remove(readyPath(dir))
 	if err := os.WriteFile(ownerPath(dir), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		claimed.Delete(dir)
 		return fmt.Errorf("local cluster: write %s: %w", ownerPath(dir), err)
 	}
 	return nil
 }
 
 func release(dir string) {
+	defer claimed.Delete(dir)
 	if pid, ok := ownerPid(dir); ok && pid == os.Getpid() {
 		_ = os.Remove(ownerPath(dir))
 	}
