@@ -243,4 +243,3 @@ func isZombie(pid int) bool {
 	f := strings.Fields(s[i+1:])
 	return len(f) > 0 && f[0] == "Z"
 }
-

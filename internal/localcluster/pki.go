@@ -20,11 +20,11 @@ import (
 
 // pki holds the paths of the keys, certificates and token of a plane.
 type pki struct {
-	CACert, CAKey         string
+	CACert, CAKey           string
 	ServingCert, ServingKey string
-	SAKey, SAPub          string
-	TokenFile             string
-	Token                 string
+	SAKey, SAPub            string
+	TokenFile               string
+	Token                   string
 }
 
 func pkiPaths(dir string) pki {
