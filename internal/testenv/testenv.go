@@ -12,6 +12,7 @@ package testenv
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,6 +59,7 @@ func Scheme() *runtime.Scheme {
 // returns the exit code for os.Exit. With -short, cluster tests are skipped
 // and no plane is started (*env stays nil).
 func Main(m *testing.M, env **Env) int {
+	flag.Parse()
 	if testing.Short() {
 		return m.Run()
 	}
@@ -87,7 +89,9 @@ func Start(ctx context.Context, nodes int) (*Env, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	e := &Env{Cluster: c, Config: c.Config, Dir: dir}
+	cfg := rest.CopyConfig(c.Config)
+	cfg.WarningHandler = rest.NoWarnings{}
+	e := &Env{Cluster: c, Config: cfg, Dir: dir}
 	if err := e.connect(ctx); err != nil {
 		e.Stop()
 		return nil, err
