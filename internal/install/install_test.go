@@ -1,0 +1,77 @@
+package install_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/tiphys/tiphys/internal/install"
+	"github.com/tiphys/tiphys/internal/testenv"
+)
+
+var env *testenv.Env
+
+var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m, &env)) }
+
+// Given a cluster where install already ran (testenv runs it), when install
+// runs twice more, then both succeed, every object exists, and the second
+// run changes nothing.
+func TestApplyIsIdempotent(t *testing.T) {
+	env.Require(t)
+	ctx := context.Background()
+	first, err := install.Apply(ctx, env.Config, install.Options{})
+	if err != nil {
+		t.Fatalf("first apply: %v", err)
+	}
+	versions := resourceVersions(t)
+	second, err := install.Apply(ctx, env.Config, install.Options{})
+	if err != nil {
+		t.Fatalf("second apply: %v", err)
+	}
+	if len(first) != len(second) || len(second) != 7 {
+		t.Fatalf("applied %d then %d objects, want 7 each", len(first), len(second))
+	}
+	for name, rv := range resourceVersions(t) {
+		if versions[name] != rv {
+			t.Errorf("%s changed on the second apply (resourceVersion %s -> %s)", name, versions[name], rv)
+		}
+	}
+}
+
+func resourceVersions(t *testing.T) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]string{}
+	crds, err := install.Objects("crd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range crds {
+		got, err := env.Dynamic.Resource(crdGVR).Get(ctx, c.GetName(), metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("CRD %s: %v", c.GetName(), err)
+		}
+		out["crd/"+c.GetName()] = got.GetResourceVersion()
+	}
+	ns, err := env.Kube.CoreV1().Namespaces().Get(ctx, "argocd", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["namespace/argocd"] = ns.ResourceVersion
+	sa, err := env.Kube.CoreV1().ServiceAccounts("argocd").Get(ctx, "tiphys-controller", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["serviceaccount/tiphys-controller"] = sa.ResourceVersion
+	crb, err := env.Kube.RbacV1().ClusterRoleBindings().Get(ctx, "tiphys-controller", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["clusterrolebinding/tiphys-controller"] = crb.ResourceVersion
+	return out
+}
