@@ -1,0 +1,296 @@
+package git
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// MaxFileSize is the largest file a TreeFS reads (by default); larger files
+// fail with an error naming them, so one huge blob cannot exhaust memory.
+const MaxFileSize = 16 << 20
+
+// ErrEscapes is returned for a symlink that points outside the repository.
+var ErrEscapes = errors.New("points outside the repository")
+
+// TreeFS is the read-only file tree of one commit, as an fs.FS. Symlinks are
+// followed inside the repository; one that leaves it is an error.
+type TreeFS struct {
+	repo   *Repo
+	commit string
+	root   *object.Tree
+	// MaxFileSize overrides the package default for this tree.
+	MaxFileSize int64
+}
+
+// FS returns the files of commit sha.
+func (r *Repo) FS(sha string) (*TreeFS, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	r.readMu.Lock()
+	defer r.readMu.Unlock()
+	c, err := r.repo.CommitObject(plumbing.NewHash(sha))
+	if err != nil {
+		return nil, r.errorf("commit "+sha, err)
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, r.errorf("tree of "+sha, err)
+	}
+	return &TreeFS{repo: r, commit: sha, root: tree, MaxFileSize: MaxFileSize}, nil
+}
+
+// Commit is the SHA the tree belongs to.
+func (t *TreeFS) Commit() string { return t.commit }
+
+func (t *TreeFS) lock() func() {
+	t.repo.mu.RLock()
+	t.repo.readMu.Lock()
+	return func() { t.repo.readMu.Unlock(); t.repo.mu.RUnlock() }
+}
+
+// lookup finds the entry at name, following symlinks inside the tree. It
+// returns the resolved path, the entry (nil for the root) and its tree for
+// directories.
+func (t *TreeFS) lookup(op, name string) (string, *object.TreeEntry, *object.Tree, error) {
+	if !fs.ValidPath(name) {
+		return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	parts := []string{}
+	if name != "." {
+		parts = strings.Split(name, "/")
+	}
+	tree, resolved := t.root, []string{}
+	var entry *object.TreeEntry
+	for hops := 0; len(parts) > 0; {
+		part := parts[0]
+		parts = parts[1:]
+		if tree == nil {
+			return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+		}
+		e, err := tree.FindEntry(part)
+		if err != nil {
+			return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+		}
+		if e.Mode == filemode.Symlink {
+			if hops++; hops > 40 {
+				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: errors.New("too many symlinks")}
+			}
+			target, err := t.blobBytes(e.Hash, 4096)
+			if err != nil {
+				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: err}
+			}
+			dest := string(target)
+			joined := path.Join(append([]string{strings.Join(resolved, "/")}, dest)...)
+			if path.IsAbs(dest) || joined == ".." || strings.HasPrefix(joined, "../") {
+				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fmt.Errorf("symlink to %q %w", dest, ErrEscapes)}
+			}
+			// Restart from the root with the target and the rest of the path.
+			rest := parts
+			parts = nil
+			if joined != "." {
+				parts = strings.Split(joined, "/")
+			}
+			parts = append(parts, rest...)
+			tree, resolved, entry = t.root, nil, nil
+			continue
+		}
+		entry = e
+		resolved = append(resolved, part)
+		tree = nil
+		if e.Mode == filemode.Dir {
+			sub, err := t.repo.repo.TreeObject(e.Hash)
+			if err != nil {
+				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: err}
+			}
+			tree = sub
+		}
+	}
+	p := strings.Join(resolved, "/")
+	if p == "" {
+		p = "."
+	}
+	if entry == nil {
+		return p, nil, t.root, nil
+	}
+	return p, entry, tree, nil
+}
+
+func (t *TreeFS) blobBytes(h plumbing.Hash, limit int64) ([]byte, error) {
+	blob, err := t.repo.repo.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	if blob.Size > limit {
+		return nil, fmt.Errorf("file is %d bytes, over the limit of %d", blob.Size, limit)
+	}
+	rd, err := blob.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(rd)
+}
+
+// Open opens a file or directory.
+func (t *TreeFS) Open(name string) (fs.File, error) {
+	unlock := t.lock()
+	defer unlock()
+	p, entry, tree, err := t.lookup("open", name)
+	if err != nil {
+		return nil, err
+	}
+	if tree != nil {
+		entries := t.dirEntries(tree)
+		return &dirFile{info: fileInfo{name: path.Base(p), dir: true}, entries: entries}, nil
+	}
+	data, err := t.blobBytes(entry.Hash, t.MaxFileSize)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &memFile{info: fileInfo{name: path.Base(p), size: int64(len(data))}, Reader: bytes.NewReader(data)}, nil
+}
+
+// ReadFile reads a whole file.
+func (t *TreeFS) ReadFile(name string) ([]byte, error) {
+	f, err := t.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if m, ok := f.(*memFile); ok {
+		return io.ReadAll(m)
+	}
+	return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a directory")}
+}
+
+// ReadDir lists a directory, sorted by name.
+func (t *TreeFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	unlock := t.lock()
+	defer unlock()
+	_, _, tree, err := t.lookup("readdir", name)
+	if err != nil {
+		return nil, err
+	}
+	if tree == nil {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
+	}
+	return t.dirEntries(tree), nil
+}
+
+// Stat describes a file or directory.
+func (t *TreeFS) Stat(name string) (fs.FileInfo, error) {
+	unlock := t.lock()
+	defer unlock()
+	p, entry, tree, err := t.lookup("stat", name)
+	if err != nil {
+		return nil, err
+	}
+	if tree != nil {
+		return fileInfo{name: path.Base(p), dir: true}, nil
+	}
+	size, _ := t.repo.repo.Storer.EncodedObjectSize(entry.Hash)
+	return fileInfo{name: path.Base(p), size: size}, nil
+}
+
+// TreeHash returns the content hash of the file or directory at name ("" for
+// the whole tree), or "absent" when it does not exist: equal hashes mean
+// equal content, which keys the render cache.
+func (t *TreeFS) TreeHash(name string) (string, error) {
+	if name == "" {
+		name = "."
+	}
+	unlock := t.lock()
+	defer unlock()
+	_, entry, tree, err := t.lookup("hash", name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "absent", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if entry == nil {
+		return tree.Hash.String(), nil
+	}
+	return entry.Hash.String(), nil
+}
+
+func (t *TreeFS) dirEntries(tree *object.Tree) []fs.DirEntry {
+	out := make([]fs.DirEntry, 0, len(tree.Entries))
+	for _, e := range tree.Entries {
+		if e.Mode == filemode.Submodule {
+			continue
+		}
+		info := fileInfo{name: e.Name, dir: e.Mode == filemode.Dir, symlink: e.Mode == filemode.Symlink}
+		out = append(out, fs.FileInfoToDirEntry(info))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+type fileInfo struct {
+	name    string
+	size    int64
+	dir     bool
+	symlink bool
+}
+
+func (f fileInfo) Name() string { return f.name }
+func (f fileInfo) Size() int64  { return f.size }
+func (f fileInfo) Mode() fs.FileMode {
+	switch {
+	case f.dir:
+		return fs.ModeDir | 0o555
+	case f.symlink:
+		return fs.ModeSymlink | 0o444
+	}
+	return 0o444
+}
+func (f fileInfo) ModTime() time.Time { return time.Time{} }
+func (f fileInfo) IsDir() bool        { return f.dir }
+func (f fileInfo) Sys() any           { return nil }
+
+type memFile struct {
+	info fileInfo
+	*bytes.Reader
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *memFile) Close() error               { return nil }
+
+type dirFile struct {
+	info    fileInfo
+	entries []fs.DirEntry
+	pos     int
+}
+
+func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *dirFile) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: errors.New("is a directory")}
+}
+func (d *dirFile) Close() error { return nil }
+func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	rest := d.entries[d.pos:]
+	if n <= 0 {
+		d.pos = len(d.entries)
+		return rest, nil
+	}
+	if len(rest) == 0 {
+		return nil, io.EOF
+	}
+	if n > len(rest) {
+		n = len(rest)
+	}
+	d.pos += n
+	return rest[:n], nil
+}
