@@ -1,0 +1,110 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// renderDirectory reads the manifests of a plain directory: YAML and JSON
+// files, and Jsonnet files evaluated with the source's options.
+func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructured.Unstructured, error) {
+	opts := req.Source.Directory
+	if opts == nil {
+		opts = &v1alpha1.ApplicationSourceDirectory{}
+	}
+	var include, exclude *regexp.Regexp
+	var err error
+	if opts.Include != "" {
+		if include, err = compileGlob(opts.Include); err != nil {
+			return nil, fmt.Errorf("directory include: %w", err)
+		}
+	}
+	if opts.Exclude != "" {
+		if exclude, err = compileGlob(opts.Exclude); err != nil {
+			return nil, fmt.Errorf("directory exclude: %w", err)
+		}
+	}
+	var objs []*unstructured.Unstructured
+	err = fs.WalkDir(req.Repo, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return &Error{App: req.AppName, File: p, Err: err}
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if d.IsDir() {
+			if p != dir && (!opts.Recurse || strings.HasPrefix(d.Name(), ".")) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+		ext := strings.ToLower(path.Ext(p))
+		if ext != ".yaml" && ext != ".yml" && ext != ".json" && ext != ".jsonnet" {
+			return nil
+		}
+		if include != nil && !include.MatchString(rel) {
+			return nil
+		}
+		if exclude != nil && exclude.MatchString(rel) {
+			return nil
+		}
+		got, err := readManifestFile(ctx, req, p, ext)
+		if err != nil {
+			return &Error{App: req.AppName, File: p, Err: err}
+		}
+		objs = append(objs, got...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return objs, nil
+}
+
+func readManifestFile(ctx context.Context, req Request, p, ext string) ([]*unstructured.Unstructured, error) {
+	data, err := readLimited(req.Repo, p, req.Limits.MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	switch ext {
+	case ".jsonnet":
+		return evalJsonnet(ctx, req, p, data)
+	case ".json":
+		objs, err := objectsFromJSON(data)
+		if err != nil {
+			return nil, fmt.Errorf("parse JSON: %w", err)
+		}
+		return objs, nil
+	}
+	objs, err := parseManifests(data)
+	if err != nil {
+		// A YAML file that is not a manifest (values, configuration) is
+		// skipped, unless it holds some objects or looks like one.
+		if len(objs) > 0 || looksLikeManifest(data) {
+			return nil, fmt.Errorf("parse YAML: %w", err)
+		}
+		return nil, nil
+	}
+	return objs, nil
+}
+
+// readLimited reads a file, refusing one larger than limit.
+func readLimited(fsys fs.FS, p string, limit int64) ([]byte, error) {
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("file is %d bytes, over the limit of %d", info.Size(), limit)
+	}
+	return fs.ReadFile(fsys, p)
+}

@@ -1,0 +1,129 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/strvals"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// helmValues merges the values as Argo CD passes them to helm template:
+// value files in order, then values (or valuesObject, which wins over it),
+// then parameters (--set, --set-string) and file parameters (--set-file).
+func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map[string]any, error) {
+	vals := map[string]any{}
+	for _, vf := range o.ValueFiles {
+		fsys, p, err := valuesFilePath(req, dir, vf)
+		if err != nil {
+			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
+		}
+		data, err := readLimited(fsys, p, req.Limits.MaxFileSize)
+		if errors.Is(err, fs.ErrNotExist) {
+			if o.IgnoreMissingValueFiles {
+				continue
+			}
+			return nil, fmt.Errorf("helm values file %q: %w", vf, errNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
+		}
+		m := map[string]any{}
+		if err := yaml.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
+		}
+		mergeValues(vals, m)
+	}
+	switch {
+	case o.ValuesObject != nil && len(o.ValuesObject.Raw) > 0:
+		m := map[string]any{}
+		if err := yaml.Unmarshal(o.ValuesObject.Raw, &m); err != nil {
+			return nil, fmt.Errorf("helm valuesObject: %w", err)
+		}
+		mergeValues(vals, m)
+	case strings.TrimSpace(o.Values) != "":
+		m := map[string]any{}
+		if err := yaml.Unmarshal([]byte(o.Values), &m); err != nil {
+			return nil, fmt.Errorf("helm values: %w", err)
+		}
+		mergeValues(vals, m)
+	}
+	for _, p := range o.Parameters {
+		set := p.Name + "=" + escapeSetValue(p.Value)
+		parse := strvals.ParseInto
+		if p.ForceString {
+			parse = strvals.ParseIntoString
+		}
+		if err := parse(set, vals); err != nil {
+			return nil, fmt.Errorf("helm parameter %q: %w", p.Name, err)
+		}
+	}
+	for _, fp := range o.FileParameters {
+		fsys, p, err := valuesFilePath(req, dir, fp.Path)
+		if err != nil {
+			return nil, fmt.Errorf("helm file parameter %q: %w", fp.Name, err)
+		}
+		data, err := readLimited(fsys, p, req.Limits.MaxFileSize)
+		if err != nil {
+			return nil, fmt.Errorf("helm file parameter %q: %s: %w", fp.Name, fp.Path, err)
+		}
+		reader := func([]rune) (any, error) { return string(data), nil }
+		if err := strvals.ParseIntoFile(fp.Name+"="+fp.Path, vals, reader); err != nil {
+			return nil, fmt.Errorf("helm file parameter %q: %w", fp.Name, err)
+		}
+	}
+	return vals, nil
+}
+
+// valuesFilePath resolves a values file: "$ref/path" in the source named
+// ref, else relative to the chart directory; never outside a repository.
+func valuesFilePath(req Request, dir, file string) (fs.FS, string, error) {
+	if strings.HasPrefix(file, "$") {
+		ref, rest, _ := strings.Cut(file[1:], "/")
+		fsys, ok := req.Refs[ref]
+		if !ok {
+			return nil, "", fmt.Errorf("no source with ref %q", ref)
+		}
+		p, err := cleanRepoPath(rest)
+		return fsys, p, err
+	}
+	if strings.Contains(file, "://") {
+		return nil, "", errors.New("remote values files are not supported yet")
+	}
+	if path.IsAbs(file) {
+		_, err := cleanRepoPath(file)
+		return nil, "", err
+	}
+	p, err := cleanRepoPath(path.Join(dir, file))
+	return req.Repo, p, err
+}
+
+// mergeValues merges src into dst; maps merge deeply, everything else is replaced.
+func mergeValues(dst, src map[string]any) {
+	for k, v := range src {
+		if sm, ok := v.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				mergeValues(dm, sm)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}
+
+var unescapedComma = regexp.MustCompile(`([^\\]),`)
+
+// escapeSetValue escapes commas so a --set value stays one value, unless it
+// is a {a,b} list, as Argo CD does.
+func escapeSetValue(v string) string {
+	if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
+		return v
+	}
+	return unescapedComma.ReplaceAllString(v, `$1\,`)
+}

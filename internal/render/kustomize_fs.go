@@ -1,0 +1,171 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+)
+
+// repoMount is where the repository appears in kustomize's file system.
+const repoMount = "/repo"
+
+// lazyFS is kustomize's in-memory file system, filled from the repository on
+// first access: kustomize sees the whole repository, but only the files it
+// touches are read. Writes (the application's overrides to the
+// kustomization) stay in memory. A path outside the repository is recorded
+// as an escape and looks absent to kustomize.
+type lazyFS struct {
+	filesys.FileSystem
+	lower  fs.FS
+	limit  int64
+	mu     sync.Mutex
+	loaded map[string]bool // paths copied in; dirs listed
+	escape error
+	readErr error
+}
+
+func newLazyFS(lower fs.FS, limit int64) *lazyFS {
+	mem := filesys.MakeFsInMemory()
+	_ = mem.MkdirAll(repoMount)
+	return &lazyFS{FileSystem: mem, lower: lower, limit: limit, loaded: map[string]bool{}}
+}
+
+// rel maps an absolute kustomize path to a repository path; ok is false
+// outside the repository.
+func (l *lazyFS) rel(p string) (string, bool) {
+	c := path.Clean(filepath.ToSlash(p))
+	if c == repoMount {
+		return ".", true
+	}
+	if strings.HasPrefix(c, repoMount+"/") {
+		return strings.TrimPrefix(c, repoMount+"/"), true
+	}
+	return "", false
+}
+
+// ensure copies p (a file, or a directory with its entries) into memory.
+func (l *lazyFS) ensure(p string, listDir bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rel, ok := l.rel(p)
+	if !ok {
+		if l.escape == nil {
+			l.escape = fmt.Errorf("%s: %w", strings.TrimPrefix(path.Clean(p), "/"), ErrEscapes)
+		}
+		return
+	}
+	key := rel
+	if listDir {
+		key += "/"
+	}
+	if l.loaded[key] {
+		return
+	}
+	l.loaded[key] = true
+	info, err := fs.Stat(l.lower, rel)
+	if err != nil {
+		if errors.Is(err, ErrEscapes) || strings.Contains(err.Error(), "points outside") {
+			l.escape = err
+		}
+		return
+	}
+	abs := path.Join(repoMount, rel)
+	if !info.IsDir() {
+		l.copyFile(rel, abs)
+		return
+	}
+	_ = l.FileSystem.MkdirAll(abs)
+	if !listDir {
+		return
+	}
+	entries, err := fs.ReadDir(l.lower, rel)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		childRel, childAbs := path.Join(rel, e.Name()), path.Join(abs, e.Name())
+		if e.IsDir() {
+			_ = l.FileSystem.MkdirAll(childAbs)
+			continue
+		}
+		if !l.loaded[childRel] {
+			l.loaded[childRel] = true
+			l.copyFile(childRel, childAbs)
+		}
+	}
+}
+
+func (l *lazyFS) copyFile(rel, abs string) {
+	if l.FileSystem.Exists(abs) {
+		return // written by us: keep it
+	}
+	data, err := readLimited(l.lower, rel, l.limit)
+	if err != nil {
+		if l.readErr == nil {
+			l.readErr = fmt.Errorf("%s: %w", rel, err)
+		}
+		return
+	}
+	_ = l.FileSystem.MkdirAll(path.Dir(abs))
+	_ = l.FileSystem.WriteFile(abs, data)
+}
+
+// ensureTree copies everything below p, for walks.
+func (l *lazyFS) ensureTree(p string) {
+	l.ensure(p, true)
+	rel, ok := l.rel(p)
+	if !ok {
+		return
+	}
+	_ = fs.WalkDir(l.lower, rel, func(q string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			l.ensure(path.Join(repoMount, q), true)
+		}
+		return nil
+	})
+}
+
+// Open opens a file.
+func (l *lazyFS) Open(p string) (filesys.File, error) { l.ensure(p, false); return l.FileSystem.Open(p) }
+
+// ReadFile reads a file.
+func (l *lazyFS) ReadFile(p string) ([]byte, error) {
+	l.ensure(p, false)
+	return l.FileSystem.ReadFile(p)
+}
+
+// Exists reports whether p exists.
+func (l *lazyFS) Exists(p string) bool { l.ensure(p, false); return l.FileSystem.Exists(p) }
+
+// IsDir reports whether p is a directory.
+func (l *lazyFS) IsDir(p string) bool { l.ensure(p, false); return l.FileSystem.IsDir(p) }
+
+// ReadDir lists a directory.
+func (l *lazyFS) ReadDir(p string) ([]string, error) {
+	l.ensure(p, true)
+	return l.FileSystem.ReadDir(p)
+}
+
+// CleanedAbs resolves a path.
+func (l *lazyFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
+	l.ensure(p, false)
+	return l.FileSystem.CleanedAbs(p)
+}
+
+// Glob matches files.
+func (l *lazyFS) Glob(pattern string) ([]string, error) {
+	l.ensure(path.Dir(pattern), true)
+	return l.FileSystem.Glob(pattern)
+}
+
+// Walk walks a tree.
+func (l *lazyFS) Walk(p string, fn filepath.WalkFunc) error {
+	l.ensureTree(p)
+	return l.FileSystem.Walk(p, fn)
+}

@@ -1,0 +1,110 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+)
+
+// parseManifests splits YAML (multi-document) or JSON into objects,
+// flattening List kinds and dropping empty documents.
+func parseManifests(data []byte) ([]*unstructured.Unstructured, error) {
+	var objs []*unstructured.Unstructured
+	rd := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for doc := 1; ; doc++ {
+		chunk, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return objs, fmt.Errorf("document %d: %w", doc, err)
+		}
+		if len(bytes.TrimSpace(chunk)) == 0 {
+			continue
+		}
+		j, err := yaml.YAMLToJSON(chunk)
+		if err != nil {
+			return objs, fmt.Errorf("document %d: %w", doc, err)
+		}
+		got, err := objectsFromJSON(j)
+		if err != nil {
+			return objs, fmt.Errorf("document %d: %w", doc, err)
+		}
+		objs = append(objs, got...)
+	}
+	return objs, nil
+}
+
+// objectsFromJSON decodes one JSON value: null, an object, a List, or an
+// array of objects.
+func objectsFromJSON(j []byte) ([]*unstructured.Unstructured, error) {
+	j = bytes.TrimSpace(j)
+	if len(j) == 0 || string(j) == "null" {
+		return nil, nil
+	}
+	if j[0] == '[' {
+		var items []map[string]any
+		if err := yaml.Unmarshal(j, &items); err != nil {
+			return nil, err
+		}
+		var objs []*unstructured.Unstructured
+		for _, it := range items {
+			got, err := objectsFromMap(it)
+			if err != nil {
+				return nil, err
+			}
+			objs = append(objs, got...)
+		}
+		return objs, nil
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(j, &m); err != nil {
+		return nil, err
+	}
+	return objectsFromMap(m)
+}
+
+func objectsFromMap(m map[string]any) ([]*unstructured.Unstructured, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	obj := &unstructured.Unstructured{Object: m}
+	if strings.HasSuffix(obj.GetKind(), "List") {
+		if items, ok := m["items"].([]any); ok {
+			var objs []*unstructured.Unstructured
+			for _, it := range items {
+				im, ok := it.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("%s item is not an object", obj.GetKind())
+				}
+				got, err := objectsFromMap(im)
+				if err != nil {
+					return nil, err
+				}
+				objs = append(objs, got...)
+			}
+			return objs, nil
+		}
+	}
+	if obj.GetAPIVersion() == "" || obj.GetKind() == "" {
+		return nil, errMissingTypeMeta
+	}
+	return []*unstructured.Unstructured{obj}, nil
+}
+
+var errMissingTypeMeta = errors.New("object has no apiVersion or kind")
+
+// looksLikeManifest reports whether a YAML file that does not parse as
+// manifests was meant to be one; other YAML files in a directory app (values,
+// configuration) are skipped, as Argo CD skips them.
+func looksLikeManifest(data []byte) bool {
+	return bytes.Contains(data, []byte("apiVersion:")) && bytes.Contains(data, []byte("kind:")) &&
+		bytes.Contains(data, []byte("metadata:"))
+}

@@ -1,0 +1,3 @@
+{
+  image(name, tag):: '%s:%s' % [name, tag],
+}

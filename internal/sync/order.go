@@ -1,0 +1,95 @@
+package sync
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// Annotations that place an object in a sync.
+const (
+	AnnotationHook     = "argocd.argoproj.io/hook"
+	AnnotationSyncWave = "argocd.argoproj.io/sync-wave"
+)
+
+// kindOrder is Argo CD's apply order of kinds within a phase and wave;
+// kinds not listed come after all listed ones.
+var kindOrder = func() map[string]int {
+	kinds := []string{
+		"Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
+		"PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
+		"PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole",
+		"ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList",
+		"RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController",
+		"ReplicaSet", "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob",
+		"IngressClass", "Ingress", "APIService",
+	}
+	m := make(map[string]int, len(kinds))
+	for i, k := range kinds {
+		m[k] = i - len(kinds)
+	}
+	return m
+}()
+
+var phaseOrder = map[v1alpha1.SyncPhase]int{
+	v1alpha1.SyncPhasePreSync: 0, v1alpha1.SyncPhaseSync: 1, v1alpha1.SyncPhasePostSync: 2, v1alpha1.SyncPhaseSyncFail: 3,
+}
+
+// Phase is the sync phase of an object: its hook type, or Sync for an
+// ordinary object. ok is false for hooks that never run in a sync (Skip,
+// PostDelete).
+func Phase(obj *unstructured.Unstructured) (phase v1alpha1.SyncPhase, ok bool) {
+	hook, isHook := obj.GetAnnotations()[AnnotationHook]
+	if !isHook {
+		return v1alpha1.SyncPhaseSync, true
+	}
+	for _, h := range strings.Split(hook, ",") {
+		switch p := v1alpha1.SyncPhase(strings.TrimSpace(h)); p {
+		case v1alpha1.SyncPhasePreSync, v1alpha1.SyncPhaseSync, v1alpha1.SyncPhasePostSync, v1alpha1.SyncPhaseSyncFail:
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// Wave is an object's sync wave (0 unless annotated).
+func Wave(obj *unstructured.Unstructured) int {
+	w, err := strconv.Atoi(strings.TrimSpace(obj.GetAnnotations()[AnnotationSyncWave]))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// Order sorts objects in the order a sync applies them: by phase (PreSync,
+// Sync, PostSync, SyncFail, then hooks that never run), wave, kind order,
+// namespace and name.
+func Order(objs []*unstructured.Unstructured) {
+	key := func(o *unstructured.Unstructured) (int, int, int) {
+		p, ok := Phase(o)
+		po := len(phaseOrder)
+		if ok {
+			po = phaseOrder[p]
+		}
+		return po, Wave(o), kindOrder[o.GetKind()]
+	}
+	sort.SliceStable(objs, func(i, j int) bool {
+		pi, wi, ki := key(objs[i])
+		pj, wj, kj := key(objs[j])
+		switch {
+		case pi != pj:
+			return pi < pj
+		case wi != wj:
+			return wi < wj
+		case ki != kj:
+			return ki < kj
+		case objs[i].GetNamespace() != objs[j].GetNamespace():
+			return objs[i].GetNamespace() < objs[j].GetNamespace()
+		}
+		return objs[i].GetName() < objs[j].GetName()
+	})
+}
