@@ -22,11 +22,11 @@ const repoMount = "/repo"
 // as an escape and looks absent to kustomize.
 type lazyFS struct {
 	filesys.FileSystem
-	lower  fs.FS
-	limit  int64
-	mu     sync.Mutex
-	loaded map[string]bool // paths copied in; dirs listed
-	escape error
+	lower   fs.FS
+	limit   int64
+	mu      sync.Mutex
+	loaded  map[string]bool // paths copied in; dirs listed
+	escape  error
 	readErr error
 }
 
@@ -132,7 +132,10 @@ func (l *lazyFS) ensureTree(p string) {
 }
 
 // Open opens a file.
-func (l *lazyFS) Open(p string) (filesys.File, error) { l.ensure(p, false); return l.FileSystem.Open(p) }
+func (l *lazyFS) Open(p string) (filesys.File, error) {
+	l.ensure(p, false)
+	return l.FileSystem.Open(p)
+}
 
 // ReadFile reads a file.
 func (l *lazyFS) ReadFile(p string) ([]byte, error) {

@@ -11,12 +11,12 @@ type ScopeFunc func(schema.GroupKind) (namespaced, known bool)
 // clusterScoped are the built-in kinds without a namespace.
 var clusterScoped = map[schema.GroupKind]bool{
 	{Kind: "Namespace"}: true, {Kind: "Node"}: true, {Kind: "PersistentVolume"}: true,
-	{Kind: "ComponentStatus"}: true,
-	{Group: "rbac.authorization.k8s.io", Kind: "ClusterRole"}:                     true,
-	{Group: "rbac.authorization.k8s.io", Kind: "ClusterRoleBinding"}:              true,
-	{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}:             true,
-	{Group: "apiregistration.k8s.io", Kind: "APIService"}:                         true,
-	{Group: "admissionregistration.k8s.io", Kind: "MutatingWebhookConfiguration"}: true,
+	{Kind: "ComponentStatus"}:                                                         true,
+	{Group: "rbac.authorization.k8s.io", Kind: "ClusterRole"}:                         true,
+	{Group: "rbac.authorization.k8s.io", Kind: "ClusterRoleBinding"}:                  true,
+	{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}:                 true,
+	{Group: "apiregistration.k8s.io", Kind: "APIService"}:                             true,
+	{Group: "admissionregistration.k8s.io", Kind: "MutatingWebhookConfiguration"}:     true,
 	{Group: "admissionregistration.k8s.io", Kind: "ValidatingWebhookConfiguration"}:   true,
 	{Group: "admissionregistration.k8s.io", Kind: "ValidatingAdmissionPolicy"}:        true,
 	{Group: "admissionregistration.k8s.io", Kind: "ValidatingAdmissionPolicyBinding"}: true,
