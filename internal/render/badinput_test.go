@@ -86,8 +86,8 @@ func TestBadInput(t *testing.T) {
 			want:   []string{"app/secret.yaml", "symlink"}, is: git.ErrEscapes,
 		},
 		{
-			name: "kustomize base escapes the repository",
-			files: map[string]string{"k/kustomization.yaml": "resources:\n- ../../../../outside\n"},
+			name:   "kustomize base escapes the repository",
+			files:  map[string]string{"k/kustomization.yaml": "resources:\n- ../../../../outside\n"},
 			source: v1alpha1.ApplicationSource{Path: "k"},
 			want:   []string{"kustomize", "outside"}, is: render.ErrEscapes,
 		},

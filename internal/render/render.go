@@ -181,3 +181,5 @@ func finish(req Request, objs []*unstructured.Unstructured) error {
 	}
 	return nil
 }
+
+func sourceType(s string) v1alpha1.ApplicationSourceType { return v1alpha1.ApplicationSourceType(s) }

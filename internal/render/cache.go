@@ -1,0 +1,256 @@
+package render
+
+import (
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// TreeHasher is a file system that can fingerprint a path cheaply, as a Git
+// tree does (git.TreeFS).
+type TreeHasher interface {
+	fs.FS
+	TreeHash(name string) (string, error)
+}
+
+// Cache re-uses renders. It keys a render by the request and by the content
+// of every path the render read, recorded as it ran: a later request whose
+// recorded paths are unchanged (a resync, or a commit elsewhere in a
+// monorepo) gets the stored objects without rendering. It is bounded by
+// the bytes of stored output, least recently used first out.
+type Cache struct {
+	maxBytes int64
+
+	mu      sync.Mutex
+	bytes   int64
+	lru     *list.List               // of *cacheEntry, most recent first
+	entries map[string]*list.Element // key → entry
+	inputs  map[string][]read        // request identity → paths its last render read
+
+	renders, hits atomic.Int64
+}
+
+type cacheEntry struct {
+	key        string
+	sourceType string
+	objects    []byte // JSON array: stored immutable, decoded per hit
+}
+
+// NewCache returns a cache holding up to maxBytes of rendered output
+// (default 256 MiB).
+func NewCache(maxBytes int64) *Cache {
+	if maxBytes <= 0 {
+		maxBytes = 256 << 20
+	}
+	return &Cache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{}, inputs: map[string][]read{}}
+}
+
+// Stats are the cache's counters.
+type Stats struct {
+	// Renders is how many renders ran; Hits how many requests were served
+	// from the cache.
+	Renders, Hits int64
+	// Bytes is the stored output size; Entries the number of stored renders.
+	Bytes   int64
+	Entries int
+}
+
+// Stats returns the counters.
+func (c *Cache) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Stats{Renders: c.renders.Load(), Hits: c.hits.Load(), Bytes: c.bytes, Entries: c.lru.Len()}
+}
+
+// Render returns the render of req from the cache when every input it read
+// last time is unchanged, and renders (and stores) it otherwise. The cache is
+// used only when req.Repo and every ref implement TreeHasher.
+func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
+	hashers, ok := treeHashers(req)
+	if !ok {
+		c.renders.Add(1)
+		return Render(ctx, req)
+	}
+	ident, err := identity(req)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	reads, known := c.inputs[ident]
+	c.mu.Unlock()
+	if known {
+		key, err := fingerprint(ident, reads, hashers)
+		if err == nil {
+			if res, ok := c.lookup(key); ok {
+				c.hits.Add(1)
+				return res, nil
+			}
+		}
+	}
+
+	log := &readLog{reads: map[read]bool{}}
+	recorded := req
+	recorded.Repo = &recordFS{FS: req.Repo, id: "", log: log}
+	if len(req.Refs) > 0 {
+		recorded.Refs = make(map[string]fs.FS, len(req.Refs))
+		for name, fsys := range req.Refs {
+			recorded.Refs[name] = &recordFS{FS: fsys, id: name, log: log}
+		}
+	}
+	c.renders.Add(1)
+	res, err := Render(ctx, recorded)
+	if err != nil {
+		return nil, err
+	}
+	reads = log.sorted()
+	key, err := fingerprint(ident, reads, hashers)
+	if err != nil {
+		return res, nil // not cacheable, but rendered fine
+	}
+	c.store(ident, key, reads, res)
+	return res, nil
+}
+
+func treeHashers(req Request) (map[string]TreeHasher, bool) {
+	out := map[string]TreeHasher{}
+	h, ok := req.Repo.(TreeHasher)
+	if !ok {
+		return nil, false
+	}
+	out[""] = h
+	for name, fsys := range req.Refs {
+		h, ok := fsys.(TreeHasher)
+		if !ok {
+			return nil, false
+		}
+		out[name] = h
+	}
+	return out, true
+}
+
+// identity covers everything of a request except the repository content.
+func identity(req Request) (string, error) {
+	var refs []string
+	for name := range req.Refs {
+		refs = append(refs, name)
+	}
+	b, err := json.Marshal(struct {
+		App, Namespace, KubeVersion string
+		APIVersions, Refs           []string
+		Source                      any
+		Limits                      Limits
+		Scoped                      bool
+	}{req.AppName, req.Namespace, req.KubeVersion, req.APIVersions, refs, req.Source, req.Limits, req.Namespaced != nil})
+	if err != nil {
+		return "", fmt.Errorf("render cache: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// fingerprint hashes the identity with the current state of every read path.
+func fingerprint(ident string, reads []read, hashers map[string]TreeHasher) (string, error) {
+	h := sha256.New()
+	h.Write([]byte(ident))
+	for _, r := range reads {
+		fsys := hashers[r.fsys]
+		if fsys == nil {
+			return "", errors.New("render cache: unknown file system")
+		}
+		state, err := pathState(fsys, r)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "\x00%s\x00%s\x00%d\x00%s", r.fsys, r.path, r.op, state)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func pathState(fsys TreeHasher, r read) (string, error) {
+	switch r.op {
+	case opRead:
+		return fsys.TreeHash(r.path)
+	case opList:
+		entries, err := fs.ReadDir(fsys, r.path)
+		if err != nil {
+			return "absent", nil
+		}
+		var b strings.Builder
+		for _, e := range entries {
+			b.WriteString(e.Name())
+			if e.IsDir() {
+				b.WriteString("/")
+			}
+			b.WriteString("\n")
+		}
+		return b.String(), nil
+	default:
+		info, err := fs.Stat(fsys, r.path)
+		switch {
+		case err != nil:
+			return "absent", nil
+		case info.IsDir():
+			return "dir", nil
+		}
+		return "file", nil
+	}
+}
+
+func (c *Cache) lookup(key string) (*Result, bool) {
+	c.mu.Lock()
+	el, ok := c.entries[key]
+	if ok {
+		c.lru.MoveToFront(el)
+	}
+	c.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*cacheEntry)
+	var raw []map[string]any
+	if err := json.Unmarshal(e.objects, &raw); err != nil {
+		return nil, false
+	}
+	res := &Result{SourceType: sourceType(e.sourceType), Objects: make([]*unstructured.Unstructured, len(raw))}
+	for i, m := range raw {
+		res.Objects[i] = &unstructured.Unstructured{Object: m}
+	}
+	return res, true
+}
+
+func (c *Cache) store(ident, key string, reads []read, res *Result) {
+	raw := make([]map[string]any, len(res.Objects))
+	for i, o := range res.Objects {
+		raw[i] = o.Object
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inputs[ident] = reads
+	if el, ok := c.entries[key]; ok {
+		c.lru.MoveToFront(el)
+		return
+	}
+	c.entries[key] = c.lru.PushFront(&cacheEntry{key: key, sourceType: string(res.SourceType), objects: b})
+	c.bytes += int64(len(b))
+	for c.bytes > c.maxBytes && c.lru.Len() > 1 {
+		last := c.lru.Back()
+		e := last.Value.(*cacheEntry)
+		c.lru.Remove(last)
+		delete(c.entries, e.key)
+		c.bytes -= int64(len(e.objects))
+	}
+}
