@@ -46,6 +46,7 @@ Argo CD's resources (Application, ApplicationSet, AppProject) unchanged.`,
 		newVersionCmd(),
 		newLocalCmd(),
 		newInstallCmd(),
+		newAppCmd(),
 	)
 	return root
 }
