@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,10 @@ type TreeHasher interface {
 	TreeHash(name string) (string, error)
 }
 
+// committed is a file system that is one commit: the same commit always
+// holds the same files (git.TreeFS).
+type committed interface{ Commit() string }
+
 // Cache re-uses renders. It keys a render by the request and by the content
 // of every path the render read, recorded as it ran: a later request whose
 // recorded paths are unchanged (a resync, or a commit elsewhere in a
@@ -36,14 +41,21 @@ type Cache struct {
 	lru     *list.List               // of *cacheEntry, most recent first
 	entries map[string]*list.Element // key → entry
 	inputs  map[string][]read        // request identity → paths its last render read
+	byRev   map[string]string        // identity + commits → key, to skip fingerprinting
 
 	renders, hits atomic.Int64
+
+	// states memoizes the state of a path in a commit: commits never
+	// change, and the apps of a monorepo share many inputs.
+	statesMu sync.Mutex
+	states   map[string]string
 }
 
 type cacheEntry struct {
 	key        string
 	sourceType string
-	objects    []byte // JSON array: stored immutable, decoded per hit
+	objects    []*unstructured.Unstructured // never handed out: hits get copies
+	size       int64                        // JSON size, for the byte bound
 }
 
 // NewCache returns a cache holding up to maxBytes of rendered output
@@ -52,7 +64,8 @@ func NewCache(maxBytes int64) *Cache {
 	if maxBytes <= 0 {
 		maxBytes = 256 << 20
 	}
-	return &Cache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{}, inputs: map[string][]read{}}
+	return &Cache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{},
+		inputs: map[string][]read{}, byRev: map[string]string{}, states: map[string]string{}}
 }
 
 // Stats are the cache's counters.
@@ -85,14 +98,23 @@ func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	rev := revisionKey(ident, hashers)
 	c.mu.Lock()
 	reads, known := c.inputs[ident]
+	key, sameRev := c.byRev[rev]
 	c.mu.Unlock()
+	if sameRev {
+		if res, ok := c.lookup(key); ok {
+			c.hits.Add(1)
+			return res, nil
+		}
+	}
 	if known {
-		key, err := fingerprint(ident, reads, hashers)
+		key, err := c.fingerprint(ident, reads, hashers)
 		if err == nil {
 			if res, ok := c.lookup(key); ok {
 				c.hits.Add(1)
+				c.remember(rev, key)
 				return res, nil
 			}
 		}
@@ -113,12 +135,45 @@ func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	reads = log.sorted()
-	key, err := fingerprint(ident, reads, hashers)
+	key, err = c.fingerprint(ident, reads, hashers)
 	if err != nil {
 		return res, nil // not cacheable, but rendered fine
 	}
 	c.store(ident, key, reads, res)
+	c.remember(rev, key)
 	return res, nil
+}
+
+// revisionKey is the identity plus the commit of every file system, or ""
+// when one of them is not a commit.
+func revisionKey(ident string, hashers map[string]TreeHasher) string {
+	names := make([]string, 0, len(hashers))
+	for name := range hashers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(ident)
+	for _, name := range names {
+		c, ok := hashers[name].(committed)
+		if !ok {
+			return ""
+		}
+		b.WriteString("\x00" + name + "=" + c.Commit())
+	}
+	return b.String()
+}
+
+func (c *Cache) remember(rev, key string) {
+	if rev == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.byRev) > 4*len(c.entries)+1024 {
+		c.byRev = map[string]string{} // old commits: cheap to forget, cheap to recompute
+	}
+	c.byRev[rev] = key
 }
 
 func treeHashers(req Request) (map[string]TreeHasher, bool) {
@@ -159,7 +214,7 @@ func identity(req Request) (string, error) {
 }
 
 // fingerprint hashes the identity with the current state of every read path.
-func fingerprint(ident string, reads []read, hashers map[string]TreeHasher) (string, error) {
+func (c *Cache) fingerprint(ident string, reads []read, hashers map[string]TreeHasher) (string, error) {
 	h := sha256.New()
 	h.Write([]byte(ident))
 	for _, r := range reads {
@@ -167,13 +222,39 @@ func fingerprint(ident string, reads []read, hashers map[string]TreeHasher) (str
 		if fsys == nil {
 			return "", errors.New("render cache: unknown file system")
 		}
-		state, err := pathState(fsys, r)
+		state, err := c.pathState(fsys, r)
 		if err != nil {
 			return "", err
 		}
 		fmt.Fprintf(h, "\x00%s\x00%s\x00%d\x00%s", r.fsys, r.path, r.op, state)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// pathState is the state of a read path, memoized per commit.
+func (c *Cache) pathState(fsys TreeHasher, r read) (string, error) {
+	cm, ok := fsys.(committed)
+	if !ok {
+		return pathState(fsys, r)
+	}
+	memo := fmt.Sprintf("%s\x00%s\x00%d", cm.Commit(), r.path, r.op)
+	c.statesMu.Lock()
+	state, hit := c.states[memo]
+	c.statesMu.Unlock()
+	if hit {
+		return state, nil
+	}
+	state, err := pathState(fsys, r)
+	if err != nil {
+		return "", err
+	}
+	c.statesMu.Lock()
+	if len(c.states) > 1<<20 {
+		c.states = map[string]string{}
+	}
+	c.states[memo] = state
+	c.statesMu.Unlock()
+	return state, nil
 }
 
 func pathState(fsys TreeHasher, r read) (string, error) {
@@ -217,25 +298,23 @@ func (c *Cache) lookup(key string) (*Result, bool) {
 		return nil, false
 	}
 	e := el.Value.(*cacheEntry)
-	var raw []map[string]any
-	if err := json.Unmarshal(e.objects, &raw); err != nil {
-		return nil, false
-	}
-	res := &Result{SourceType: sourceType(e.sourceType), Objects: make([]*unstructured.Unstructured, len(raw))}
-	for i, m := range raw {
-		res.Objects[i] = &unstructured.Unstructured{Object: m}
+	res := &Result{SourceType: sourceType(e.sourceType), Objects: make([]*unstructured.Unstructured, len(e.objects))}
+	for i, o := range e.objects {
+		res.Objects[i] = o.DeepCopy()
 	}
 	return res, true
 }
 
 func (c *Cache) store(ident, key string, reads []read, res *Result) {
-	raw := make([]map[string]any, len(res.Objects))
+	stored := make([]*unstructured.Unstructured, len(res.Objects))
+	var size int64
 	for i, o := range res.Objects {
-		raw[i] = o.Object
-	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return
+		stored[i] = o.DeepCopy()
+		b, err := o.MarshalJSON()
+		if err != nil {
+			return
+		}
+		size += int64(len(b))
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -244,13 +323,13 @@ func (c *Cache) store(ident, key string, reads []read, res *Result) {
 		c.lru.MoveToFront(el)
 		return
 	}
-	c.entries[key] = c.lru.PushFront(&cacheEntry{key: key, sourceType: string(res.SourceType), objects: b})
-	c.bytes += int64(len(b))
+	c.entries[key] = c.lru.PushFront(&cacheEntry{key: key, sourceType: string(res.SourceType), objects: stored, size: size})
+	c.bytes += size
 	for c.bytes > c.maxBytes && c.lru.Len() > 1 {
 		last := c.lru.Back()
 		e := last.Value.(*cacheEntry)
 		c.lru.Remove(last)
 		delete(c.entries, e.key)
-		c.bytes -= int64(len(e.objects))
+		c.bytes -= e.size
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -31,6 +32,9 @@ type TreeFS struct {
 	root   *object.Tree
 	// MaxFileSize overrides the package default for this tree.
 	MaxFileSize int64
+	// hashes memoizes TreeHash: a tree never changes, and many
+	// applications of a monorepo fingerprint the same paths.
+	hashes sync.Map
 }
 
 // FS returns the files of commit sha.
@@ -210,19 +214,25 @@ func (t *TreeFS) TreeHash(name string) (string, error) {
 	if name == "" {
 		name = "."
 	}
+	if h, ok := t.hashes.Load(name); ok {
+		return h.(string), nil
+	}
 	unlock := t.lock()
 	defer unlock()
 	_, entry, tree, err := t.lookup("hash", name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "absent", nil
-	}
-	if err != nil {
+	var h string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		h = "absent"
+	case err != nil:
 		return "", err
+	case entry == nil:
+		h = tree.Hash.String()
+	default:
+		h = entry.Hash.String()
 	}
-	if entry == nil {
-		return tree.Hash.String(), nil
-	}
-	return entry.Hash.String(), nil
+	t.hashes.Store(name, h)
+	return h, nil
 }
 
 func (t *TreeFS) dirEntries(tree *object.Tree) []fs.DirEntry {
