@@ -85,6 +85,7 @@ func (o *appManifestsOptions) run(ctx context.Context, out io.Writer) error {
 		Spec:        app.Spec,
 		KubeVersion: o.kubeVersion,
 		APIVersions: o.apiVersions,
+		Charts:      &render.HTTPCharts{},
 		Open: func(ctx context.Context, src v1alpha1.ApplicationSource) (fs.FS, string, error) {
 			opened, err := opener.Open(ctx, src)
 			if err != nil {

@@ -27,6 +27,8 @@ type AppRequest struct {
 	APIVersions []string
 	Namespaced  ScopeFunc
 	Limits      Limits
+	// Charts fetches charts from Helm repositories.
+	Charts ChartFetcher
 	// Render renders one source; nil uses Render (pass Cache.Render to cache).
 	Render func(context.Context, Request) (*Result, error)
 }
@@ -77,7 +79,7 @@ func RenderApp(ctx context.Context, req AppRequest) (*AppResult, error) {
 		res, err := renderOne(ctx, Request{
 			AppName: req.AppName, Namespace: req.Spec.Destination.Namespace, Source: src,
 			Repo: opened[i], Refs: refs, KubeVersion: req.KubeVersion, APIVersions: req.APIVersions,
-			Namespaced: req.Namespaced, Limits: req.Limits,
+			Namespaced: req.Namespaced, Limits: req.Limits, Charts: req.Charts,
 		})
 		if err != nil {
 			return nil, err

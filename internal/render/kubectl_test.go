@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -60,8 +61,12 @@ func splitYAML(t *testing.T, b []byte) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, doc := range strings.Split("\n"+string(b), "\n---\n") {
+		j, err := yaml.YAMLToJSON([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
 		m := map[string]any{}
-		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+		if err := utiljson.Unmarshal(j, &m); err != nil {
 			t.Fatal(err)
 		}
 		if len(m) > 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
@@ -51,7 +52,7 @@ func objectsFromJSON(j []byte) ([]*unstructured.Unstructured, error) {
 	}
 	if j[0] == '[' {
 		var items []map[string]any
-		if err := yaml.Unmarshal(j, &items); err != nil {
+		if err := utiljson.Unmarshal(j, &items); err != nil {
 			return nil, err
 		}
 		var objs []*unstructured.Unstructured
@@ -64,8 +65,9 @@ func objectsFromJSON(j []byte) ([]*unstructured.Unstructured, error) {
 		}
 		return objs, nil
 	}
+	// utiljson keeps integers int64, as objects from the API server have them.
 	var m map[string]any
-	if err := yaml.Unmarshal(j, &m); err != nil {
+	if err := utiljson.Unmarshal(j, &m); err != nil {
 		return nil, err
 	}
 	return objectsFromMap(m)

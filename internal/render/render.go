@@ -39,6 +39,8 @@ type Request struct {
 	Namespaced ScopeFunc
 	// Limits bound the render.
 	Limits Limits
+	// Charts fetches charts for sources with a chart (Helm repositories).
+	Charts ChartFetcher
 }
 
 // Limits bound a render so that bad input cannot exhaust the controller.
@@ -105,7 +107,14 @@ func Render(ctx context.Context, req Request) (*Result, error) {
 		return nil, &Error{App: req.AppName, File: file, Err: err}
 	}
 	if req.Source.Chart != "" {
-		return fail("", fmt.Errorf("helm chart %q from repository %s: charts from Helm repositories are not supported yet", req.Source.Chart, req.Source.RepoURL))
+		objs, err := renderRepoChart(ctx, req)
+		if err == nil {
+			err = finish(req, objs)
+		}
+		if err != nil {
+			return fail(req.Source.Chart, err)
+		}
+		return &Result{Objects: objs, SourceType: v1alpha1.ApplicationSourceTypeHelm}, nil
 	}
 	dir, err := cleanRepoPath(req.Source.Path)
 	if err != nil {

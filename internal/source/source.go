@@ -34,6 +34,10 @@ type Opened struct {
 
 // Open resolves src.TargetRevision and returns the repository's files.
 func (o *Opener) Open(ctx context.Context, src v1alpha1.ApplicationSource) (*Opened, error) {
+	if src.Chart != "" {
+		// A Helm repository: the renderer fetches the chart itself.
+		return &Opened{FS: nil, Revision: src.TargetRevision}, nil
+	}
 	if dir, ok := o.localPath(src.RepoURL); ok {
 		root, err := os.OpenRoot(dir)
 		if err != nil {
