@@ -9,7 +9,7 @@ VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo d
 LDFLAGS    := -X github.com/tiphys/tiphys/internal/version.Version=$(VERSION)
 GO_TEST_FLAGS ?= -timeout 30m
 
-.PHONY: all build tools generate verify-generate vet test demo demo-down clean
+.PHONY: all build tools generate verify-generate vet test bench demo demo-down clean
 
 all: build
 
@@ -40,6 +40,10 @@ vet:
 ## test: every test, unit and cluster ones (the cluster tests start local control planes)
 test: tools build verify-generate vet
 	TIPHYS_BIN_DIR=$(BIN) go test $(GO_TEST_FLAGS) ./...
+
+## bench: benchmarks, each printed beside its baseline
+bench:
+	go run ./bench/render -apps 1000
 
 ## demo: the main job — a local control plane with Tiphys installed
 demo: tools build

@@ -139,7 +139,7 @@ func TestBadInput(t *testing.T) {
 		{
 			name: "helm render that runs too long",
 			files: map[string]string{"chart/Chart.yaml": chartYAML,
-				"chart/templates/slow.yaml": "{{- range $i := until 100000000 }}{{- end }}\n"},
+				"chart/templates/slow.yaml": "{{- range $i := until 20000 }}{{- range $j := until 20000 }}{{- end }}{{- end }}\n"},
 			source: v1alpha1.ApplicationSource{Path: "chart"},
 			limits: render.Limits{Timeout: 200 * time.Millisecond},
 			want:   []string{"helm template", "deadline exceeded"}, is: context.DeadlineExceeded,
