@@ -86,6 +86,13 @@ func (o *appManifestsOptions) run(ctx context.Context, out io.Writer) error {
 		KubeVersion: o.kubeVersion,
 		APIVersions: o.apiVersions,
 		Charts:      &render.HTTPCharts{},
+		Remote: func(ctx context.Context, repoURL, revision string) (fs.FS, error) {
+			opened, err := opener.Open(ctx, v1alpha1.ApplicationSource{RepoURL: repoURL, TargetRevision: revision})
+			if err != nil {
+				return nil, err
+			}
+			return opened.FS, nil
+		},
 		Open: func(ctx context.Context, src v1alpha1.ApplicationSource) (fs.FS, string, error) {
 			opened, err := opener.Open(ctx, src)
 			if err != nil {

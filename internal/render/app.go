@@ -29,6 +29,8 @@ type AppRequest struct {
 	Limits      Limits
 	// Charts fetches charts from Helm repositories.
 	Charts ChartFetcher
+	// Remote opens repositories of remote kustomize bases.
+	Remote RemoteOpener
 	// Render renders one source; nil uses Render (pass Cache.Render to cache).
 	Render func(context.Context, Request) (*Result, error)
 }
@@ -79,7 +81,7 @@ func RenderApp(ctx context.Context, req AppRequest) (*AppResult, error) {
 		res, err := renderOne(ctx, Request{
 			AppName: req.AppName, Namespace: req.Spec.Destination.Namespace, Source: src,
 			Repo: opened[i], Refs: refs, KubeVersion: req.KubeVersion, APIVersions: req.APIVersions,
-			Namespaced: req.Namespaced, Limits: req.Limits, Charts: req.Charts,
+			Namespaced: req.Namespaced, Limits: req.Limits, Charts: req.Charts, Remote: req.Remote,
 		})
 		if err != nil {
 			return nil, err

@@ -129,10 +129,21 @@ func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 			recorded.Refs[name] = &recordFS{FS: fsys, id: name, log: log}
 		}
 	}
+	var usedRemote atomic.Bool
+	if req.Remote != nil {
+		remote := req.Remote
+		recorded.Remote = func(ctx context.Context, repoURL, revision string) (fs.FS, error) {
+			usedRemote.Store(true)
+			return remote(ctx, repoURL, revision)
+		}
+	}
 	c.renders.Add(1)
 	res, err := Render(ctx, recorded)
 	if err != nil {
 		return nil, err
+	}
+	if usedRemote.Load() {
+		return res, nil // it read other repositories too: not cached
 	}
 	reads = log.sorted()
 	key, err = c.fingerprint(ident, reads, hashers)

@@ -26,6 +26,9 @@ func renderKustomize(ctx context.Context, req Request, dir string) ([]*unstructu
 			return nil, err
 		}
 	}
+	if err := resolveRemoteBases(ctx, fsys, req, root); err != nil {
+		return nil, err
+	}
 	type result struct {
 		yaml []byte
 		err  error

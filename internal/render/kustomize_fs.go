@@ -22,7 +22,7 @@ const repoMount = "/repo"
 // as an escape and looks absent to kustomize.
 type lazyFS struct {
 	filesys.FileSystem
-	lower   fs.FS
+	mounts  map[string]fs.FS // absolute mount point → files
 	limit   int64
 	mu      sync.Mutex
 	loaded  map[string]bool // paths copied in; dirs listed
@@ -33,34 +33,44 @@ type lazyFS struct {
 func newLazyFS(lower fs.FS, limit int64) *lazyFS {
 	mem := filesys.MakeFsInMemory()
 	_ = mem.MkdirAll(repoMount)
-	return &lazyFS{FileSystem: mem, lower: lower, limit: limit, loaded: map[string]bool{}}
+	return &lazyFS{FileSystem: mem, mounts: map[string]fs.FS{repoMount: lower}, limit: limit, loaded: map[string]bool{}}
 }
 
-// rel maps an absolute kustomize path to a repository path; ok is false
-// outside the repository.
-func (l *lazyFS) rel(p string) (string, bool) {
+// mount makes files appear at the absolute path at (a remote base).
+func (l *lazyFS) mount(at string, files fs.FS) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.mounts[at] = files
+	_ = l.FileSystem.MkdirAll(at)
+}
+
+// rel maps an absolute kustomize path to the mount holding it and the path
+// inside it; ok is false outside every mount.
+func (l *lazyFS) rel(p string) (fs.FS, string, bool) {
 	c := path.Clean(filepath.ToSlash(p))
-	if c == repoMount {
-		return ".", true
+	for at, files := range l.mounts {
+		if c == at {
+			return files, ".", true
+		}
+		if strings.HasPrefix(c, at+"/") {
+			return files, strings.TrimPrefix(c, at+"/"), true
+		}
 	}
-	if strings.HasPrefix(c, repoMount+"/") {
-		return strings.TrimPrefix(c, repoMount+"/"), true
-	}
-	return "", false
+	return nil, "", false
 }
 
 // ensure copies p (a file, or a directory with its entries) into memory.
 func (l *lazyFS) ensure(p string, listDir bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	rel, ok := l.rel(p)
+	lower, rel, ok := l.rel(p)
 	if !ok {
 		if l.escape == nil {
 			l.escape = fmt.Errorf("%s: %w", strings.TrimPrefix(path.Clean(p), "/"), ErrEscapes)
 		}
 		return
 	}
-	key := rel
+	key := path.Clean(p)
 	if listDir {
 		key += "/"
 	}
@@ -68,23 +78,23 @@ func (l *lazyFS) ensure(p string, listDir bool) {
 		return
 	}
 	l.loaded[key] = true
-	info, err := fs.Stat(l.lower, rel)
+	info, err := fs.Stat(lower, rel)
 	if err != nil {
 		if errors.Is(err, ErrEscapes) || strings.Contains(err.Error(), "points outside") {
 			l.escape = err
 		}
 		return
 	}
-	abs := path.Join(repoMount, rel)
+	abs := path.Clean(p)
 	if !info.IsDir() {
-		l.copyFile(rel, abs)
+		l.copyFile(lower, rel, abs)
 		return
 	}
 	_ = l.FileSystem.MkdirAll(abs)
 	if !listDir {
 		return
 	}
-	entries, err := fs.ReadDir(l.lower, rel)
+	entries, err := fs.ReadDir(lower, rel)
 	if err != nil {
 		return
 	}
@@ -94,18 +104,18 @@ func (l *lazyFS) ensure(p string, listDir bool) {
 			_ = l.FileSystem.MkdirAll(childAbs)
 			continue
 		}
-		if !l.loaded[childRel] {
-			l.loaded[childRel] = true
-			l.copyFile(childRel, childAbs)
+		if !l.loaded[childAbs] {
+			l.loaded[childAbs] = true
+			l.copyFile(lower, childRel, childAbs)
 		}
 	}
 }
 
-func (l *lazyFS) copyFile(rel, abs string) {
+func (l *lazyFS) copyFile(lower fs.FS, rel, abs string) {
 	if l.FileSystem.Exists(abs) {
 		return // written by us: keep it
 	}
-	data, err := readLimited(l.lower, rel, l.limit)
+	data, err := readLimited(lower, rel, l.limit)
 	if err != nil {
 		if l.readErr == nil {
 			l.readErr = fmt.Errorf("%s: %w", rel, err)
@@ -119,13 +129,17 @@ func (l *lazyFS) copyFile(rel, abs string) {
 // ensureTree copies everything below p, for walks.
 func (l *lazyFS) ensureTree(p string) {
 	l.ensure(p, true)
-	rel, ok := l.rel(p)
+	lower, rel, ok := l.rel(p)
 	if !ok {
 		return
 	}
-	_ = fs.WalkDir(l.lower, rel, func(q string, d fs.DirEntry, err error) error {
+	base := strings.TrimSuffix(path.Clean(p), "/"+rel)
+	if rel == "." {
+		base = path.Clean(p)
+	}
+	_ = fs.WalkDir(lower, rel, func(q string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
-			l.ensure(path.Join(repoMount, q), true)
+			l.ensure(path.Join(base, q), true)
 		}
 		return nil
 	})

@@ -41,6 +41,8 @@ type Request struct {
 	Limits Limits
 	// Charts fetches charts for sources with a chart (Helm repositories).
 	Charts ChartFetcher
+	// Remote opens Git repositories named by remote kustomize bases.
+	Remote RemoteOpener
 }
 
 // Limits bound a render so that bad input cannot exhaust the controller.
