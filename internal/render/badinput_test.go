@@ -29,20 +29,7 @@ func badRepo(t *testing.T, files map[string]string, links map[string]string) *gi
 			t.Fatal(err)
 		}
 	}
-	sha := src.Commit("bad input", nil)
-	cache, err := git.NewCache(git.CacheOptions{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, _ := cache.Repo(src.URL())
-	if _, err := repo.Resolve(context.Background(), "main", git.Credentials{}); err != nil {
-		t.Fatal(err)
-	}
-	tree, err := repo.FS(sha)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
+	return src.Tree(src.Commit("bad input", nil))
 }
 
 const chartYAML = "apiVersion: v2\nname: app\nversion: 0.1.0\n"

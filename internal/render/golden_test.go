@@ -27,23 +27,7 @@ func fixtureTree(t *testing.T) *git.TreeFS {
 	t.Helper()
 	src := gittest.New(t)
 	src.CopyDir("testdata/repo")
-	sha := src.Commit("fixtures", nil)
-	cache, err := git.NewCache(git.CacheOptions{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := cache.Repo(src.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := repo.Resolve(context.Background(), "main", git.Credentials{}); err != nil {
-		t.Fatal(err)
-	}
-	tree, err := repo.FS(sha)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
+	return src.Tree(src.Commit("fixtures", nil))
 }
 
 func TestGolden(t *testing.T) {

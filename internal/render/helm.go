@@ -75,29 +75,16 @@ func renderHelm(ctx context.Context, req Request, dir string) ([]*unstructured.U
 	}
 	install.APIVersions = chartutil.VersionSet(apiVersions)
 
-	type result struct {
-		rel *release.Release
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
+	rel, err := withDeadline(ctx, func() (rel *release.Release, err error) {
 		defer func() {
 			if p := recover(); p != nil {
-				done <- result{err: fmt.Errorf("helm template panicked: %v", p)}
+				err = fmt.Errorf("helm template panicked: %v", p)
 			}
 		}()
-		rel, err := install.RunWithContext(ctx, chrt, vals)
-		done <- result{rel, err}
-	}()
-	var rel *release.Release
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return nil, fmt.Errorf("helm template: %w", r.err)
-		}
-		rel = r.rel
-	case <-ctx.Done():
-		return nil, fmt.Errorf("helm template: %w", ctx.Err())
+		return install.RunWithContext(ctx, chrt, vals)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("helm template: %w", err)
 	}
 
 	var out bytes.Buffer

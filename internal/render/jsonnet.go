@@ -40,24 +40,9 @@ func evalJsonnet(ctx context.Context, req Request, file string, data []byte) ([]
 		}
 	}
 	vm.Importer(&fsImporter{fsys: req.Repo, libs: libs, limit: req.Limits.MaxFileSize})
-	type result struct {
-		out string
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		out, err := vm.EvaluateAnonymousSnippet(file, string(data))
-		done <- result{out, err}
-	}()
-	var out string
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return nil, fmt.Errorf("evaluate jsonnet: %w", r.err)
-		}
-		out = r.out
-	case <-ctx.Done():
-		return nil, fmt.Errorf("evaluate jsonnet: %w", ctx.Err())
+	out, err := withDeadline(ctx, func() (string, error) { return vm.EvaluateAnonymousSnippet(file, string(data)) })
+	if err != nil {
+		return nil, fmt.Errorf("evaluate jsonnet: %w", err)
 	}
 	objs, err := objectsFromJSON([]byte(out))
 	if err != nil {

@@ -29,39 +29,25 @@ func renderKustomize(ctx context.Context, req Request, dir string) ([]*unstructu
 	if err := resolveRemoteBases(ctx, fsys, req, root); err != nil {
 		return nil, err
 	}
-	type result struct {
-		yaml []byte
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-		m, err := k.Run(fsys, root)
+	out, err := withDeadline(ctx, func() ([]byte, error) {
+		m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, root)
 		if err != nil {
-			done <- result{err: err}
-			return
+			return nil, err
 		}
-		b, err := m.AsYaml()
-		done <- result{b, err}
-	}()
-	var out []byte
-	select {
-	case r := <-done:
-		fsys.mu.Lock()
-		escape, readErr := fsys.escape, fsys.readErr
-		fsys.mu.Unlock()
-		if escape != nil {
-			return nil, fmt.Errorf("kustomize: %w", escape)
-		}
-		if r.err != nil {
-			if readErr != nil {
-				return nil, fmt.Errorf("kustomize build: %w (reading %v)", r.err, readErr)
-			}
-			return nil, fmt.Errorf("kustomize build: %s", strings.ReplaceAll(r.err.Error(), repoMount+"/", ""))
-		}
-		out = r.yaml
-	case <-ctx.Done():
+		return m.AsYaml()
+	})
+	fsys.mu.Lock()
+	escape, readErr := fsys.escape, fsys.readErr
+	fsys.mu.Unlock()
+	switch {
+	case ctx.Err() != nil:
 		return nil, fmt.Errorf("kustomize build: %w", ctx.Err())
+	case escape != nil:
+		return nil, fmt.Errorf("kustomize: %w", escape)
+	case err != nil && readErr != nil:
+		return nil, fmt.Errorf("kustomize build: %w (reading %v)", err, readErr)
+	case err != nil:
+		return nil, fmt.Errorf("kustomize build: %s", strings.ReplaceAll(err.Error(), repoMount+"/", ""))
 	}
 	objs, err := parseManifests(out)
 	if err != nil {

@@ -99,6 +99,13 @@ type Repo struct {
 // URL is the repository URL as first given.
 func (r *Repo) URL() string { return r.url }
 
+// reading takes the locks for reading the clone and returns their release.
+func (r *Repo) reading() func() {
+	r.mu.RLock()
+	r.readMu.Lock()
+	return func() { r.readMu.Unlock(); r.mu.RUnlock() }
+}
+
 func (r *Repo) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, r.timeout)
 }

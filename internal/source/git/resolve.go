@@ -26,10 +26,7 @@ func (r *Repo) Resolve(ctx context.Context, revision string, creds Credentials) 
 // ResolveLocal resolves a revision against the clone as it is, without
 // asking the remote.
 func (r *Repo) ResolveLocal(revision string) (string, error) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	r.readMu.Lock()
-	defer r.readMu.Unlock()
+	defer r.reading()()
 	rev := strings.TrimSpace(revision)
 	var candidates []plumbing.ReferenceName
 	switch {
@@ -76,10 +73,7 @@ func (r *Repo) peel(h plumbing.Hash) (string, error) {
 
 // Commit returns the commit object of sha.
 func (r *Repo) Commit(sha string) (*object.Commit, error) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	r.readMu.Lock()
-	defer r.readMu.Unlock()
+	defer r.reading()()
 	c, err := r.repo.CommitObject(plumbing.NewHash(sha))
 	if err != nil {
 		return nil, r.errorf("commit "+sha, err)

@@ -39,10 +39,7 @@ type TreeFS struct {
 
 // FS returns the files of commit sha.
 func (r *Repo) FS(sha string) (*TreeFS, error) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	r.readMu.Lock()
-	defer r.readMu.Unlock()
+	defer r.reading()()
 	c, err := r.repo.CommitObject(plumbing.NewHash(sha))
 	if err != nil {
 		return nil, r.errorf("commit "+sha, err)
@@ -57,11 +54,7 @@ func (r *Repo) FS(sha string) (*TreeFS, error) {
 // Commit is the SHA the tree belongs to.
 func (t *TreeFS) Commit() string { return t.commit }
 
-func (t *TreeFS) lock() func() {
-	t.repo.mu.RLock()
-	t.repo.readMu.Lock()
-	return func() { t.repo.readMu.Unlock(); t.repo.mu.RUnlock() }
-}
+func (t *TreeFS) lock() func() { return t.repo.reading() }
 
 // lookup finds the entry at name, following symlinks inside the tree. It
 // returns the resolved path, the entry (nil for the root) and its tree for

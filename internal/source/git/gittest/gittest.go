@@ -4,12 +4,15 @@ package gittest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tiphys/tiphys/internal/source/git"
 )
 
 // Repo is a non-bare repository with a work tree, for writing commits.
@@ -67,6 +70,29 @@ func (r *Repo) Commit(msg string, files map[string]string) string {
 	r.Git("add", "-A")
 	r.Git("commit", "-q", "--allow-empty", "-m", msg)
 	return r.Git("rev-parse", "HEAD")
+}
+
+// Tree clones the repository into a new Git cache, as the controller would,
+// and returns its files at rev.
+func (r *Repo) Tree(rev string) *git.TreeFS {
+	r.t.Helper()
+	cache, err := git.NewCache(git.CacheOptions{Dir: r.t.TempDir()})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	repo, err := cache.Repo(r.URL())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	sha, err := repo.Resolve(context.Background(), rev, git.Credentials{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	tree, err := repo.FS(sha)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return tree
 }
 
 // CopyDir copies a directory tree (such as testdata/repo) into the work tree.
