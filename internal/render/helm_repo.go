@@ -24,12 +24,14 @@ type ChartFetcher interface {
 	Fetch(ctx context.Context, repoURL, chart, version string) (archive []byte, resolved string, err error)
 }
 
-// HTTPCharts fetches charts from classic Helm repositories: index.yaml,
-// then the chart archive it points to. Archives are immutable per version
-// and kept in memory.
+// HTTPCharts fetches charts from Helm repositories: classic ones
+// (index.yaml, then the archive it points to) and OCI registries (oci://host/path
+// or host/path). Archives are immutable per version and kept in memory.
 type HTTPCharts struct {
 	// Client makes the requests (default http.DefaultClient).
 	Client *http.Client
+	// PlainHTTP talks to OCI registries without TLS.
+	PlainHTTP bool
 	// BasicAuth returns credentials for a repository URL, or empty strings.
 	BasicAuth func(repoURL string) (user, password string)
 
@@ -40,8 +42,8 @@ type HTTPCharts struct {
 // Fetch resolves version (an exact version or a semver constraint; empty
 // means the latest) in the repository's index and downloads the archive.
 func (h *HTTPCharts) Fetch(ctx context.Context, repoURL, chart, version string) ([]byte, string, error) {
-	if !strings.HasPrefix(repoURL, "http://") && !strings.HasPrefix(repoURL, "https://") {
-		return nil, "", fmt.Errorf("helm repository %s: OCI and other schemes are not supported yet", repoURL)
+	if isOCI(repoURL) {
+		return h.fetchOCI(ctx, repoURL, chart, version)
 	}
 	base := strings.TrimSuffix(repoURL, "/") + "/"
 	data, err := h.get(ctx, repoURL, base+"index.yaml")

@@ -64,3 +64,23 @@ func TestSSH(t *testing.T) {
 		t.Errorf("unknown host key: err = %v", err)
 	}
 }
+
+// Given a repository behind HTTPS that requires a TLS client certificate,
+// the certificate from the credentials opens it and no certificate does not.
+func TestHTTPSClientCertificate(t *testing.T) {
+	root := t.TempDir()
+	src := gittest.New(t)
+	sha := src.Commit("one", map[string]string{"a.yaml": "a: 1\n"})
+	src.Git("clone", "-q", "--bare", src.Dir, filepath.Join(root, "mtls.git"))
+	srv, cert := gittest.ServeHTTPSClientCert(t, root)
+	url := srv.URL + "/mtls.git"
+
+	creds := git.Credentials{TLSClientCert: cert.Cert, TLSClientKey: cert.Key, Insecure: true}
+	got, err := open(t, newCache(t), url).Resolve(context.Background(), "main", creds)
+	if err != nil || got != sha {
+		t.Fatalf("Resolve with a client certificate = %s, %v; want %s", got, err, sha)
+	}
+	if _, err := open(t, newCache(t), url).Resolve(context.Background(), "main", git.Credentials{Insecure: true}); err == nil {
+		t.Error("Resolve without a client certificate succeeded")
+	}
+}
