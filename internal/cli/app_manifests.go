@@ -10,9 +10,11 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/render"
 	"github.com/tiphys/tiphys/internal/source"
 	"github.com/tiphys/tiphys/internal/source/git"
@@ -27,6 +29,7 @@ type appManifestsOptions struct {
 	kubeVersion string
 	apiVersions []string
 	cacheDir    string
+	kubeconfig  string
 }
 
 func newAppManifestsCmd() *cobra.Command {
@@ -50,6 +53,7 @@ is then read as it is (handy for a branch you have checked out).`,
 	cmd.Flags().StringVar(&o.kubeVersion, "kube-version", strings.TrimPrefix(version.Kubernetes, "v"), "Kubernetes version the templates see")
 	cmd.Flags().StringArrayVar(&o.apiVersions, "api-versions", nil, "API versions the templates see (repeatable)")
 	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("repos"), "where repositories are cloned")
+	cmd.Flags().StringVar(&o.kubeconfig, "kubeconfig", "", "take the Kubernetes version, API versions and kind scopes from this cluster's discovery")
 	_ = cmd.MarkFlagRequired("file")
 	return cmd
 }
@@ -80,7 +84,24 @@ func (o *appManifestsOptions) run(ctx context.Context, out io.Writer) error {
 	if opener.Git, err = git.NewCache(git.CacheOptions{Dir: o.cacheDir}); err != nil {
 		return err
 	}
+	var namespaced render.ScopeFunc
+	if o.kubeconfig != "" {
+		d, err := o.discovery()
+		if err != nil {
+			return err
+		}
+		namespaced = d.Namespaced
+		if o.kubeVersion, err = d.KubeVersion(); err != nil {
+			return err
+		}
+		if len(o.apiVersions) == 0 {
+			if o.apiVersions, err = d.APIVersions(); err != nil {
+				return err
+			}
+		}
+	}
 	res, err := render.RenderApp(ctx, render.AppRequest{
+		Namespaced:  namespaced,
 		AppName:     tracking.AppInstanceName(app.Name, app.Namespace, "argocd"),
 		Spec:        app.Spec,
 		KubeVersion: o.kubeVersion,
@@ -115,6 +136,18 @@ func (o *appManifestsOptions) run(ctx context.Context, out io.Writer) error {
 		}
 	}
 	return nil
+}
+
+func (o *appManifestsOptions) discovery() (*cluster.Discovery, error) {
+	cfg, err := loadKubeconfig(o.kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	client, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("discovery client: %w", err)
+	}
+	return cluster.NewDiscovery(client), nil
 }
 
 // readApplication reads one Application from a YAML or JSON file, strictly:
