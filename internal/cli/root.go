@@ -47,6 +47,7 @@ Argo CD's resources (Application, ApplicationSet, AppProject) unchanged.`,
 		newLocalCmd(),
 		newInstallCmd(),
 		newAppCmd(),
+		newAdminCmd(),
 	)
 	return root
 }
