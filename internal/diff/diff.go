@@ -1,0 +1,97 @@
+package diff
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// Resources gives the dynamic client of an object's kind (cluster.LiveCache).
+type Resources interface {
+	Resource(obj *unstructured.Unstructured) (dynamic.ResourceInterface, error)
+}
+
+// Differ compares desired objects with live ones by a server-side-apply dry
+// run. A result is kept while the desired object, the live object's
+// resourceVersion and the ignore rules stay the same, so an unchanged
+// resource is never dry-run twice.
+type Differ struct {
+	// Resources gives clients per kind.
+	Resources Resources
+	// FieldManager is the server-side apply field manager of syncs.
+	FieldManager string
+
+	mu    sync.Mutex
+	known map[string]bool
+}
+
+// Result is a comparison of one resource.
+type Result struct {
+	// Modified is true when a sync would change the live object (or create it).
+	Modified bool
+	// Predicted is the object as the dry run says a sync leaves it (nil when
+	// the result came from memory or the object is missing).
+	Predicted *unstructured.Unstructured
+}
+
+// Diff compares one desired object with its live object (nil when missing).
+func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (*Result, error) {
+	if live == nil {
+		return &Result{Modified: true}, nil
+	}
+	key, err := resultKey(desired, live, ignore)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	modified, ok := d.known[key]
+	d.mu.Unlock()
+	if ok {
+		return &Result{Modified: modified}, nil
+	}
+	res, err := d.Resources.Resource(desired)
+	if err != nil {
+		return nil, err
+	}
+	predicted, err := res.Apply(ctx, desired.GetName(), desired, metav1.ApplyOptions{
+		FieldManager: d.FieldManager, Force: true, DryRun: []string{metav1.DryRunAll},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("server-side dry run of %s %s: %w", desired.GetKind(), desired.GetName(), err)
+	}
+	want, err := Normalize(predicted, ignore)
+	if err != nil {
+		return nil, err
+	}
+	got, err := Normalize(live, ignore)
+	if err != nil {
+		return nil, err
+	}
+	modified = !reflect.DeepEqual(want, got)
+	d.mu.Lock()
+	if d.known == nil || len(d.known) > 100000 {
+		d.known = map[string]bool{}
+	}
+	d.known[key] = modified
+	d.mu.Unlock()
+	return &Result{Modified: modified, Predicted: predicted}, nil
+}
+
+func resultKey(desired, live *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (string, error) {
+	b, err := json.Marshal([]any{desired.Object, ignore, string(live.GetUID()), live.GetResourceVersion()})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}

@@ -1,0 +1,6 @@
+// Package diff compares desired objects with live ones the way the API
+// server itself would apply them: a server-side-apply dry run predicts the
+// object after a sync, and the prediction is compared with the live object
+// after Argo CD's normalizations (status, server-set metadata) and the
+// application's ignoreDifferences.
+package diff
