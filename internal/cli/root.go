@@ -48,6 +48,7 @@ Argo CD's resources (Application, ApplicationSet, AppProject) unchanged.`,
 		newInstallCmd(),
 		newAppCmd(),
 		newAdminCmd(),
+		newControllerCmd(),
 	)
 	return root
 }

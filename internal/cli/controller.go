@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/application"
+)
+
+type controllerOptions struct {
+	kubeconfig  string
+	namespace   string
+	resync      time.Duration
+	cacheDir    string
+	metricsAddr string
+}
+
+func newControllerCmd() *cobra.Command {
+	o := &controllerOptions{}
+	cmd := &cobra.Command{
+		Use:   "controller",
+		Short: "Run the controllers (Applications) until interrupted",
+		Long: `Run the Tiphys controllers against a cluster: Applications in --namespace are rendered,
+compared with the live state (watched, not polled), synced when asked or automated, and
+their status written as Argo CD writes it.`,
+		Example: `  tiphys controller --kubeconfig .state/demo/kubeconfig`,
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
+	}
+	cmd.Flags().StringVar(&o.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
+	cmd.Flags().StringVar(&o.namespace, "namespace", "argocd", "namespace of Applications, AppProjects and repository Secrets")
+	cmd.Flags().DurationVar(&o.resync, "resync", 120*time.Second, "period of full comparisons (plus up to 10% jitter)")
+	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("controller"), "where Git clones are kept")
+	cmd.Flags().StringVar(&o.metricsAddr, "metrics-addr", "0", "address of /metrics (0 turns it off)")
+	return cmd
+}
+
+func (o *controllerOptions) run(cmd *cobra.Command) error {
+	cfg, err := loadKubeconfig(o.kubeconfig)
+	if err != nil {
+		return err
+	}
+	cfg.QPS, cfg.Burst = -1, -1 // the API server's priority and fairness limits us
+	ctrl.SetLogger(zap.New(zap.WriteTo(cmd.ErrOrStderr())))
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:  scheme,
+		Metrics: metricsserver.Options{BindAddress: o.metricsAddr},
+		Cache:   cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}},
+		Client:  client.Options{Cache: &client.CacheOptions{}},
+	})
+	if err != nil {
+		return fmt.Errorf("controller manager: %w", err)
+	}
+	r, err := application.New(mgr, cfg, application.Options{Namespace: o.namespace, Resync: o.resync, CacheDir: o.cacheDir})
+	if err != nil {
+		return err
+	}
+	if err := r.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("application controller: %w", err)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "tiphys controller watching Applications in namespace %s\n", o.namespace)
+	return mgr.Start(cmd.Context())
+}

@@ -1,0 +1,200 @@
+package application
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/diff"
+	"github.com/tiphys/tiphys/internal/health"
+	tsync "github.com/tiphys/tiphys/internal/sync"
+)
+
+// reconcileCompare reads the live objects from the watch cache, compares
+// each target by a server-side dry run (cached while nothing changed),
+// finds the objects that carry the app's tracking id but are no longer
+// desired, and writes resources, sync status, health and summary.
+func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
+	app := st.app
+	st.live = map[string]*unstructured.Unstructured{}
+	targetKeys := map[string]bool{}
+	kinds := map[schema.GroupVersionKind]bool{}
+	var resources []v1alpha1.ResourceStatus
+	var healths []*health.Status
+	for _, t := range st.targets {
+		targetKeys[key(t)] = true
+		if _, isHook := t.GetAnnotations()[tsync.AnnotationHook]; isHook {
+			continue // hooks are run by syncs, not compared
+		}
+		gvk := t.GroupVersionKind()
+		live, err := r.live.Get(ctx, gvk, t.GetNamespace(), t.GetName())
+		if err != nil {
+			// A kind the cluster does not know yet, such as a CRD created by
+			// the same sync: the object counts as missing.
+			live = nil
+		} else {
+			kinds[gvk] = true
+		}
+		st.live[key(t)] = live
+		rs := resourceStatus(t)
+		if live == nil {
+			rs.Status = v1alpha1.SyncStatusCodeOutOfSync
+			rs.Health = &v1alpha1.HealthStatus{Status: v1alpha1.HealthStatusMissing}
+			healths = append(healths, &health.Status{Code: v1alpha1.HealthStatusMissing})
+		} else {
+			res, err := r.differ.Diff(ctx, withoutIgnored(t, live, app), live, app.Spec.IgnoreDifferences)
+			if err != nil {
+				rs.Status = v1alpha1.SyncStatusCodeUnknown
+				st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
+			} else if res.Modified {
+				rs.Status = v1alpha1.SyncStatusCodeOutOfSync
+			} else {
+				rs.Status = v1alpha1.SyncStatusCodeSynced
+			}
+			if hs, _ := health.Of(live, r.runner.Health); hs != nil {
+				rs.Health = &v1alpha1.HealthStatus{Status: hs.Code, Message: hs.Message}
+				healths = append(healths, hs)
+			}
+		}
+		if rs.Status != v1alpha1.SyncStatusCodeSynced {
+			st.outOfSync = true
+		}
+		resources = append(resources, rs)
+	}
+	for _, rs := range app.Status.Resources {
+		if !rs.Hook {
+			kinds[schema.GroupVersionKind{Group: rs.Group, Version: rs.Version, Kind: rs.Kind}] = true
+		}
+	}
+	for gvk := range kinds {
+		objs, err := r.live.ByApp(ctx, gvk, st.instance)
+		if err != nil {
+			continue
+		}
+		for _, o := range objs {
+			if targetKeys[key(o)] || o.GetDeletionTimestamp() != nil || !ownTrackingID(o, st.instance) {
+				continue
+			}
+			if _, isHook := o.GetAnnotations()[tsync.AnnotationHook]; isHook {
+				continue
+			}
+			st.orphans = append(st.orphans, o)
+			rs := resourceStatus(o)
+			rs.Status, rs.RequiresPruning = v1alpha1.SyncStatusCodeOutOfSync, true
+			resources = append(resources, rs)
+			st.outOfSync = true
+		}
+	}
+	sort.Slice(resources, func(i, j int) bool { return resourceLess(resources[i], resources[j]) })
+	app.Status.Resources = resources
+
+	sync := v1alpha1.SyncStatus{Status: v1alpha1.SyncStatusCodeSynced,
+		ComparedTo: v1alpha1.ComparedTo{Destination: app.Spec.Destination, Sources: app.Spec.Sources, IgnoreDifferences: app.Spec.IgnoreDifferences}}
+	if app.Spec.Source != nil {
+		sync.ComparedTo.Source = *app.Spec.Source
+	}
+	if st.outOfSync {
+		sync.Status = v1alpha1.SyncStatusCodeOutOfSync
+	}
+	if len(app.Spec.Sources) > 0 {
+		sync.Revisions = st.revisions
+	} else if len(st.revisions) > 0 {
+		sync.Revision = st.revisions[0]
+	}
+	app.Status.Sync = sync
+
+	code := health.Aggregate(healths...)
+	if app.Status.Health.Status != code {
+		now := metav1.Now()
+		app.Status.Health.LastTransitionTime = &now
+	}
+	app.Status.Health.Status = code
+	app.Status.Summary = summary(st.targets)
+	return nil
+}
+
+// ownTrackingID reports whether o's tracking id names o itself for this
+// app: a copied annotation does not make an object the app's.
+func ownTrackingID(o *unstructured.Unstructured, app string) bool {
+	id := o.GetAnnotations()["argocd.argoproj.io/tracking-id"]
+	gvk := o.GroupVersionKind()
+	return id == app+":"+gvk.Group+"/"+gvk.Kind+":"+o.GetNamespace()+"/"+o.GetName()
+}
+
+func resourceStatus(o *unstructured.Unstructured) v1alpha1.ResourceStatus {
+	gvk := o.GroupVersionKind()
+	_, hook := o.GetAnnotations()[tsync.AnnotationHook]
+	return v1alpha1.ResourceStatus{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind,
+		Namespace: o.GetNamespace(), Name: o.GetName(), Hook: hook, SyncWave: int64(tsync.Wave(o))}
+}
+
+func resourceLess(a, b v1alpha1.ResourceStatus) bool {
+	ka := strings.Join([]string{a.Group, a.Kind, a.Namespace, a.Name}, "/")
+	kb := strings.Join([]string{b.Group, b.Kind, b.Namespace, b.Name}, "/")
+	return ka < kb
+}
+
+// withoutIgnored returns the desired object with the live values of ignored
+// fields when RespectIgnoreDifferences is on, so a sync leaves them alone.
+func withoutIgnored(desired, live *unstructured.Unstructured, app *v1alpha1.Application) *unstructured.Unstructured {
+	if live == nil || app.Spec.SyncPolicy == nil || !hasSyncOption(app.Spec.SyncPolicy.SyncOptions, "RespectIgnoreDifferences=true") {
+		return desired
+	}
+	out := desired.DeepCopy()
+	for _, rule := range app.Spec.IgnoreDifferences {
+		if !diff.Matches(rule, desired) {
+			continue
+		}
+		for _, p := range rule.JSONPointers {
+			fields := strings.Split(strings.TrimPrefix(p, "/"), "/")
+			if v, ok, _ := unstructured.NestedFieldCopy(live.Object, fields...); ok {
+				_ = unstructured.SetNestedField(out.Object, v, fields...)
+			} else {
+				unstructured.RemoveNestedField(out.Object, fields...)
+			}
+		}
+	}
+	return out
+}
+
+func hasSyncOption(opts v1alpha1.SyncOptions, opt string) bool {
+	for _, o := range opts {
+		if strings.TrimSpace(o) == opt {
+			return true
+		}
+	}
+	return false
+}
+
+// summary lists images and external URLs of the desired objects.
+func summary(targets []*unstructured.Unstructured) v1alpha1.ApplicationSummary {
+	var s v1alpha1.ApplicationSummary
+	seen := map[string]bool{}
+	for _, t := range targets {
+		for _, img := range tsync.Images(t) {
+			if !seen[img] {
+				seen[img] = true
+				s.Images = append(s.Images, img)
+			}
+		}
+		if t.GetKind() == "Ingress" {
+			rules, _, _ := unstructured.NestedSlice(t.Object, "spec", "rules")
+			for _, rule := range rules {
+				if m, ok := rule.(map[string]any); ok {
+					if host, ok := m["host"].(string); ok && !seen["url:"+host] {
+						seen["url:"+host] = true
+						s.ExternalURLs = append(s.ExternalURLs, "http://"+host)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(s.Images)
+	sort.Strings(s.ExternalURLs)
+	return s
+}

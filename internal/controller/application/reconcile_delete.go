@@ -1,0 +1,76 @@
+package application
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/tracking"
+)
+
+// Finalizers that make deleting an Application delete its resources.
+const (
+	finalizer           = "resources-finalizer.argocd.argoproj.io"
+	finalizerForeground = "resources-finalizer.argocd.argoproj.io/foreground"
+	finalizerBackground = "resources-finalizer.argocd.argoproj.io/background"
+)
+
+// reconcileDelete cascades the deletion of an Application with a resources
+// finalizer to every live object it tracks, then removes the finalizer.
+// Without the finalizer the resources stay.
+func (r *Reconciler) reconcileDelete(ctx context.Context, app, orig *v1alpha1.Application) (ctrl.Result, error) {
+	var fin string
+	for _, f := range []string{finalizer, finalizerForeground, finalizerBackground} {
+		if slices.Contains(app.Finalizers, f) {
+			fin = f
+		}
+	}
+	if fin == "" {
+		return ctrl.Result{}, nil
+	}
+	policy := metav1.DeletePropagationForeground
+	if fin == finalizerBackground {
+		policy = metav1.DeletePropagationBackground
+	}
+	instance := tracking.AppInstanceName(app.Name, app.Namespace, r.opts.Namespace)
+	kinds := map[schema.GroupVersionKind]bool{}
+	for _, rs := range app.Status.Resources {
+		kinds[schema.GroupVersionKind{Group: rs.Group, Version: rs.Version, Kind: rs.Kind}] = true
+	}
+	remaining := 0
+	var failure error
+	for gvk := range kinds {
+		objs, err := r.live.ByApp(ctx, gvk, instance)
+		if err != nil {
+			failure = err
+			continue
+		}
+		for _, o := range objs {
+			if !ownTrackingID(o, instance) {
+				continue
+			}
+			remaining++
+			if o.GetDeletionTimestamp() == nil {
+				if err := (&syncCluster{live: r.live}).Delete(ctx, o, policy); err != nil {
+					failure = err
+				}
+			}
+		}
+	}
+	if failure != nil {
+		setConditions(app, []v1alpha1.ApplicationCondition{{Type: v1alpha1.ApplicationConditionDeletionError, Message: failure.Error()}})
+		_ = r.client.Patch(ctx, app, client.MergeFrom(orig))
+		return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
+	}
+	if remaining > 0 {
+		return ctrl.Result{RequeueAfter: time.Second}, nil
+	}
+	app.Finalizers = slices.DeleteFunc(app.Finalizers, func(f string) bool { return f == fin })
+	return ctrl.Result{}, client.IgnoreNotFound(r.client.Patch(ctx, app, client.MergeFrom(orig)))
+}

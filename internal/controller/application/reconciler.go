@@ -1,0 +1,249 @@
+package application
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/cluster"
+	"github.com/tiphys/tiphys/internal/diff"
+	"github.com/tiphys/tiphys/internal/render"
+	src "github.com/tiphys/tiphys/internal/source"
+	"github.com/tiphys/tiphys/internal/source/git"
+	tsync "github.com/tiphys/tiphys/internal/sync"
+	"github.com/tiphys/tiphys/internal/tracking"
+)
+
+// FieldManager is the server-side apply field manager of syncs, Argo CD's.
+const FieldManager = "argocd-controller"
+
+// InCluster is the server URL of the cluster the controller runs in.
+const InCluster = "https://kubernetes.default.svc"
+
+// Options configure the reconciler.
+type Options struct {
+	// Namespace holds Applications, AppProjects and repository Secrets (default argocd).
+	Namespace string
+	// Resync is the period of full comparisons (default 120s, plus up to 10% jitter).
+	Resync time.Duration
+	// CacheDir holds the Git clones.
+	CacheDir string
+	// RenderCacheBytes bounds the render cache.
+	RenderCacheBytes int64
+}
+
+// Reconciler reconciles Applications.
+type Reconciler struct {
+	client  client.Client
+	opts    Options
+	git     *git.Cache
+	renders *render.Cache
+	charts  *render.HTTPCharts
+	live    *cluster.LiveCache
+	disc    *cluster.Discovery
+	differ  *diff.Differ
+	runner  *tsync.Runner
+	changes chan event.GenericEvent
+}
+
+// New builds a reconciler for the cluster of cfg (the in-cluster destination).
+func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
+	if o.Namespace == "" {
+		o.Namespace = "argocd"
+	}
+	if o.Resync <= 0 {
+		o.Resync = 120 * time.Second
+	}
+	gc, err := git.NewCache(git.CacheOptions{Dir: o.CacheDir})
+	if err != nil {
+		return nil, err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dynamic client: %w", err)
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("discovery client: %w", err)
+	}
+	r := &Reconciler{
+		client:  mgr.GetClient(),
+		opts:    o,
+		git:     gc,
+		renders: render.NewCache(o.RenderCacheBytes),
+		charts:  &render.HTTPCharts{},
+		live:    cluster.NewLiveCache(dyn, mgr.GetRESTMapper()),
+		disc:    cluster.NewDiscovery(dc),
+		changes: make(chan event.GenericEvent, 1024),
+	}
+	r.differ = &diff.Differ{Resources: r.live, FieldManager: FieldManager}
+	r.runner = &tsync.Runner{Cluster: &syncCluster{live: r.live}}
+	r.live.OnChange = r.liveChanged
+	return r, nil
+}
+
+// SetupWithManager registers the reconciler: Applications whose spec,
+// operation or refresh annotation change, and changes to the live objects
+// they manage.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("application").
+		For(&v1alpha1.Application{}, builder.WithPredicates(predicate.Funcs{UpdateFunc: specChanged})).
+		WatchesRawSource(source.Channel(r.changes, &handler.EnqueueRequestForObject{})).
+		Complete(r)
+}
+
+// liveChanged enqueues the application of a changed live object.
+func (r *Reconciler) liveChanged(app string) {
+	ns, name := r.opts.Namespace, app
+	if i := indexUnderscore(app); i > 0 {
+		ns, name = app[:i], app[i+1:]
+	}
+	obj := &v1alpha1.Application{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+	select {
+	case r.changes <- event.GenericEvent{Object: obj}:
+	default: // the queue holds it already or soon will
+	}
+}
+
+func indexUnderscore(s string) int {
+	for i := range len(s) {
+		if s[i] == '_' {
+			return i
+		}
+	}
+	return -1
+}
+
+// specChanged lets through updates that matter to reconciliation: not the
+// controller's own status writes.
+func specChanged(e event.UpdateEvent) bool {
+	o, ok1 := e.ObjectOld.(*v1alpha1.Application)
+	n, ok2 := e.ObjectNew.(*v1alpha1.Application)
+	if !ok1 || !ok2 {
+		return true
+	}
+	return !equalJSON(o.Spec, n.Spec) || !equalJSON(o.Operation, n.Operation) ||
+		o.Annotations[refreshAnnotation] != n.Annotations[refreshAnnotation] ||
+		!equalJSON(o.Finalizers, n.Finalizers) || o.DeletionTimestamp != n.DeletionTimestamp
+}
+
+const refreshAnnotation = "argocd.argoproj.io/refresh"
+
+// Reconcile runs the phases for one Application and writes its status.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	app := &v1alpha1.Application{}
+	if err := r.client.Get(ctx, req.NamespacedName, app); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	orig := app.DeepCopy()
+	if app.DeletionTimestamp != nil {
+		return r.reconcileDelete(ctx, app, orig)
+	}
+	st := &state{app: app, instance: tracking.AppInstanceName(app.Name, app.Namespace, r.opts.Namespace)}
+	requeue := r.jitteredResync()
+	defer func() {
+		now := metav1.Now()
+		app.Status.ReconciledAt = &now
+		setConditions(app, st.conditions)
+		if err := r.client.Patch(ctx, app, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
+			ctrl.LoggerFrom(ctx).Error(err, "write application status")
+		}
+	}()
+
+	if err := r.checkDestination(app); err != nil {
+		st.condition(v1alpha1.ApplicationConditionInvalidSpecError, err.Error())
+		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		return ctrl.Result{RequeueAfter: requeue}, nil
+	}
+	if err := r.reconcileRender(ctx, st); err != nil {
+		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
+		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		return ctrl.Result{RequeueAfter: requeue}, nil
+	}
+	if err := r.reconcileCompare(ctx, st); err != nil {
+		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
+		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		return ctrl.Result{RequeueAfter: requeue}, nil
+	}
+	running := r.reconcileSync(ctx, st)
+	if running {
+		return ctrl.Result{RequeueAfter: time.Second}, nil
+	}
+	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+func (r *Reconciler) jitteredResync() time.Duration {
+	return r.opts.Resync + time.Duration(rand.Int64N(int64(r.opts.Resync/10)+1))
+}
+
+// checkDestination accepts the in-cluster destination; other clusters come
+// from cluster Secrets (not yet supported).
+func (r *Reconciler) checkDestination(app *v1alpha1.Application) error {
+	d := app.Spec.Destination
+	if d.Server == InCluster || (d.Server == "" && d.Name == "in-cluster") {
+		return nil
+	}
+	return fmt.Errorf("application destination server %q name %q: only the in-cluster destination is supported yet", d.Server, d.Name)
+}
+
+// credentials returns a repository's credentials from the argocd namespace's Secrets.
+func (r *Reconciler) credentials(ctx context.Context, url string) git.Credentials {
+	var list corev1.SecretList
+	if err := r.client.List(ctx, &list, client.InNamespace(r.opts.Namespace),
+		client.HasLabels{git.SecretTypeLabel}); err != nil {
+		return git.Credentials{}
+	}
+	git.SortSecrets(list.Items)
+	return git.CredentialsFor(url, list.Items)
+}
+
+func (r *Reconciler) opener(ctx context.Context) render.SourceOpener {
+	o := &src.Opener{Git: r.git, Credentials: func(url string) git.Credentials { return r.credentials(ctx, url) }}
+	return func(ctx context.Context, s v1alpha1.ApplicationSource) (fs.FS, string, error) {
+		opened, err := o.Open(ctx, s)
+		if err != nil {
+			return nil, "", err
+		}
+		return opened.FS, opened.Revision, nil
+	}
+}
+
+// state carries one reconcile's findings between phases.
+type state struct {
+	app        *v1alpha1.Application
+	instance   string
+	targets    []*unstructured.Unstructured
+	revisions  []string
+	live       map[string]*unstructured.Unstructured // by resource key
+	orphans    []*unstructured.Unstructured
+	outOfSync  bool
+	conditions []v1alpha1.ApplicationCondition
+}
+
+func (s *state) condition(t v1alpha1.ApplicationConditionType, msg string) {
+	s.conditions = append(s.conditions, v1alpha1.ApplicationCondition{Type: t, Message: msg})
+}
+
+// key identifies a resource: group/kind/namespace/name.
+func key(o *unstructured.Unstructured) string {
+	return o.GroupVersionKind().Group + "/" + o.GetKind() + "/" + o.GetNamespace() + "/" + o.GetName()
+}

@@ -1,0 +1,224 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/health"
+)
+
+// Cluster is what a sync does to a cluster.
+type Cluster interface {
+	// Apply server-side-applies obj and returns the result.
+	Apply(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	// Create creates obj (hooks).
+	Create(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	// Delete deletes obj with a propagation policy.
+	Delete(ctx context.Context, obj *unstructured.Unstructured, policy metav1.DeletionPropagation) error
+	// Get reads obj from the API server; nil when it does not exist.
+	Get(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+}
+
+// Runner advances syncs. A sync is a state machine kept in the
+// application's operation state: each Step applies what the current group
+// needs and returns without waiting, so a restarted controller resumes where
+// the last one stopped.
+type Runner struct {
+	Cluster Cluster
+	// Health overrides (Lua checks).
+	Health health.Overrides
+	// Propagation is the deletion propagation policy of prunes (default foreground).
+	Propagation metav1.DeletionPropagation
+}
+
+// Step advances the sync. It returns Running while a group waits (for
+// health or a hook), Succeeded when every group is done, or Failed.
+func (r *Runner) Step(ctx context.Context, plan *Plan, result *v1alpha1.SyncOperationResult) (v1alpha1.OperationPhase, string) {
+	results := map[string]*v1alpha1.ResourceResult{}
+	for _, rr := range result.Resources {
+		results[resultKey(rr)] = rr
+	}
+	for gi, group := range plan.Groups {
+		waiting := 0
+		for _, task := range group {
+			rr := results[task.Key()]
+			if rr == nil {
+				var err error
+				rr, err = r.start(ctx, task)
+				result.Resources = append(result.Resources, rr)
+				results[task.Key()] = rr
+				if err != nil {
+					return v1alpha1.OperationFailed, err.Error()
+				}
+			}
+			done, err := r.finished(ctx, task, rr)
+			if err != nil {
+				return v1alpha1.OperationFailed, err.Error()
+			}
+			if !done {
+				waiting++
+			}
+		}
+		if waiting > 0 {
+			return v1alpha1.OperationRunning, fmt.Sprintf("waiting for completion of %s (%d of %d tasks remaining, group %d of %d)",
+				describe(group[0]), waiting, len(group), gi+1, len(plan.Groups))
+		}
+	}
+	return v1alpha1.OperationSucceeded, "successfully synced (all tasks run)"
+}
+
+func describe(t *Task) string {
+	switch {
+	case t.Prune:
+		return "prunes"
+	case t.Hook:
+		return fmt.Sprintf("hook phase %s", t.Phase)
+	}
+	return fmt.Sprintf("wave %d", t.Wave)
+}
+
+func resultKey(rr *v1alpha1.ResourceResult) string {
+	return strings.Join([]string{rr.Group, rr.Kind, rr.Namespace, rr.Name, string(rr.SyncPhase)}, "/")
+}
+
+func newResult(t *Task) *v1alpha1.ResourceResult {
+	o := t.Obj()
+	gvk := o.GroupVersionKind()
+	rr := &v1alpha1.ResourceResult{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind,
+		Namespace: o.GetNamespace(), Name: o.GetName(), SyncPhase: t.Phase}
+	if t.Hook {
+		rr.HookType = v1alpha1.HookType(t.Phase)
+	}
+	return rr
+}
+
+// start performs a task's change and records it.
+func (r *Runner) start(ctx context.Context, t *Task) (*v1alpha1.ResourceResult, error) {
+	rr := newResult(t)
+	o := t.Obj()
+	fail := func(err error) (*v1alpha1.ResourceResult, error) {
+		rr.Status, rr.Message = v1alpha1.ResultCodeSyncFailed, err.Error()
+		if t.Hook {
+			rr.HookPhase = v1alpha1.OperationFailed
+		}
+		return rr, fmt.Errorf("%s %s/%s: %w", o.GetKind(), o.GetNamespace(), o.GetName(), err)
+	}
+	switch {
+	case t.Prune && t.Skip:
+		rr.Status, rr.Message = v1alpha1.ResultCodePruneSkipped, "ignored (requires pruning)"
+	case t.Prune:
+		policy := r.Propagation
+		if policy == "" {
+			policy = metav1.DeletePropagationForeground
+		}
+		if err := r.Cluster.Delete(ctx, t.Live, policy); err != nil {
+			return fail(err)
+		}
+		rr.Status, rr.Message = v1alpha1.ResultCodePruned, "pruned"
+	case t.Hook:
+		if t.Live != nil && hasDeletePolicy(t.Target, "BeforeHookCreation", true) {
+			if err := r.Cluster.Delete(ctx, t.Live, metav1.DeletePropagationBackground); err != nil {
+				return fail(err)
+			}
+			if still, _ := r.Cluster.Get(ctx, t.Target); still != nil {
+				return fail(fmt.Errorf("previous hook object is still being deleted"))
+			}
+		}
+		if _, err := r.Cluster.Create(ctx, t.Target); err != nil {
+			return fail(err)
+		}
+		rr.Status, rr.HookPhase, rr.Message = v1alpha1.ResultCodeSynced, v1alpha1.OperationRunning, "created"
+	default:
+		if _, err := r.Cluster.Apply(ctx, t.Target); err != nil {
+			return fail(err)
+		}
+		verb := "configured"
+		if t.Live == nil {
+			verb = "created"
+		}
+		rr.Status, rr.Message = v1alpha1.ResultCodeSynced, fmt.Sprintf("%s/%s %s", strings.ToLower(o.GetKind()), o.GetName(), verb)
+	}
+	rr.Images = Images(o)
+	return rr, nil
+}
+
+// finished reports whether a started task is complete: prunes at once,
+// hooks when they succeed, resources when they are no longer Progressing.
+func (r *Runner) finished(ctx context.Context, t *Task, rr *v1alpha1.ResourceResult) (bool, error) {
+	if t.Prune {
+		return true, nil
+	}
+	if t.Hook && rr.HookPhase != v1alpha1.OperationRunning {
+		return true, nil
+	}
+	live, err := r.Cluster.Get(ctx, t.Target)
+	if err != nil {
+		return false, err
+	}
+	st, _ := health.Of(live, r.Health)
+	if st == nil {
+		return true, nil
+	}
+	o := t.Target
+	switch st.Code {
+	case v1alpha1.HealthStatusHealthy, v1alpha1.HealthStatusSuspended:
+		if t.Hook {
+			rr.HookPhase, rr.Message = v1alpha1.OperationSucceeded, st.Message
+			if hasDeletePolicy(o, "HookSucceeded", false) {
+				_ = r.Cluster.Delete(ctx, live, metav1.DeletePropagationBackground)
+			}
+		}
+		return true, nil
+	case v1alpha1.HealthStatusDegraded:
+		if t.Hook {
+			rr.HookPhase, rr.Message = v1alpha1.OperationFailed, st.Message
+			if hasDeletePolicy(o, "HookFailed", false) {
+				_ = r.Cluster.Delete(ctx, live, metav1.DeletePropagationBackground)
+			}
+			return false, fmt.Errorf("hook %s %s failed: %s", o.GetKind(), o.GetName(), st.Message)
+		}
+		return false, fmt.Errorf("%s %s/%s is Degraded: %s", o.GetKind(), o.GetNamespace(), o.GetName(), st.Message)
+	}
+	return false, nil
+}
+
+// hasDeletePolicy reports whether a hook has a delete policy; def is the
+// answer for a hook without any policy (BeforeHookCreation is the default).
+func hasDeletePolicy(obj *unstructured.Unstructured, policy string, def bool) bool {
+	v, ok := obj.GetAnnotations()[AnnotationDeletePol]
+	if !ok {
+		return def
+	}
+	for _, p := range strings.Split(v, ",") {
+		if strings.TrimSpace(p) == policy {
+			return true
+		}
+	}
+	return false
+}
+
+// Images lists the container images of a workload, job or pod.
+func Images(obj *unstructured.Unstructured) []string {
+	var out []string
+	for _, path := range [][]string{{"spec", "template", "spec"}, {"spec", "jobTemplate", "spec", "template", "spec"}, {"spec"}} {
+		for _, field := range []string{"initContainers", "containers"} {
+			cs, _, _ := unstructured.NestedSlice(obj.Object, append(path, field)...)
+			for _, c := range cs {
+				if m, ok := c.(map[string]any); ok {
+					if img, ok := m["image"].(string); ok {
+						out = append(out, img)
+					}
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return out
+}
