@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -121,12 +122,18 @@ func (r *Runner) start(ctx context.Context, t *Task) (*v1alpha1.ResourceResult, 
 		}
 		rr.Status, rr.Message = v1alpha1.ResultCodePruned, "pruned"
 	case t.Hook:
-		if t.Live != nil && hasDeletePolicy(t.Target, "BeforeHookCreation", true) {
-			if err := r.Cluster.Delete(ctx, t.Live, metav1.DeletePropagationBackground); err != nil {
+		// A hook object left by an earlier sync is replaced (BeforeHookCreation,
+		// the default) or kept; either way this sync creates its own.
+		previous, err := r.Cluster.Get(ctx, t.Target)
+		if err != nil {
+			return fail(err)
+		}
+		if previous != nil && hasDeletePolicy(t.Target, "BeforeHookCreation", true) {
+			if err := r.Cluster.Delete(ctx, previous, metav1.DeletePropagationBackground); err != nil {
 				return fail(err)
 			}
-			if still, _ := r.Cluster.Get(ctx, t.Target); still != nil {
-				return fail(fmt.Errorf("previous hook object is still being deleted"))
+			if err := r.waitGone(ctx, t.Target); err != nil {
+				return fail(err)
 			}
 		}
 		if _, err := r.Cluster.Create(ctx, t.Target); err != nil {
@@ -145,6 +152,22 @@ func (r *Runner) start(ctx context.Context, t *Task) (*v1alpha1.ResourceResult, 
 	}
 	rr.Images = Images(o)
 	return rr, nil
+}
+
+// waitGone waits briefly for a deleted hook object to disappear.
+func (r *Runner) waitGone(ctx context.Context, obj *unstructured.Unstructured) error {
+	for range 50 {
+		still, err := r.Cluster.Get(ctx, obj)
+		if err != nil || still == nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("previous hook object is still being deleted")
 }
 
 // finished reports whether a started task is complete: prunes at once,

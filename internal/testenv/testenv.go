@@ -58,7 +58,7 @@ func Scheme() *runtime.Scheme {
 // Main starts a plane, runs the package's tests and stops the plane; it
 // returns the exit code for os.Exit. With -short, cluster tests are skipped
 // and no plane is started (*env stays nil).
-func Main(m *testing.M, env **Env) int {
+func Main(m interface{ Run() int }, env **Env) int {
 	flag.Parse()
 	if testing.Short() {
 		return m.Run()

@@ -52,7 +52,10 @@ type Options struct {
 
 // Reconciler reconciles Applications.
 type Reconciler struct {
-	client  client.Client
+	client client.Client
+	// reader reads Applications from the API server: a sync's state must
+	// never be taken from a cache that has not seen the last write.
+	reader  client.Reader
 	opts    Options
 	git     *git.Cache
 	renders *render.Cache
@@ -86,6 +89,7 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	}
 	r := &Reconciler{
 		client:  mgr.GetClient(),
+		reader:  mgr.GetAPIReader(),
 		opts:    o,
 		git:     gc,
 		renders: render.NewCache(o.RenderCacheBytes),
@@ -151,7 +155,7 @@ const refreshAnnotation = "argocd.argoproj.io/refresh"
 // Reconcile runs the phases for one Application and writes its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	app := &v1alpha1.Application{}
-	if err := r.client.Get(ctx, req.NamespacedName, app); err != nil {
+	if err := r.reader.Get(ctx, req.NamespacedName, app); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	orig := app.DeepCopy()

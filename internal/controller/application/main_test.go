@@ -1,0 +1,130 @@
+package application_test
+
+import (
+	"context"
+
+	"fmt"
+	"github.com/go-logr/logr"
+	"os"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/testenv"
+)
+
+var env *testenv.Env
+
+func TestMain(m *testing.M) {
+	os.Exit(testenv.Main(&controllerSuite{m}, &env))
+}
+
+// controllerSuite starts the controller beside the package's control plane.
+type controllerSuite struct{ m *testing.M }
+
+func (s *controllerSuite) Run() int {
+	if env == nil {
+		return s.m.Run()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ctrl.SetLogger(logr.Discard())
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: testenv.Scheme(), Metrics: metricsserver.Options{BindAddress: "0"}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	dir, _ := os.MkdirTemp("", "tiphys-controller-test-")
+	defer os.RemoveAll(dir)
+	r, err := application.New(mgr, env.Config, application.Options{Resync: 2 * time.Second, CacheDir: dir})
+	if err == nil {
+		err = r.SetupWithManager(mgr)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	go func() { _ = mgr.Start(ctx) }()
+	return s.m.Run()
+}
+
+// newApp creates an Application for the path of a repository in its own
+// destination namespace and returns it.
+func newApp(t *testing.T, name, repoURL, path string, policy *v1alpha1.SyncPolicy, mutate ...func(*v1alpha1.Application)) *v1alpha1.Application {
+	t.Helper()
+	ctx := context.Background()
+	ns := &metav1.ObjectMeta{Name: name}
+	if err := env.Client.Create(ctx, namespace(ns.Name)); err != nil {
+		t.Fatal(err)
+	}
+	app := &v1alpha1.Application{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "argocd"},
+		Spec: v1alpha1.ApplicationSpec{
+			Project:     "default",
+			Destination: v1alpha1.ApplicationDestination{Server: application.InCluster, Namespace: name},
+			Source:      &v1alpha1.ApplicationSource{RepoURL: repoURL, Path: path, TargetRevision: "main"},
+			SyncPolicy:  policy,
+		},
+	}
+	for _, f := range mutate {
+		f(app)
+	}
+	if err := env.Client.Create(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+func automated(prune, selfHeal bool) *v1alpha1.SyncPolicy {
+	return &v1alpha1.SyncPolicy{Automated: &v1alpha1.SyncPolicyAutomated{Prune: prune, SelfHeal: selfHeal}}
+}
+
+// eventually polls cond until it holds; the timeout only bounds a failing test.
+func eventually(t *testing.T, what string, cond func() (bool, error)) {
+	t.Helper()
+	var last error
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 90*time.Second, true, func(context.Context) (bool, error) {
+		ok, err := cond()
+		last = err
+		return ok, nil
+	})
+	if err != nil {
+		t.Fatalf("%s: did not happen (last error: %v)", what, last)
+	}
+}
+
+func getApp(t *testing.T, name string) *v1alpha1.Application {
+	t.Helper()
+	app := &v1alpha1.Application{}
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: "argocd", Name: name}, app); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+// waitSyncedHealthy waits until the app is Synced and Healthy at revision.
+func waitSyncedHealthy(t *testing.T, name, revision string) *v1alpha1.Application {
+	t.Helper()
+	var app *v1alpha1.Application
+	eventually(t, name+" Synced and Healthy at "+revision, func() (bool, error) {
+		app = getApp(t, name)
+		if app.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced && app.Status.Health.Status == v1alpha1.HealthStatusHealthy &&
+			app.Status.Sync.Revision == revision && app.Operation == nil {
+			return true, nil
+		}
+		msg := ""
+		if os := app.Status.OperationState; os != nil {
+			msg = string(os.Phase) + ": " + os.Message
+		}
+		return false, fmt.Errorf("sync %s at %s, health %s, operation %s, conditions %v",
+			app.Status.Sync.Status, app.Status.Sync.Revision, app.Status.Health.Status, msg, app.Status.Conditions)
+	})
+	return app
+}
