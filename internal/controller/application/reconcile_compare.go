@@ -26,7 +26,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 	kinds := map[schema.GroupVersionKind]bool{}
 	var resources []v1alpha1.ResourceStatus
 	var healths []*health.Status
-	for _, t := range st.targets {
+	for i, t := range st.targets {
 		targetKeys[key(t)] = true
 		if _, isHook := t.GetAnnotations()[tsync.AnnotationHook]; isHook {
 			continue // hooks are run by syncs, not compared
@@ -41,13 +41,17 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			kinds[gvk] = true
 		}
 		st.live[key(t)] = live
+		// With RespectIgnoreDifferences, ignored fields keep their live
+		// values in the comparison and in the sync alike.
+		t = withoutIgnored(t, live, app)
+		st.targets[i] = t
 		rs := resourceStatus(t)
 		if live == nil {
 			rs.Status = v1alpha1.SyncStatusCodeOutOfSync
 			rs.Health = &v1alpha1.HealthStatus{Status: v1alpha1.HealthStatusMissing}
 			healths = append(healths, &health.Status{Code: v1alpha1.HealthStatusMissing})
 		} else {
-			res, err := r.differ.Diff(ctx, withoutIgnored(t, live, app), live, app.Spec.IgnoreDifferences)
+			res, err := r.differ.Diff(ctx, t, live, app.Spec.IgnoreDifferences)
 			if err != nil {
 				rs.Status = v1alpha1.SyncStatusCodeUnknown
 				st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())

@@ -164,6 +164,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	st := &state{app: app, instance: tracking.AppInstanceName(app.Name, app.Namespace, r.opts.Namespace)}
 	requeue := r.jitteredResync()
+	// A refresh request is served by this very reconcile (every reconcile
+	// checks the remote heads): remove it, as Argo CD does.
+	delete(app.Annotations, refreshAnnotation)
 	defer func() {
 		now := metav1.Now()
 		app.Status.ReconciledAt = &now
