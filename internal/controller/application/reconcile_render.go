@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 
+	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/render"
 )
 
@@ -18,16 +19,9 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 	if err != nil {
 		return err
 	}
-	res, err := render.RenderApp(ctx, render.AppRequest{
-		AppName:     st.instance,
-		Spec:        st.app.Spec,
-		Open:        r.opener(ctx),
-		KubeVersion: kubeVersion,
-		APIVersions: apiVersions,
-		Namespaced:  r.disc.Namespaced,
-		Charts:      r.charts,
-		Render:      r.renders.Render,
-	})
+	req := r.appRequest(ctx, st, st.app.Spec)
+	req.KubeVersion, req.APIVersions = kubeVersion, apiVersions
+	res, err := render.RenderApp(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -39,4 +33,20 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 		st.app.Status.SourceTypes = res.SourceTypes
 	}
 	return nil
+}
+
+// appRequest is the render request of a spec of the app.
+func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.ApplicationSpec) render.AppRequest {
+	kubeVersion, _ := r.disc.KubeVersion()
+	apiVersions, _ := r.disc.APIVersions()
+	return render.AppRequest{
+		AppName:     st.instance,
+		Spec:        spec,
+		Open:        r.opener(ctx),
+		KubeVersion: kubeVersion,
+		APIVersions: apiVersions,
+		Namespaced:  r.disc.Namespaced,
+		Charts:      r.charts,
+		Render:      r.renders.Render,
+	}
 }

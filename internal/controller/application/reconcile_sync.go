@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/render"
 	tsync "github.com/tiphys/tiphys/internal/sync"
 )
 
@@ -27,23 +28,50 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
 		return false
 	}
 	now := metav1.Now()
-	if app.Operation != nil && (os == nil || os.Phase != v1alpha1.OperationRunning || !equalJSON(os.Operation, *app.Operation)) {
-		os = &v1alpha1.OperationState{Operation: *app.Operation, Phase: v1alpha1.OperationRunning, StartedAt: now,
-			SyncResult: &v1alpha1.SyncOperationResult{Revision: revision, Revisions: revisionsOf(app, st.revisions)}}
-		if app.Spec.Source != nil {
-			os.SyncResult.Source = *app.Spec.Source
-		}
-		os.SyncResult.Sources = app.Spec.Sources
-		app.Status.OperationState = os
+	op := app.Operation
+	if op == nil {
+		op = &os.Operation
 	}
-	syncOp := os.Operation.Sync
+	syncOp := op.Sync
 	if syncOp == nil {
 		syncOp = &v1alpha1.SyncOperation{}
 	}
-	targets := selected(st.targets, syncOp.Resources)
+	spec := operationSpec(app, syncOp)
+	all, revisions := st.targets, st.revisions
+	if spec != nil {
+		res, err := render.RenderApp(ctx, r.appRequest(ctx, st, *spec))
+		if err != nil {
+			st.condition(v1alpha1.ApplicationConditionSyncError, err.Error())
+			app.Operation = nil
+			if os != nil {
+				os.Phase, os.Message = v1alpha1.OperationError, err.Error()
+			}
+			return false
+		}
+		all, revisions = res.Objects, res.Revisions
+		for i, t := range all {
+			all[i] = withoutIgnored(t, st.live[key(t)], app)
+		}
+	} else {
+		spec = &app.Spec
+	}
+	if app.Operation != nil && (os == nil || os.Phase != v1alpha1.OperationRunning || !equalJSON(os.Operation, *app.Operation)) {
+		os = &v1alpha1.OperationState{Operation: *app.Operation, Phase: v1alpha1.OperationRunning, StartedAt: now,
+			SyncResult: &v1alpha1.SyncOperationResult{Revision: strings.Join(revisions, ","), Revisions: revisionsOf(spec, revisions)}}
+		if spec.Source != nil {
+			os.SyncResult.Source = *spec.Source
+		}
+		os.SyncResult.Sources = spec.Sources
+		app.Status.OperationState = os
+	}
+	targets := selected(all, syncOp.Resources)
+	orphans := st.orphans
+	if spec != &app.Spec {
+		orphans = orphansOf(st, all)
+	}
 	plan := tsync.NewPlan(targets, func(t *unstructured.Unstructured) *unstructured.Unstructured { return st.live[key(t)] },
-		selected(st.orphans, syncOp.Resources), syncOp.Prune)
-	if len(st.targets) == 0 && !allowEmpty(app) && len(st.orphans) > 0 && syncOp.Prune {
+		selected(orphans, syncOp.Resources), syncOp.Prune)
+	if len(all) == 0 && !allowEmpty(app) && len(orphans) > 0 && syncOp.Prune {
 		os.Phase, os.Message = v1alpha1.OperationFailed, "refusing to prune every resource: the render is empty and allowEmpty is off"
 	} else if syncOp.DryRun {
 		os.Phase, os.Message = v1alpha1.OperationSucceeded, "dry run: nothing changed"
@@ -91,8 +119,13 @@ func (r *Reconciler) autoSync(st *state, revision string) {
 		}
 	}
 	op := &v1alpha1.Operation{
-		Sync:        &v1alpha1.SyncOperation{Revision: revision, Prune: p.Automated.Prune, SyncOptions: p.SyncOptions},
+		Sync:        &v1alpha1.SyncOperation{Prune: p.Automated.Prune, SyncOptions: p.SyncOptions},
 		InitiatedBy: v1alpha1.OperationInitiator{Automated: true},
+	}
+	if len(app.Spec.Sources) > 0 {
+		op.Sync.Revisions = st.revisions
+	} else {
+		op.Sync.Revision = revision
 	}
 	if p.Retry != nil {
 		op.Retry = *p.Retry
@@ -129,11 +162,58 @@ func selected(objs []*unstructured.Unstructured, only []v1alpha1.SyncOperationRe
 	return out
 }
 
-func revisionsOf(app *v1alpha1.Application, revisions []string) []string {
-	if len(app.Spec.Sources) > 0 {
+func revisionsOf(spec *v1alpha1.ApplicationSpec, revisions []string) []string {
+	if len(spec.Sources) > 0 {
 		return revisions
 	}
 	return nil
+}
+
+// operationSpec is the spec a sync renders when the operation names a
+// source (a rollback) or a revision other than the target; nil means the
+// app's own spec as already rendered.
+func operationSpec(app *v1alpha1.Application, op *v1alpha1.SyncOperation) *v1alpha1.ApplicationSpec {
+	if op.Source == nil && len(op.Sources) == 0 && op.Revision == "" && len(op.Revisions) == 0 {
+		return nil
+	}
+	spec := app.Spec.DeepCopy()
+	if op.Source != nil {
+		spec.Source, spec.Sources = op.Source.DeepCopy(), nil
+	}
+	if len(op.Sources) > 0 {
+		spec.Source, spec.Sources = nil, op.Sources.DeepCopy()
+	}
+	if op.Revision != "" && spec.Source != nil {
+		spec.Source.TargetRevision = op.Revision
+	}
+	for i, rev := range op.Revisions {
+		if i < len(spec.Sources) && rev != "" {
+			spec.Sources[i].TargetRevision = rev
+		}
+	}
+	return spec
+}
+
+// orphansOf are the app's live objects that a sync of targets would leave
+// behind: the objects no longer desired and the current targets that the
+// operation's targets lack.
+func orphansOf(st *state, targets []*unstructured.Unstructured) []*unstructured.Unstructured {
+	want := map[string]bool{}
+	for _, t := range targets {
+		want[key(t)] = true
+	}
+	var out []*unstructured.Unstructured
+	for _, o := range st.orphans {
+		if !want[key(o)] {
+			out = append(out, o)
+		}
+	}
+	for k, live := range st.live {
+		if live != nil && !want[k] && ownTrackingID(live, st.instance) {
+			out = append(out, live)
+		}
+	}
+	return out
 }
 
 // appendHistory records a successful sync and trims the history to the limit.

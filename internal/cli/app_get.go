@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func newAppGetCmd() *cobra.Command {
+	f := &appFlags{}
+	cmd := &cobra.Command{
+		Use:   "get NAME",
+		Short: "Show an Application: source, status, conditions and resources",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			app, err := f.getApp(cmd.Context(), c, args[0])
+			if err != nil {
+				return err
+			}
+			if ok, err := printStructured(cmd.OutOrStdout(), f.output, app); ok {
+				return err
+			}
+			src := firstSource(app)
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintf(w, "Name:\t%s/%s\n", app.Namespace, app.Name)
+			fmt.Fprintf(w, "Project:\t%s\n", app.Spec.Project)
+			fmt.Fprintf(w, "Server:\t%s\n", app.Spec.Destination.Server)
+			fmt.Fprintf(w, "Namespace:\t%s\n", app.Spec.Destination.Namespace)
+			fmt.Fprintf(w, "Repo:\t%s\n", src.RepoURL)
+			fmt.Fprintf(w, "Target:\t%s\n", src.TargetRevision)
+			fmt.Fprintf(w, "Path:\t%s\n", src.Path)
+			fmt.Fprintf(w, "SyncPolicy:\t%s\n", syncPolicy(app))
+			fmt.Fprintf(w, "Sync Status:\t%s (%s)\n", app.Status.Sync.Status, app.Status.Sync.Revision)
+			fmt.Fprintf(w, "Health Status:\t%s\n", app.Status.Health.Status)
+			if os := app.Status.OperationState; os != nil {
+				fmt.Fprintf(w, "Operation:\t%s: %s\n", os.Phase, os.Message)
+			}
+			for _, cond := range app.Status.Conditions {
+				fmt.Fprintf(w, "Condition:\t%s: %s\n", cond.Type, cond.Message)
+			}
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "GROUP\tKIND\tNAMESPACE\tNAME\tSTATUS\tHEALTH\tHOOK\tMESSAGE")
+			for _, r := range app.Status.Resources {
+				healthCode, msg := "", ""
+				if r.Health != nil {
+					healthCode, msg = string(r.Health.Status), r.Health.Message
+				}
+				hook := ""
+				if r.Hook {
+					hook = "hook"
+				}
+				if r.RequiresPruning {
+					msg = "requires pruning"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Group, r.Kind, r.Namespace, r.Name, r.Status, healthCode, hook, msg)
+			}
+			return w.Flush()
+		},
+	}
+	f.register(cmd, "json|yaml")
+	return cmd
+}
