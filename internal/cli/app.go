@@ -8,6 +8,6 @@ func newAppCmd() *cobra.Command {
 		Short: "Work with Applications (straight against Kubernetes, as argocd's core mode)",
 	}
 	cmd.AddCommand(newAppManifestsCmd(), newAppListCmd(), newAppGetCmd(), newAppSyncCmd(), newAppWaitCmd(),
-		newAppHistoryCmd(), newAppRollbackCmd(), newAppDeleteCmd())
+		newAppHistoryCmd(), newAppRollbackCmd(), newAppDeleteCmd(), newAppDiffCmd())
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tiphys/tiphys/internal/testenv"
 )
@@ -106,4 +107,16 @@ func processesMentioning(s string) []string {
 		found = append(found, e.Name()+": "+strings.ReplaceAll(string(b), "\x00", " "))
 	}
 	return found
+}
+
+// eventually polls cond every half second for up to two minutes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for range 240 {
+		if cond() {
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("%s: did not happen", what)
 }

@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/restmapper"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/cluster"
+	"github.com/tiphys/tiphys/internal/diff"
+	"github.com/tiphys/tiphys/internal/render"
+	"github.com/tiphys/tiphys/internal/source"
+	"github.com/tiphys/tiphys/internal/source/git"
+	tsync "github.com/tiphys/tiphys/internal/sync"
+	"github.com/tiphys/tiphys/internal/tracking"
+)
+
+type appDiffOptions struct {
+	appFlags
+	revision string
+	exitCode bool
+	cacheDir string
+}
+
+func newAppDiffCmd() *cobra.Command {
+	o := &appDiffOptions{}
+	cmd := &cobra.Command{
+		Use:   "diff NAME",
+		Short: "Show what a sync would change in the live cluster (optionally for another revision, such as a PR branch)",
+		Long: `Render the Application (at --revision if given: a branch, tag or SHA) and show, per
+resource, how a sync would change the live object: a unified diff of the live object and
+the server's server-side-apply dry run, after the app's ignoreDifferences. Resources that
+would be pruned are shown as removed.
+
+Exit codes: 0 no difference, 1 differences (with --exit-code, the default), 2 an error.`,
+		Example: `  tiphys app diff guestbook
+  tiphys app diff guestbook --revision feature/new-replicas`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			different, err := o.run(cmd.Context(), cmd.OutOrStdout(), args[0])
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if different && o.exitCode {
+				return &exitError{code: 1, err: fmt.Errorf("application %s differs from the live state", args[0])}
+			}
+			return nil
+		},
+	}
+	o.register(cmd, "")
+	cmd.Flags().StringVar(&o.revision, "revision", "", "compare this revision instead of the target revision")
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", true, "exit with 1 when there are differences")
+	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("repos"), "where repositories are cloned")
+	return cmd
+}
+
+func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (bool, error) {
+	c, err := o.client()
+	if err != nil {
+		return false, err
+	}
+	app, err := o.getApp(ctx, c, name)
+	if err != nil {
+		return false, err
+	}
+	cfg, err := loadKubeconfig(o.kubeconfig)
+	if err != nil {
+		return false, err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return false, err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return false, err
+	}
+	live := cluster.NewLiveCache(dyn, restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc)))
+	disc := cluster.NewDiscovery(dc)
+	gc, err := git.NewCache(git.CacheOptions{Dir: o.cacheDir})
+	if err != nil {
+		return false, err
+	}
+	var secrets corev1.SecretList
+	_ = c.List(ctx, &secrets, client.InNamespace(o.namespace), client.HasLabels{git.SecretTypeLabel})
+	opener := &source.Opener{Git: gc, Credentials: func(url string) git.Credentials { return git.CredentialsFor(url, secrets.Items) }}
+
+	spec := app.Spec.DeepCopy()
+	if o.revision != "" {
+		if spec.Source == nil {
+			return false, fmt.Errorf("application %s: --revision needs a single-source application", name)
+		}
+		spec.Source.TargetRevision = o.revision
+	}
+	kubeVersion, err := disc.KubeVersion()
+	if err != nil {
+		return false, err
+	}
+	apiVersions, _ := disc.APIVersions()
+	res, err := render.RenderApp(ctx, render.AppRequest{
+		AppName: tracking.AppInstanceName(app.Name, app.Namespace, "argocd"), Spec: *spec,
+		KubeVersion: kubeVersion, APIVersions: apiVersions, Namespaced: disc.Namespaced, Charts: &render.HTTPCharts{},
+		Open: func(ctx context.Context, s v1alpha1.ApplicationSource) (fs.FS, string, error) {
+			opened, err := opener.Open(ctx, s)
+			if err != nil {
+				return nil, "", err
+			}
+			return opened.FS, opened.Revision, nil
+		},
+	})
+	if err != nil {
+		return false, err
+	}
+	different := false
+	desired := map[string]bool{}
+	for _, t := range res.Objects {
+		if _, hook := t.GetAnnotations()[tsync.AnnotationHook]; hook {
+			continue
+		}
+		desired[t.GetKind()+"/"+t.GetNamespace()+"/"+t.GetName()] = true
+		text, err := resourceDiff(ctx, live, t, app.Spec.IgnoreDifferences)
+		if err != nil {
+			return false, err
+		}
+		if text != "" {
+			different = true
+			fmt.Fprintf(out, "===== %s/%s %s/%s ======\n%s", t.GroupVersionKind().Group, t.GetKind(), t.GetNamespace(), t.GetName(), text)
+		}
+	}
+	for _, rs := range app.Status.Resources {
+		if !rs.RequiresPruning || desired[rs.Kind+"/"+rs.Namespace+"/"+rs.Name] {
+			continue
+		}
+		different = true
+		fmt.Fprintf(out, "===== %s/%s %s/%s ======\n(would be pruned)\n", rs.Group, rs.Kind, rs.Namespace, rs.Name)
+	}
+	return different, nil
+}
+
+// resourceDiff is the unified diff between a live object and what a sync of
+// desired would make of it, both normalized.
+func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (string, error) {
+	client, err := live.Resource(desired)
+	if err != nil {
+		return "", err
+	}
+	var liveText, wantText string
+	current, err := client.Get(ctx, desired.GetName(), metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		m, err := diff.Normalize(desired, ignore)
+		if err != nil {
+			return "", err
+		}
+		wantText, err = toYAML(m)
+		if err != nil {
+			return "", err
+		}
+	case err != nil:
+		return "", fmt.Errorf("get %s %s: %w", desired.GetKind(), desired.GetName(), err)
+	default:
+		predicted, err := client.Apply(ctx, desired.GetName(), desired, metav1.ApplyOptions{
+			FieldManager: "argocd-controller", Force: true, DryRun: []string{metav1.DryRunAll}})
+		if err != nil {
+			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), err)
+		}
+		for _, pair := range []struct {
+			obj *unstructured.Unstructured
+			out *string
+		}{{current, &liveText}, {predicted, &wantText}} {
+			m, err := diff.Normalize(pair.obj, ignore)
+			if err != nil {
+				return "", err
+			}
+			if *pair.out, err = toYAML(m); err != nil {
+				return "", err
+			}
+		}
+	}
+	return diff.Unified("live", "desired", liveText, wantText, 3), nil
+}
+
+func toYAML(m map[string]any) (string, error) {
+	b, err := yaml.Marshal(m)
+	return string(b), err
+}
