@@ -2,6 +2,8 @@ package sync
 
 import (
 	"sort"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -33,6 +35,8 @@ type Task struct {
 	PruneLast bool
 	// Skip marks a prune that the Prune=false option forbids.
 	Skip bool
+	// Replace replaces the object (create or update) instead of applying it.
+	Replace bool
 }
 
 // Obj is the object the task is about.
@@ -53,6 +57,16 @@ func (t *Task) Key() string {
 // the prunes) completes before the next starts.
 type Plan struct {
 	Groups [][]*Task
+	// Propagation is the deletion propagation of prunes (default foreground).
+	Propagation metav1.DeletionPropagation
+}
+
+// Prepend adds a group that runs before every other, such as the
+// destination namespace that CreateNamespace=true creates.
+func (p *Plan) Prepend(tasks ...*Task) {
+	if len(tasks) > 0 {
+		p.Groups = append([][]*Task{tasks}, p.Groups...)
+	}
 }
 
 // HasOption reports whether an object's sync-options annotation holds opt ("Prune=false").
@@ -79,7 +93,7 @@ func NewPlan(targets []*unstructured.Unstructured, live func(*unstructured.Unstr
 			continue
 		}
 		_, hook := t.GetAnnotations()[AnnotationHook]
-		task := &Task{Target: t, Live: live(t), Phase: phase, Wave: Wave(t), Hook: hook}
+		task := &Task{Target: t, Live: live(t), Phase: phase, Wave: Wave(t), Hook: hook, Replace: HasOption(t, "Replace=true")}
 		k := [2]int{phaseOrder[phase], task.Wave}
 		byGroup[k] = append(byGroup[k], task)
 	}

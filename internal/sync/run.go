@@ -2,10 +2,12 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -19,6 +21,8 @@ type Cluster interface {
 	Apply(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
 	// Create creates obj (hooks).
 	Create(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	// Replace replaces obj: an update over the live object, or a create.
+	Replace(ctx context.Context, obj, live *unstructured.Unstructured) (*unstructured.Unstructured, error)
 	// Delete deletes obj with a propagation policy.
 	Delete(ctx context.Context, obj *unstructured.Unstructured, policy metav1.DeletionPropagation) error
 	// Get reads obj from the API server; nil when it does not exist.
@@ -33,9 +37,11 @@ type Runner struct {
 	Cluster Cluster
 	// Health overrides (Lua checks).
 	Health health.Overrides
-	// Propagation is the deletion propagation policy of prunes (default foreground).
-	Propagation metav1.DeletionPropagation
 }
+
+// errNotYet marks a task that cannot start yet: its kind is not served
+// until a CRD of the same sync is established.
+var errNotYet = errors.New("kind not served yet")
 
 // Step advances the sync. It returns Running while a group waits (for
 // health or a hook), Succeeded when every group is done, or Failed.
@@ -50,7 +56,11 @@ func (r *Runner) Step(ctx context.Context, plan *Plan, result *v1alpha1.SyncOper
 			rr := results[task.Key()]
 			if rr == nil {
 				var err error
-				rr, err = r.start(ctx, task)
+				rr, err = r.start(ctx, task, plan.Propagation)
+				if errors.Is(err, errNotYet) {
+					waiting++
+					continue
+				}
 				result.Resources = append(result.Resources, rr)
 				results[task.Key()] = rr
 				if err != nil {
@@ -99,7 +109,7 @@ func newResult(t *Task) *v1alpha1.ResourceResult {
 }
 
 // start performs a task's change and records it.
-func (r *Runner) start(ctx context.Context, t *Task) (*v1alpha1.ResourceResult, error) {
+func (r *Runner) start(ctx context.Context, t *Task, propagation metav1.DeletionPropagation) (*v1alpha1.ResourceResult, error) {
 	rr := newResult(t)
 	o := t.Obj()
 	fail := func(err error) (*v1alpha1.ResourceResult, error) {
@@ -113,7 +123,7 @@ func (r *Runner) start(ctx context.Context, t *Task) (*v1alpha1.ResourceResult, 
 	case t.Prune && t.Skip:
 		rr.Status, rr.Message = v1alpha1.ResultCodePruneSkipped, "ignored (requires pruning)"
 	case t.Prune:
-		policy := r.Propagation
+		policy := propagation
 		if policy == "" {
 			policy = metav1.DeletePropagationForeground
 		}
@@ -141,7 +151,16 @@ func (r *Runner) start(ctx context.Context, t *Task) (*v1alpha1.ResourceResult, 
 		}
 		rr.Status, rr.HookPhase, rr.Message = v1alpha1.ResultCodeSynced, v1alpha1.OperationRunning, "created"
 	default:
-		if _, err := r.Cluster.Apply(ctx, t.Target); err != nil {
+		var err error
+		if t.Replace {
+			_, err = r.Cluster.Replace(ctx, t.Target, t.Live)
+		} else {
+			_, err = r.Cluster.Apply(ctx, t.Target)
+		}
+		if isNoMatch(err) {
+			return nil, errNotYet
+		}
+		if err != nil {
 			return fail(err)
 		}
 		verb := "configured"
@@ -152,6 +171,13 @@ func (r *Runner) start(ctx context.Context, t *Task) (*v1alpha1.ResourceResult, 
 	}
 	rr.Images = Images(o)
 	return rr, nil
+}
+
+// isNoMatch reports an unknown kind, such as one whose CRD was just applied.
+func isNoMatch(err error) bool {
+	var kindErr *meta.NoKindMatchError
+	var resErr *meta.NoResourceMatchError
+	return errors.As(err, &kindErr) || errors.As(err, &resErr)
 }
 
 // waitGone waits briefly for a deleted hook object to disappear.

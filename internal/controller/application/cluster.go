@@ -21,6 +21,19 @@ func (c *syncCluster) Apply(ctx context.Context, obj *unstructured.Unstructured)
 	return res.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 }
 
+func (c *syncCluster) Replace(ctx context.Context, obj, live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	if live == nil {
+		return c.Create(ctx, obj)
+	}
+	res, err := c.live.Resource(obj)
+	if err != nil {
+		return nil, err
+	}
+	replacement := obj.DeepCopy()
+	replacement.SetResourceVersion(live.GetResourceVersion())
+	return res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: FieldManager})
+}
+
 func (c *syncCluster) Create(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	res, err := c.live.Resource(obj)
 	if err != nil {

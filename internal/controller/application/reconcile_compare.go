@@ -27,6 +27,10 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 	var resources []v1alpha1.ResourceStatus
 	var healths []*health.Status
 	for i, t := range st.targets {
+		if targetKeys[key(t)] {
+			st.condition(v1alpha1.ApplicationConditionRepeatedResourceWarning,
+				"Resource "+key(t)+" appeared more than once among application resources.")
+		}
 		targetKeys[key(t)] = true
 		if _, isHook := t.GetAnnotations()[tsync.AnnotationHook]; isHook {
 			continue // hooks are run by syncs, not compared
@@ -41,6 +45,10 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			kinds[gvk] = true
 		}
 		st.live[key(t)] = live
+		if owner := trackingApp(live); owner != "" && owner != st.instance {
+			st.condition(v1alpha1.ApplicationConditionSharedResourceWarning,
+				t.GetKind()+"/"+t.GetName()+" is part of applications "+owner+" and "+st.instance)
+		}
 		// With RespectIgnoreDifferences, ignored fields keep their live
 		// values in the comparison and in the sync alike.
 		t = withoutIgnored(t, live, app)
@@ -128,6 +136,30 @@ func ownTrackingID(o *unstructured.Unstructured, app string) bool {
 	id := o.GetAnnotations()["argocd.argoproj.io/tracking-id"]
 	gvk := o.GroupVersionKind()
 	return id == app+":"+gvk.Group+"/"+gvk.Kind+":"+o.GetNamespace()+"/"+o.GetName()
+}
+
+// trackingApp is the application instance in a live object's tracking id.
+func trackingApp(o *unstructured.Unstructured) string {
+	if o == nil {
+		return ""
+	}
+	id := o.GetAnnotations()["argocd.argoproj.io/tracking-id"]
+	app, _, _ := strings.Cut(id, ":")
+	return app
+}
+
+// sharedResources describes targets whose live objects belong to another app.
+func sharedResources(st *state, targets []*unstructured.Unstructured) string {
+	var shared []string
+	for _, t := range targets {
+		if owner := trackingApp(st.live[key(t)]); owner != "" && owner != st.instance {
+			shared = append(shared, t.GetKind()+"/"+t.GetName()+" (part of "+owner+")")
+		}
+	}
+	if len(shared) == 0 {
+		return ""
+	}
+	return "shared resources found and FailOnSharedResource is set: " + strings.Join(shared, ", ")
 }
 
 func resourceStatus(o *unstructured.Unstructured) v1alpha1.ResourceStatus {

@@ -12,6 +12,54 @@ import (
 	tsync "github.com/tiphys/tiphys/internal/sync"
 )
 
+// syncOptions merges the app's sync options with the operation's (which win).
+func syncOptions(app *v1alpha1.Application, op *v1alpha1.SyncOperation) map[string]string {
+	out := map[string]string{}
+	var all []string
+	if app.Spec.SyncPolicy != nil {
+		all = append(all, app.Spec.SyncPolicy.SyncOptions...)
+	}
+	all = append(all, op.SyncOptions...)
+	for _, o := range all {
+		if k, v, ok := strings.Cut(strings.TrimSpace(o), "="); ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// outOfSyncOnly keeps the targets that the comparison found out of sync.
+func outOfSyncOnly(targets []*unstructured.Unstructured, resources []v1alpha1.ResourceStatus) []*unstructured.Unstructured {
+	synced := map[string]bool{}
+	for _, r := range resources {
+		if r.Status == v1alpha1.SyncStatusCodeSynced {
+			synced[r.Group+"/"+r.Kind+"/"+r.Namespace+"/"+r.Name] = true
+		}
+	}
+	var out []*unstructured.Unstructured
+	for _, t := range targets {
+		if !synced[key(t)] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// namespaceObject is the destination namespace that CreateNamespace=true
+// creates, with managedNamespaceMetadata.
+func namespaceObject(app *v1alpha1.Application) *unstructured.Unstructured {
+	ns := &unstructured.Unstructured{}
+	ns.SetAPIVersion("v1")
+	ns.SetKind("Namespace")
+	ns.SetName(app.Spec.Destination.Namespace)
+	if p := app.Spec.SyncPolicy; p != nil && p.ManagedNamespaceMetadata != nil {
+		m := p.ManagedNamespaceMetadata
+		ns.SetLabels(m.Labels)
+		ns.SetAnnotations(m.Annotations)
+	}
+	return ns
+}
+
 // defaultHistoryLimit is Argo CD's revisionHistoryLimit default.
 const defaultHistoryLimit = 10
 
@@ -24,6 +72,12 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
 		r.autoSync(st, revision)
 	}
 	os := app.Status.OperationState
+	if os != nil && os.Phase == v1alpha1.OperationTerminating {
+		finished := metav1.Now()
+		os.Phase, os.Message, os.FinishedAt = v1alpha1.OperationFailed, "Operation terminated", &finished
+		app.Operation = nil
+		return false
+	}
 	if app.Operation == nil && (os == nil || os.Phase != v1alpha1.OperationRunning) {
 		return false
 	}
@@ -64,14 +118,32 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
 		os.SyncResult.Sources = spec.Sources
 		app.Status.OperationState = os
 	}
+	opts := syncOptions(app, syncOp)
 	targets := selected(all, syncOp.Resources)
+	if opts["ApplyOutOfSyncOnly"] == "true" {
+		targets = outOfSyncOnly(targets, app.Status.Resources)
+	}
 	orphans := st.orphans
 	if spec != &app.Spec {
 		orphans = orphansOf(st, all)
 	}
 	plan := tsync.NewPlan(targets, func(t *unstructured.Unstructured) *unstructured.Unstructured { return st.live[key(t)] },
 		selected(orphans, syncOp.Resources), syncOp.Prune)
-	if len(all) == 0 && !allowEmpty(app) && len(orphans) > 0 && syncOp.Prune {
+	plan.Propagation = map[string]metav1.DeletionPropagation{"foreground": metav1.DeletePropagationForeground,
+		"background": metav1.DeletePropagationBackground, "orphan": metav1.DeletePropagationOrphan}[opts["PrunePropagationPolicy"]]
+	if opts["Replace"] == "true" {
+		for _, g := range plan.Groups {
+			for _, t := range g {
+				t.Replace = !t.Prune && !t.Hook
+			}
+		}
+	}
+	if opts["CreateNamespace"] == "true" && app.Spec.Destination.Namespace != "" {
+		plan.Prepend(&tsync.Task{Target: namespaceObject(app), Phase: v1alpha1.SyncPhasePreSync, Wave: -1 << 30})
+	}
+	if msg := sharedResources(st, targets); msg != "" && opts["FailOnSharedResource"] == "true" {
+		os.Phase, os.Message = v1alpha1.OperationFailed, msg
+	} else if len(all) == 0 && !allowEmpty(app) && len(orphans) > 0 && syncOp.Prune {
 		os.Phase, os.Message = v1alpha1.OperationFailed, "refusing to prune every resource: the render is empty and allowEmpty is off"
 	} else if syncOp.DryRun {
 		os.Phase, os.Message = v1alpha1.OperationSucceeded, "dry run: nothing changed"
