@@ -21,6 +21,7 @@ type controllerOptions struct {
 	kubeconfig  string
 	namespace   string
 	resync      time.Duration
+	gitPoll     time.Duration
 	cacheDir    string
 	metricsAddr string
 }
@@ -40,6 +41,7 @@ their status written as Argo CD writes it.`,
 	cmd.Flags().StringVar(&o.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
 	cmd.Flags().StringVar(&o.namespace, "namespace", "argocd", "namespace of Applications, AppProjects and repository Secrets")
 	cmd.Flags().DurationVar(&o.resync, "resync", 120*time.Second, "period of full comparisons (plus up to 10% jitter)")
+	cmd.Flags().DurationVar(&o.gitPoll, "git-poll", 30*time.Second, "how often remote heads are checked for new commits")
 	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("controller"), "where Git clones are kept")
 	cmd.Flags().StringVar(&o.metricsAddr, "metrics-addr", "0", "address of /metrics (0 turns it off)")
 	return cmd
@@ -64,7 +66,7 @@ func (o *controllerOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return fmt.Errorf("controller manager: %w", err)
 	}
-	r, err := application.New(mgr, cfg, application.Options{Namespace: o.namespace, Resync: o.resync, CacheDir: o.cacheDir})
+	r, err := application.New(mgr, cfg, application.Options{Namespace: o.namespace, Resync: o.resync, CacheDir: o.cacheDir, GitPoll: o.gitPoll})
 	if err != nil {
 		return err
 	}

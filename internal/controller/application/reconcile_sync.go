@@ -2,7 +2,10 @@ package application
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -64,10 +67,15 @@ func namespaceObject(app *v1alpha1.Application) *unstructured.Unstructured {
 const defaultHistoryLimit = 10
 
 // reconcileSync starts an automated sync when one is due, then advances the
-// running sync by one step. It reports whether a sync is still running.
-func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
+// running sync by one step. It reports whether a sync is still running and
+// when to look at it again.
+func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duration, bool) {
 	app := st.app
 	revision := strings.Join(st.revisions, ",")
+	if last := app.Status.OperationState; app.Operation == nil && last != nil &&
+		(last.Phase == v1alpha1.OperationFailed || last.Phase == v1alpha1.OperationError) {
+		st.condition(v1alpha1.ApplicationConditionSyncError, last.Message)
+	}
 	if app.Operation == nil {
 		r.autoSync(st, revision)
 	}
@@ -76,10 +84,17 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
 		finished := metav1.Now()
 		os.Phase, os.Message, os.FinishedAt = v1alpha1.OperationFailed, "Operation terminated", &finished
 		app.Operation = nil
-		return false
+		return 0, false
 	}
 	if app.Operation == nil && (os == nil || os.Phase != v1alpha1.OperationRunning) {
-		return false
+		return 0, false
+	}
+	if os != nil && os.Phase == v1alpha1.OperationRunning && os.RetryCount > 0 && os.FinishedAt != nil {
+		// A retry waits out its backoff from the failure, then starts afresh.
+		if wait := retryBackoff(os) - time.Since(os.FinishedAt.Time); wait > 0 {
+			return wait, true
+		}
+		os.FinishedAt = nil
 	}
 	now := metav1.Now()
 	op := app.Operation
@@ -100,7 +115,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
 			if os != nil {
 				os.Phase, os.Message = v1alpha1.OperationError, err.Error()
 			}
-			return false
+			return 0, false
 		}
 		all, revisions = res.Objects, res.Revisions
 		for i, t := range all {
@@ -151,14 +166,15 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
 		os.Phase, os.Message = r.runner.Step(ctx, plan, os.SyncResult)
 	}
 	if os.Phase == v1alpha1.OperationRunning {
-		return true
+		return time.Second, true
 	}
 	if os.Phase == v1alpha1.OperationFailed && retryDue(os) {
+		failed := metav1.Now()
 		os.RetryCount++
-		os.Phase = v1alpha1.OperationRunning
-		os.Message = "retrying: " + os.Message
+		os.Phase, os.FinishedAt = v1alpha1.OperationRunning, &failed
+		os.Message = fmt.Sprintf("retrying attempt #%d in %s: %s", os.RetryCount, retryBackoff(os), os.Message)
 		os.SyncResult.Resources = nil
-		return true
+		return retryBackoff(os), true
 	}
 	finished := metav1.Now()
 	os.FinishedAt = &finished
@@ -168,7 +184,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) bool {
 		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
 	}
 	app.Operation = nil
-	return false
+	return 0, false
 }
 
 // autoSync sets an automated sync operation when the app is out of sync and
@@ -208,6 +224,36 @@ func (r *Reconciler) autoSync(st *state, revision string) {
 func allowEmpty(app *v1alpha1.Application) bool {
 	p := app.Spec.SyncPolicy
 	return p != nil && p.Automated != nil && p.Automated.AllowEmpty
+}
+
+// retryBackoff is the wait before retry number os.RetryCount: duration
+// (default 5s) times factor (default 2) per earlier retry, at most
+// maxDuration (default 3m).
+func retryBackoff(os *v1alpha1.OperationState) time.Duration {
+	d, factor, limit := 5*time.Second, int64(2), 3*time.Minute
+	if b := os.Operation.Retry.Backoff; b != nil {
+		if v, err := parseDuration(b.Duration); err == nil {
+			d = v
+		}
+		if b.Factor != nil {
+			factor = *b.Factor
+		}
+		if v, err := parseDuration(b.MaxDuration); err == nil {
+			limit = v
+		}
+	}
+	for i := int64(1); i < os.RetryCount && d < limit; i++ {
+		d *= time.Duration(factor)
+	}
+	return min(d, limit)
+}
+
+// parseDuration reads a Go duration or a number of seconds, as Argo CD does.
+func parseDuration(s string) (time.Duration, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return time.Duration(n) * time.Second, nil
+	}
+	return time.ParseDuration(s)
 }
 
 // retryDue reports whether a failed sync has retries left.

@@ -48,6 +48,9 @@ type Options struct {
 	CacheDir string
 	// RenderCacheBytes bounds the render cache.
 	RenderCacheBytes int64
+	// GitPoll is how often remote heads are checked for new commits
+	// (default 30s): one ref listing per repository, no API request.
+	GitPoll time.Duration
 }
 
 // Reconciler reconciles Applications.
@@ -74,6 +77,9 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	}
 	if o.Resync <= 0 {
 		o.Resync = 120 * time.Second
+	}
+	if o.GitPoll <= 0 {
+		o.GitPoll = 30 * time.Second
 	}
 	gc, err := git.NewCache(git.CacheOptions{Dir: o.CacheDir})
 	if err != nil {
@@ -168,9 +174,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// checks the remote heads): remove it, as Argo CD does.
 	delete(app.Annotations, refreshAnnotation)
 	defer func() {
+		setConditions(app, st.conditions)
+		// Nothing changed and the last write is recent: write nothing, so an
+		// unchanged app costs no API request.
+		app.Status.ReconciledAt = orig.Status.ReconciledAt
+		if equalJSON(app, orig) && orig.Status.ReconciledAt != nil && time.Since(orig.Status.ReconciledAt.Time) < r.opts.Resync {
+			return
+		}
 		now := metav1.Now()
 		app.Status.ReconciledAt = &now
-		setConditions(app, st.conditions)
 		if err := r.client.Patch(ctx, app, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
 			ctrl.LoggerFrom(ctx).Error(err, "write application status")
 		}
@@ -191,15 +203,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
-	running := r.reconcileSync(ctx, st)
-	if running {
-		return ctrl.Result{RequeueAfter: time.Second}, nil
+	if after, running := r.reconcileSync(ctx, st); running {
+		return ctrl.Result{RequeueAfter: after}, nil
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
 }
 
+// jitteredResync is when to look again: the Git poll interval, or the
+// resync period if shorter, plus up to 10% jitter.
 func (r *Reconciler) jitteredResync() time.Duration {
-	return r.opts.Resync + time.Duration(rand.Int64N(int64(r.opts.Resync/10)+1))
+	d := min(r.opts.Resync, r.opts.GitPoll)
+	return d + time.Duration(rand.Int64N(int64(d/10)+1))
 }
 
 // checkDestination accepts the in-cluster destination; other clusters come
