@@ -43,7 +43,7 @@ their status written as Argo CD writes it.`,
 	cmd.Flags().DurationVar(&o.resync, "resync", 120*time.Second, "period of full comparisons (plus up to 10% jitter)")
 	cmd.Flags().DurationVar(&o.gitPoll, "git-poll", 30*time.Second, "how often remote heads are checked for new commits")
 	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("controller"), "where Git clones are kept")
-	cmd.Flags().StringVar(&o.metricsAddr, "metrics-addr", "0", "address of /metrics (0 turns it off)")
+	cmd.Flags().StringVar(&o.metricsAddr, "metrics-addr", ":8082", "address of /metrics, as Argo CD's controller (0 turns it off)")
 	return cmd
 }
 

@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,8 +60,9 @@ func TestAppVerbsAgainstController(t *testing.T) {
 	kubeconfig := filepath.Join(plane, "kubeconfig")
 	must(t, tiphys, "install", "--kubeconfig", kubeconfig)
 	ctx, cancel := context.WithCancel(context.Background())
+	metricsAddr := freeAddr(t)
 	controller := exec.CommandContext(ctx, tiphys, "controller", "--kubeconfig", kubeconfig, "--resync", "2s",
-		"--cache-dir", filepath.Join(dir, "controller-cache"))
+		"--cache-dir", filepath.Join(dir, "controller-cache"), "--metrics-addr", metricsAddr)
 	logFile, _ := os.Create(filepath.Join(dir, "controller.log"))
 	controller.Stdout, controller.Stderr = logFile, logFile
 	if err := controller.Start(); err != nil {
@@ -135,10 +139,43 @@ func TestAppVerbsAgainstController(t *testing.T) {
 		t.Errorf("get:\n%s", out)
 	}
 
+	// After a rollback the live state is the old revision while Git has the
+	// new one: the app is OutOfSync, as in Argo CD.
+	metrics := httpGet(t, "http://"+metricsAddr+"/metrics")
+	for _, want := range []string{`argocd_app_info{`, `name="shop"`, `sync_status="OutOfSync"`, `argocd_app_sync_total{`, `rest_client_requests_total{`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
 	if r := app("delete", "shop"); r.err != nil {
 		t.Fatalf("delete: %s", r)
 	}
 	eventually(t, "cascade delete removes the ConfigMap", func() bool {
 		return runCmd("kubectl", "--kubeconfig", kubeconfig, "get", "cm", "settings", "-n", "shop").err != nil
 	})
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func httpGet(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url) //nolint:gosec // a loopback URL of the test's own
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -178,6 +178,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	}
 	finished := metav1.Now()
 	os.FinishedAt = &finished
+	syncTotal.WithLabelValues(app.Namespace, app.Name, app.Spec.Project, string(os.Phase)).Inc()
 	if os.Phase == v1alpha1.OperationSucceeded && !syncOp.DryRun {
 		appendHistory(app, os)
 	} else if os.Phase == v1alpha1.OperationFailed {

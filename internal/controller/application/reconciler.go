@@ -160,8 +160,12 @@ const refreshAnnotation = "argocd.argoproj.io/refresh"
 
 // Reconcile runs the phases for one Application and writes its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	started := time.Now()
 	app := &v1alpha1.Application{}
 	if err := r.reader.Get(ctx, req.NamespacedName, app); err != nil {
+		if apierrors.IsNotFound(err) {
+			forget(req.Namespace, req.Name)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	orig := app.DeepCopy()
@@ -175,6 +179,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	delete(app.Annotations, refreshAnnotation)
 	defer func() {
 		setConditions(app, st.conditions)
+		observe(app, started)
 		// Nothing changed and the last write is recent: write nothing, so an
 		// unchanged app costs no API request.
 		app.Status.ReconciledAt = orig.Status.ReconciledAt

@@ -1,0 +1,57 @@
+package application
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// Metrics with Argo CD's names, served on the controller's /metrics next to
+// controller-runtime's and client-go's (rest_client_requests_total counts
+// API requests by method).
+var (
+	appInfo = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "argocd_app_info",
+		Help: "Information about an application: 1 per application, its status in the labels.",
+	}, []string{"namespace", "name", "project", "dest_server", "dest_namespace", "repo", "sync_status", "health_status"})
+	reconcileSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "argocd_app_reconcile",
+		Help:    "Application reconciliation performance in seconds.",
+		Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16},
+	}, []string{"namespace", "dest_server"})
+	syncTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "argocd_app_sync_total",
+		Help: "Number of application syncs, by result.",
+	}, []string{"namespace", "name", "project", "phase"})
+)
+
+func init() {
+	metrics.Registry.MustRegister(appInfo, reconcileSeconds, syncTotal)
+}
+
+// observe records an application's state and how long its reconcile took.
+func observe(app *v1alpha1.Application, started time.Time) {
+	appInfo.DeletePartialMatch(prometheus.Labels{"namespace": app.Namespace, "name": app.Name})
+	src := firstRepo(app)
+	appInfo.WithLabelValues(app.Namespace, app.Name, app.Spec.Project, app.Spec.Destination.Server,
+		app.Spec.Destination.Namespace, src, string(app.Status.Sync.Status), string(app.Status.Health.Status)).Set(1)
+	reconcileSeconds.WithLabelValues(app.Namespace, app.Spec.Destination.Server).Observe(time.Since(started).Seconds())
+}
+
+// forget removes a deleted application's metrics.
+func forget(namespace, name string) {
+	appInfo.DeletePartialMatch(prometheus.Labels{"namespace": namespace, "name": name})
+}
+
+func firstRepo(app *v1alpha1.Application) string {
+	if app.Spec.Source != nil {
+		return app.Spec.Source.RepoURL
+	}
+	if len(app.Spec.Sources) > 0 {
+		return app.Spec.Sources[0].RepoURL
+	}
+	return ""
+}
