@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -17,6 +18,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -51,6 +53,8 @@ type Options struct {
 	// GitPoll is how often remote heads are checked for new commits
 	// (default 30s): one ref listing per repository, no API request.
 	GitPoll time.Duration
+	// Workers is the number of Applications reconciled at once (default 8).
+	Workers int
 }
 
 // Reconciler reconciles Applications.
@@ -68,6 +72,8 @@ type Reconciler struct {
 	differ  *diff.Differ
 	runner  *tsync.Runner
 	changes chan event.GenericEvent
+	// written holds the resourceVersion of each Application's last write.
+	written sync.Map
 }
 
 // New builds a reconciler for the cluster of cfg (the in-cluster destination).
@@ -80,6 +86,9 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	}
 	if o.GitPoll <= 0 {
 		o.GitPoll = 30 * time.Second
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
 	}
 	gc, err := git.NewCache(git.CacheOptions{Dir: o.CacheDir})
 	if err != nil {
@@ -116,6 +125,7 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("application").
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.opts.Workers}).
 		For(&v1alpha1.Application{}, builder.WithPredicates(predicate.Funcs{UpdateFunc: specChanged})).
 		WatchesRawSource(source.Channel(r.changes, &handler.EnqueueRequestForObject{})).
 		Complete(r)
@@ -162,11 +172,24 @@ const refreshAnnotation = "argocd.argoproj.io/refresh"
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	started := time.Now()
 	app := &v1alpha1.Application{}
-	if err := r.reader.Get(ctx, req.NamespacedName, app); err != nil {
+	if err := r.client.Get(ctx, req.NamespacedName, app); err != nil {
 		if apierrors.IsNotFound(err) {
 			forget(req.Namespace, req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	// A sync's state must never come from a cache that has not seen the
+	// last write: when the cache lags behind what this controller wrote,
+	// or an operation runs, read the API server itself.
+	if written, ok := r.written.Load(req.NamespacedName); (ok && written != app.ResourceVersion) || app.Operation != nil ||
+		(app.Status.OperationState != nil && app.Status.OperationState.Phase == v1alpha1.OperationRunning) {
+		cached := app.ResourceVersion
+		if err := r.reader.Get(ctx, req.NamespacedName, app); err != nil {
+			return ctrl.Result{}, client.IgnoreNotFound(err)
+		}
+		if app.ResourceVersion == cached {
+			r.written.Store(req.NamespacedName, cached) // the cache is current
+		}
 	}
 	orig := app.DeepCopy()
 	if app.DeletionTimestamp != nil {
@@ -180,17 +203,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	defer func() {
 		setConditions(app, st.conditions)
 		observe(app, started)
-		// Nothing changed and the last write is recent: write nothing, so an
-		// unchanged app costs no API request.
+		// Nothing changed: write nothing, so an unchanged app costs no API
+		// request (reconciledAt moves only with the status).
 		app.Status.ReconciledAt = orig.Status.ReconciledAt
-		if equalJSON(app, orig) && orig.Status.ReconciledAt != nil && time.Since(orig.Status.ReconciledAt.Time) < r.opts.Resync {
+		if equalJSON(app, orig) && orig.Status.ReconciledAt != nil {
 			return
 		}
 		now := metav1.Now()
 		app.Status.ReconciledAt = &now
-		if err := r.client.Patch(ctx, app, client.MergeFrom(orig)); err != nil && !apierrors.IsNotFound(err) {
-			ctrl.LoggerFrom(ctx).Error(err, "write application status")
+		if err := r.client.Patch(ctx, app, client.MergeFrom(orig)); err != nil {
+			if !apierrors.IsNotFound(err) {
+				ctrl.LoggerFrom(ctx).Error(err, "write application status")
+			}
+			return
 		}
+		r.written.Store(req.NamespacedName, app.ResourceVersion)
 	}()
 
 	if err := r.checkDestination(app); err != nil {
