@@ -42,8 +42,9 @@ test: tools build verify-generate vet
 	TIPHYS_BIN_DIR=$(BIN) go test $(GO_TEST_FLAGS) ./...
 
 ## bench: benchmarks, each printed beside its baseline
-bench:
+bench: tools
 	go run ./bench/render -apps 1000
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 100
 
 ## demo: the main job — a local control plane with Tiphys installed
 demo: tools build
