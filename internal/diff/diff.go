@@ -87,8 +87,31 @@ func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructu
 	return &Result{Modified: modified, Predicted: predicted}, nil
 }
 
+// resultKey identifies a comparison: the desired object, the ignore rules
+// and the live object's identity. For kinds with a generation the identity
+// is the generation, labels and annotations, so status updates (a rollout
+// progressing) do not call for another dry run; otherwise the resourceVersion.
+// Remember records that live, as a sync of desired just left it, matches
+// desired: the comparison after a sync needs no dry run.
+func (d *Differ) Remember(desired, live *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) {
+	key, err := resultKey(desired, live, ignore)
+	if err != nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.known == nil {
+		d.known = map[string]bool{}
+	}
+	d.known[key] = false
+}
+
 func resultKey(desired, live *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (string, error) {
-	b, err := json.Marshal([]any{desired.Object, ignore, string(live.GetUID()), live.GetResourceVersion()})
+	var identity any = live.GetResourceVersion()
+	if g := live.GetGeneration(); g > 0 {
+		identity = []any{g, live.GetLabels(), live.GetAnnotations()}
+	}
+	b, err := json.Marshal([]any{desired.Object, ignore, string(live.GetUID()), identity})
 	if err != nil {
 		return "", err
 	}

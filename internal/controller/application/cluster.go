@@ -2,6 +2,8 @@ package application
 
 import (
 	"context"
+	"strconv"
+	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -10,15 +12,37 @@ import (
 	"github.com/tiphys/tiphys/internal/cluster"
 )
 
-// syncCluster carries out a sync's changes with server-side apply.
-type syncCluster struct{ live *cluster.LiveCache }
+// syncCluster carries out a sync's changes with server-side apply. It
+// remembers the resourceVersion of each write, so that reads for health
+// checks come from the watch cache once it has seen the write, not from
+// the API server.
+type syncCluster struct {
+	live    *cluster.LiveCache
+	written sync.Map // object key → resourceVersion written
+	// applied, if set, is told of every object a server-side apply left
+	// as desired, so the next comparison needs no dry run.
+	applied func(desired, live *unstructured.Unstructured)
+}
+
+func (c *syncCluster) remember(obj *unstructured.Unstructured, err error) {
+	if err == nil && obj != nil {
+		if rv, perr := strconv.ParseUint(obj.GetResourceVersion(), 10, 64); perr == nil {
+			c.written.Store(key(obj), rv)
+		}
+	}
+}
 
 func (c *syncCluster) Apply(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	res, err := c.live.Resource(obj)
 	if err != nil {
 		return nil, err
 	}
-	return res.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	out, err := res.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	c.remember(out, err)
+	if err == nil && c.applied != nil {
+		c.applied(obj, out)
+	}
+	return out, err
 }
 
 func (c *syncCluster) Replace(ctx context.Context, obj, live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
@@ -31,7 +55,9 @@ func (c *syncCluster) Replace(ctx context.Context, obj, live *unstructured.Unstr
 	}
 	replacement := obj.DeepCopy()
 	replacement.SetResourceVersion(live.GetResourceVersion())
-	return res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: FieldManager})
+	out, err := res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: FieldManager})
+	c.remember(out, err)
+	return out, err
 }
 
 func (c *syncCluster) Create(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
@@ -39,7 +65,9 @@ func (c *syncCluster) Create(ctx context.Context, obj *unstructured.Unstructured
 	if err != nil {
 		return nil, err
 	}
-	return res.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
+	out, err := res.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
+	c.remember(out, err)
+	return out, err
 }
 
 func (c *syncCluster) Delete(ctx context.Context, obj *unstructured.Unstructured, policy metav1.DeletionPropagation) error {
@@ -47,6 +75,7 @@ func (c *syncCluster) Delete(ctx context.Context, obj *unstructured.Unstructured
 	if err != nil {
 		return err
 	}
+	c.written.Delete(key(obj))
 	err = res.Delete(ctx, obj.GetName(), metav1.DeleteOptions{PropagationPolicy: &policy})
 	if apierrors.IsNotFound(err) {
 		return nil
@@ -55,6 +84,14 @@ func (c *syncCluster) Delete(ctx context.Context, obj *unstructured.Unstructured
 }
 
 func (c *syncCluster) Get(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	if written, ok := c.written.Load(key(obj)); ok {
+		cached, err := c.live.Get(ctx, obj.GroupVersionKind(), obj.GetNamespace(), obj.GetName())
+		if err == nil && cached != nil {
+			if rv, perr := strconv.ParseUint(cached.GetResourceVersion(), 10, 64); perr == nil && rv >= written.(uint64) {
+				return cached, nil
+			}
+		}
+	}
 	res, err := c.live.Resource(obj)
 	if err != nil {
 		return nil, err

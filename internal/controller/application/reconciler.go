@@ -114,7 +114,9 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 		changes: make(chan event.GenericEvent, 1024),
 	}
 	r.differ = &diff.Differ{Resources: r.live, FieldManager: FieldManager}
-	r.runner = &tsync.Runner{Cluster: &syncCluster{live: r.live}}
+	r.runner = &tsync.Runner{Cluster: &syncCluster{live: r.live, applied: func(desired, live *unstructured.Unstructured) {
+		r.differ.Remember(desired, live, nil)
+	}}}
 	r.live.OnChange = r.liveChanged
 	return r, nil
 }
