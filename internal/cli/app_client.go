@@ -54,6 +54,16 @@ func (f *appFlags) getApp(ctx context.Context, c client.Client, name string) (*v
 	return app, nil
 }
 
+// loadApp connects and reads one Application.
+func (f *appFlags) loadApp(ctx context.Context, name string) (client.Client, *v1alpha1.Application, error) {
+	c, err := f.client()
+	if err != nil {
+		return nil, nil, err
+	}
+	app, err := f.getApp(ctx, c, name)
+	return c, app, err
+}
+
 // printStructured prints v as JSON or YAML; ok is false for other formats.
 func printStructured(out io.Writer, format string, v any) (bool, error) {
 	switch format {

@@ -14,11 +14,7 @@ func newAppGetCmd() *cobra.Command {
 		Short: "Show an Application: source, status, conditions and resources",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			app, err := f.getApp(cmd.Context(), c, args[0])
+			_, app, err := f.loadApp(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -21,11 +21,7 @@ func newAppRollbackCmd() *cobra.Command {
 As in Argo CD, automated sync must be off, or it would sync the target revision again.`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			app, err := f.getApp(cmd.Context(), c, args[0])
+			c, app, err := f.loadApp(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
