@@ -83,6 +83,20 @@ func (r *Runner) Step(ctx context.Context, plan *Plan, result *v1alpha1.SyncOper
 	return v1alpha1.OperationSucceeded, "successfully synced (all tasks run)"
 }
 
+// RunFailHooks creates the SyncFail hooks of a failed sync, replacing the
+// objects of an earlier failure, and records them in the result.
+func (r *Runner) RunFailHooks(ctx context.Context, hooks []*unstructured.Unstructured, result *v1alpha1.SyncOperationResult) error {
+	var errs []error
+	for _, h := range hooks {
+		rr, err := r.start(ctx, &Task{Target: h, Phase: v1alpha1.SyncPhaseSyncFail, Hook: true}, "")
+		if rr != nil {
+			result.Resources = append(result.Resources, rr)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
 func describe(t *Task) string {
 	switch {
 	case t.Prune:

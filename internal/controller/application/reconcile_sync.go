@@ -183,6 +183,11 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		appendHistory(app, os)
 	} else if os.Phase == v1alpha1.OperationFailed {
 		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
+		if hooks := tsync.FailHooks(all); len(hooks) > 0 {
+			if err := r.runner.RunFailHooks(ctx, hooks, os.SyncResult); err != nil {
+				os.Message += "; SyncFail hooks: " + err.Error()
+			}
+		}
 	}
 	app.Operation = nil
 	return 0, false

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/source/git/gittest"
 )
@@ -16,6 +18,14 @@ spec:
   ports: [{port: 999999}]
 `
 
+const failHook = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: sync-failed
+  annotations: {argocd.argoproj.io/hook: SyncFail}
+data: {notify: oncall}
+`
+
 // Given an automated app whose sync fails (the API server rejects an
 // object) and a retry limit of 1,
 // when it syncs, the sync is retried once and then left Failed with a
@@ -24,7 +34,7 @@ spec:
 func TestFailingSyncRetriedThenNotLooped(t *testing.T) {
 	env.Require(t)
 	repo := gittest.New(t)
-	bad := repo.Commit("bad", map[string]string{"app/svc.yaml": badService})
+	bad := repo.Commit("bad", map[string]string{"app/svc.yaml": badService, "app/hook.yaml": failHook})
 	factor := int64(1)
 	policy := automated(true, false)
 	policy.Retry = &v1alpha1.RetryStrategy{Limit: 1, Backoff: &v1alpha1.Backoff{Duration: "1s", Factor: &factor}}
@@ -54,6 +64,10 @@ func TestFailingSyncRetriedThenNotLooped(t *testing.T) {
 	}
 	if !hasError {
 		t.Errorf("no SyncError condition: %v", app.Status.Conditions)
+	}
+
+	if ok, _ := exists(&corev1.ConfigMap{}, "retry", "sync-failed"); !ok {
+		t.Error("the SyncFail hook did not run")
 	}
 
 	good := repo.Commit("fix", map[string]string{"app/svc.yaml": strings.Replace(badService, "999999", "8080", 1)})
