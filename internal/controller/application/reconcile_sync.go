@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -132,6 +133,12 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		}
 		os.SyncResult.Sources = spec.Sources
 		app.Status.OperationState = os
+		who := "automated sync"
+		if u := app.Operation.InitiatedBy.Username; u != "" {
+			who = "sync by " + u
+		}
+		r.events.Eventf(app, nil, corev1.EventTypeNormal, "OperationStarted", "Sync",
+			"Initiated %s to %s", who, os.SyncResult.Revision)
 	}
 	opts := syncOptions(app, syncOp)
 	targets := selected(all, syncOp.Resources)
@@ -179,6 +186,12 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	finished := metav1.Now()
 	os.FinishedAt = &finished
 	syncTotal.WithLabelValues(app.Namespace, app.Name, app.Spec.Project, string(os.Phase)).Inc()
+	eventType := corev1.EventTypeNormal
+	if os.Phase != v1alpha1.OperationSucceeded {
+		eventType = corev1.EventTypeWarning
+	}
+	r.events.Eventf(app, nil, eventType, "OperationCompleted", "Sync", "Sync operation to %s %s: %s",
+		os.SyncResult.Revision, strings.ToLower(string(os.Phase)), os.Message)
 	if os.Phase == v1alpha1.OperationSucceeded && !syncOp.DryRun {
 		appendHistory(app, os)
 	} else if os.Phase == v1alpha1.OperationFailed {

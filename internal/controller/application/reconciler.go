@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -74,6 +75,8 @@ type Reconciler struct {
 	changes chan event.GenericEvent
 	// written holds the resourceVersion of each Application's last write.
 	written sync.Map
+	// events records sync starts and ends on the Application.
+	events recorder.EventRecorder
 }
 
 // New builds a reconciler for the cluster of cfg (the in-cluster destination).
@@ -112,6 +115,7 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 		live:    cluster.NewLiveCache(dyn, mgr.GetRESTMapper()),
 		disc:    cluster.NewDiscovery(dc),
 		changes: make(chan event.GenericEvent, 1024),
+		events:  mgr.GetEventRecorder("tiphys-application-controller"),
 	}
 	r.differ = &diff.Differ{Resources: r.live, FieldManager: FieldManager}
 	r.runner = &tsync.Runner{Cluster: &syncCluster{live: r.live, applied: func(desired, live *unstructured.Unstructured) {

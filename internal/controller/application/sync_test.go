@@ -1,10 +1,12 @@
 package application_test
 
 import (
+	"context"
 	"strconv"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/source/git/gittest"
@@ -85,6 +87,17 @@ func TestWavesAndHooksRunInOrder(t *testing.T) {
 			t.Errorf("resource %s/%s is %s", rs.Kind, rs.Name, rs.Status)
 		}
 	}
+	eventually(t, "sync start and end events on the Application", func() (bool, error) {
+		list, err := env.Kube.EventsV1().Events("argocd").List(context.Background(), metav1.ListOptions{FieldSelector: "regarding.name=ordered"})
+		if err != nil {
+			return false, err
+		}
+		reasons := map[string]bool{}
+		for _, e := range list.Items {
+			reasons[e.Reason] = true
+		}
+		return reasons["OperationStarted"] && reasons["OperationCompleted"], nil
+	})
 	if len(app.Status.Summary.Images) != 1 || app.Status.Summary.Images[0] != "nginx:1.27" {
 		t.Errorf("summary images = %v", app.Status.Summary.Images)
 	}
