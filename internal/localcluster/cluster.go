@@ -64,6 +64,7 @@ type Cluster struct {
 	Config *rest.Config
 
 	procs []*process
+	comps map[string]component
 	done  chan struct{}
 
 	mu       sync.Mutex
@@ -87,7 +88,8 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := claim(opts.Dir); err != nil {
 		return nil, err
 	}
-	c := &Cluster{opts: opts, Kubeconfig: filepath.Join(opts.Dir, "kubeconfig"), done: make(chan struct{})}
+	c := &Cluster{opts: opts, Kubeconfig: filepath.Join(opts.Dir, "kubeconfig"), done: make(chan struct{}),
+		comps: map[string]component{}}
 	if err := c.start(ctx); err != nil {
 		c.Stop()
 		return nil, fmt.Errorf("local cluster in %s: %w", opts.Dir, err)
@@ -168,9 +170,18 @@ func (c *Cluster) run(comp component) error {
 	}
 	c.mu.Lock()
 	c.procs = append(c.procs, p)
+	c.comps[comp.name] = comp
 	c.mu.Unlock()
 	return nil
 }
+
+// restartable are programs without state of their own: kwok rebuilds its
+// view from the API server, so a crash of it is mended by starting it again
+// (kwok v0.8.0 can crash on a concurrent map write at start).
+var restartable = map[string]bool{Kwok: true}
+
+// maxRestarts bounds the restarts of one program.
+const maxRestarts = 5
 
 // waitFor polls ready until it holds, a program exits, or the start timeout
 // passes; the timeout error blames who, with the end of its log.
@@ -203,17 +214,38 @@ func (c *Cluster) waitFor(ctx context.Context, who string, ready func(context.Co
 // supervise waits for any program to exit; unless the plane is stopping, that
 // is an error: it is recorded, the rest is stopped and Done closes.
 func (c *Cluster) supervise() {
-	cases := make(chan *process, len(c.procs))
+	cases := make(chan *process, len(c.procs)+maxRestarts)
+	watch := func(p *process) { go func() { <-p.exited; cases <- p }() }
 	for _, p := range c.procs {
-		go func() { <-p.exited; cases <- p }()
+		watch(p)
 	}
-	p := <-cases
-	c.mu.Lock()
-	stopping := c.stopping
-	if !stopping {
+	restarts := map[string]int{}
+	for p := range cases {
+		c.mu.Lock()
+		stopping := c.stopping
+		c.mu.Unlock()
+		if stopping {
+			break
+		}
+		if restartable[p.name] && restarts[p.name] < maxRestarts {
+			restarts[p.name]++
+			c.opts.Logf("%s exited (%v); restarting it (%d of %d)", p.name, p.waitErr, restarts[p.name], maxRestarts)
+			c.mu.Lock()
+			comp := c.comps[p.name]
+			c.mu.Unlock()
+			if err := c.run(comp); err == nil {
+				c.mu.Lock()
+				np := c.procs[len(c.procs)-1]
+				c.mu.Unlock()
+				watch(np)
+				continue
+			}
+		}
+		c.mu.Lock()
 		c.err = p.exitError()
+		c.mu.Unlock()
+		break
 	}
-	c.mu.Unlock()
 	c.Stop()
 }
 

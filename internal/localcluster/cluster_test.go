@@ -243,3 +243,32 @@ func isZombie(pid int) bool {
 	f := strings.Fields(s[i+1:])
 	return len(f) > 0 && f[0] == "Z"
 }
+
+// Given a running plane, when kwok (which holds no state) is killed, the
+// plane starts it again and keeps serving; its pods still become ready.
+func TestKwokIsRestarted(t *testing.T) {
+	skipShort(t)
+	c := startPlane(t, t.TempDir(), 1)
+	pid, ok := c.Pid(localcluster.Kwok)
+	if !ok {
+		t.Fatal("kwok is not running")
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+		again, ok := c.Pid(localcluster.Kwok)
+		return ok && again != pid, nil
+	})
+	if err != nil {
+		t.Fatalf("kwok was not restarted: %v (plane error: %v)", err, c.Err())
+	}
+	select {
+	case <-c.Done():
+		t.Fatalf("the plane stopped: %v", c.Err())
+	default:
+	}
+	if _, err := clientset(t, c).Discovery().ServerVersion(); err != nil {
+		t.Errorf("API after the kwok restart: %v", err)
+	}
+}
