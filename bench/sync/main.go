@@ -442,4 +442,3 @@ spec:
       paths: [{path: /, pathType: Prefix, backend: {service: {name: NAME, port: {number: 80}}}}]
 `)
 }
-
