@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,11 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/internal/health"
+	"github.com/tiphys/tiphys/internal/render"
 )
 
 type adminHealthOptions struct {
@@ -63,37 +60,17 @@ func (o *adminHealthOptions) run(out io.Writer) error {
 	}
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "KIND\tNAMESPACE\tNAME\tHEALTH\tMESSAGE")
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(b), 4096)
-	for {
-		obj := &unstructured.Unstructured{}
-		if err := dec.Decode(&obj.Object); err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			return fmt.Errorf("objects %s: %w", o.file, err)
+	objs, err := render.ParseManifests(b)
+	if err != nil {
+		return fmt.Errorf("objects %s: %w", o.file, err)
+	}
+	for _, it := range objs {
+		st, _ := health.Of(it, overrides)
+		code, msg := "-", "no health check for this kind"
+		if st != nil {
+			code, msg = string(st.Code), st.Message
 		}
-		items := []*unstructured.Unstructured{obj}
-		if obj.IsList() {
-			list, err := obj.ToList()
-			if err != nil {
-				return fmt.Errorf("objects %s: %w", o.file, err)
-			}
-			items = items[:0]
-			for i := range list.Items {
-				items = append(items, &list.Items[i])
-			}
-		}
-		for _, it := range items {
-			if len(it.Object) == 0 {
-				continue
-			}
-			st, _ := health.Of(it, overrides)
-			code, msg := "-", "no health check for this kind"
-			if st != nil {
-				code, msg = string(st.Code), st.Message
-			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", it.GetKind(), it.GetNamespace(), it.GetName(), code, msg)
-		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", it.GetKind(), it.GetNamespace(), it.GetName(), code, msg)
 	}
 	return w.Flush()
 }

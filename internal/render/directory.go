@@ -85,7 +85,7 @@ func readManifestFile(ctx context.Context, req Request, p, ext string) ([]*unstr
 		}
 		return objs, nil
 	}
-	objs, err := parseManifests(data)
+	objs, err := ParseManifests(data)
 	if err != nil {
 		// A YAML file that is not a manifest (values, configuration) is
 		// skipped, unless it holds some objects or looks like one.

@@ -95,7 +95,7 @@ func renderHelm(ctx context.Context, req Request, dir string) ([]*unstructured.U
 		}
 		out.WriteString("\n---\n# Source: " + h.Path + "\n" + h.Manifest + "\n")
 	}
-	objs, err := parseManifests(out.Bytes())
+	objs, err := ParseManifests(out.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("helm output: %w", err)
 	}

@@ -49,7 +49,7 @@ func renderKustomize(ctx context.Context, req Request, dir string) ([]*unstructu
 	case err != nil:
 		return nil, fmt.Errorf("kustomize build: %s", strings.ReplaceAll(err.Error(), repoMount+"/", ""))
 	}
-	objs, err := parseManifests(out)
+	objs, err := ParseManifests(out)
 	if err != nil {
 		return nil, fmt.Errorf("kustomize output: %w", err)
 	}

@@ -14,9 +14,10 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// parseManifests splits YAML (multi-document) or JSON into objects,
-// flattening List kinds and dropping empty documents.
-func parseManifests(data []byte) ([]*unstructured.Unstructured, error) {
+// ParseManifests splits YAML (multi-document) or JSON into objects,
+// flattening List kinds and dropping empty documents. Every reader of
+// manifest files uses it: renders, and `tiphys admin health`.
+func ParseManifests(data []byte) ([]*unstructured.Unstructured, error) {
 	var objs []*unstructured.Unstructured
 	rd := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
 	for doc := 1; ; doc++ {
