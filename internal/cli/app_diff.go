@@ -22,6 +22,7 @@ import (
 	"github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/diff"
 	"github.com/tiphys/tiphys/internal/render"
+	"github.com/tiphys/tiphys/internal/settings"
 	"github.com/tiphys/tiphys/internal/source"
 	"github.com/tiphys/tiphys/internal/source/git"
 	tsync "github.com/tiphys/tiphys/internal/sync"
@@ -33,6 +34,7 @@ type appDiffOptions struct {
 	revision string
 	exitCode bool
 	cacheDir string
+	stderr   io.Writer
 }
 
 func newAppDiffCmd() *cobra.Command {
@@ -42,7 +44,9 @@ func newAppDiffCmd() *cobra.Command {
 		Short: "Show what a sync would change in the live cluster (optionally for another revision, such as a PR branch)",
 		Long: `Render the Application (at --revision if given: a branch, tag or SHA) and show, per
 resource, how a sync would change the live object: a unified diff of the live object and
-the server's server-side-apply dry run, after the app's ignoreDifferences. Resources that
+the server's server-side-apply dry run, after the app's ignoreDifferences and those of
+argocd-cm (resource.customizations.ignoreDifferences.*). Applications whose destination is
+another cluster are compared with that cluster, through its cluster Secret. Resources that
 would be pruned are shown as removed.
 
 Exit codes: 0 no difference, 1 differences (with --exit-code, the default), 2 an error.`,
@@ -50,6 +54,7 @@ Exit codes: 0 no difference, 1 differences (with --exit-code, the default), 2 an
   tiphys app diff guestbook --revision feature/new-replicas`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.stderr = cmd.ErrOrStderr()
 			different, err := o.run(cmd.Context(), cmd.OutOrStdout(), args[0])
 			if err != nil {
 				return &exitError{code: 2, err: err}
@@ -79,6 +84,23 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	cfg, err := loadKubeconfig(o.kubeconfig)
 	if err != nil {
 		return false, err
+	}
+	// The destination: this cluster, or the one a cluster Secret names.
+	if secret, err := cluster.FindSecret(ctx, c, o.namespace, app.Spec.Destination); err != nil {
+		return false, fmt.Errorf("application %s: %w", name, err)
+	} else if secret != nil {
+		if cfg, err = cluster.SecretConfig(secret); err != nil {
+			return false, err
+		}
+	}
+	ignore := app.Spec.IgnoreDifferences
+	var cm corev1.ConfigMap
+	if err := c.Get(ctx, client.ObjectKey{Namespace: o.namespace, Name: settings.ConfigMapName}, &cm); err == nil {
+		set, err := settings.Parse(cm.Data)
+		if err != nil {
+			fmt.Fprintf(o.stderr, "warning: %v\n", err)
+		}
+		ignore = append(append(v1alpha1.IgnoreDifferences{}, ignore...), set.IgnoreDifferences...)
 	}
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
@@ -131,7 +153,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 			continue
 		}
 		desired[t.GetKind()+"/"+t.GetNamespace()+"/"+t.GetName()] = true
-		text, err := resourceDiff(ctx, live, t, app.Spec.IgnoreDifferences)
+		text, err := resourceDiff(ctx, live, t, ignore)
 		if err != nil {
 			return false, err
 		}
@@ -161,7 +183,7 @@ func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstruc
 	current, err := client.Get(ctx, desired.GetName(), metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
-		m, err := diff.Normalize(desired, ignore)
+		m, err := diff.Normalize(desired, ignore, nil)
 		if err != nil {
 			return "", err
 		}
@@ -181,7 +203,7 @@ func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstruc
 			obj *unstructured.Unstructured
 			out *string
 		}{{current, &liveText}, {predicted, &wantText}} {
-			m, err := diff.Normalize(pair.obj, ignore)
+			m, err := diff.Normalize(pair.obj, ignore, current.GetManagedFields())
 			if err != nil {
 				return "", err
 			}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -116,4 +117,10 @@ func (d *Discovery) refreshLocked() error {
 	d.namespaced, d.apiVersions = namespaced, versions
 	d.version = strings.TrimPrefix(v.GitVersion, "v")
 	return nil
+}
+
+// Ping asks the server for its version, uncached: it tells whether the
+// cluster answers now.
+func (d *Discovery) Ping(ctx context.Context) error {
+	return d.client.RESTClient().Get().AbsPath("/version").Do(ctx).Error()
 }

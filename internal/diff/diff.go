@@ -69,11 +69,11 @@ func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructu
 	if err != nil {
 		return nil, fmt.Errorf("server-side dry run of %s %s: %w", desired.GetKind(), desired.GetName(), err)
 	}
-	want, err := Normalize(predicted, ignore)
+	want, err := Normalize(predicted, ignore, live.GetManagedFields())
 	if err != nil {
 		return nil, err
 	}
-	got, err := Normalize(live, ignore)
+	got, err := Normalize(live, ignore, live.GetManagedFields())
 	if err != nil {
 		return nil, err
 	}

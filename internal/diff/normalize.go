@@ -3,9 +3,11 @@ package diff
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/itchyny/gojq"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -16,8 +18,10 @@ var serverSet = []string{"managedFields", "resourceVersion", "generation", "crea
 
 // Normalize returns a copy of obj reduced to what a comparison looks at:
 // no status, no server-set metadata, and without the fields that the
-// ignore rules matching obj name.
-func Normalize(obj *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (map[string]any, error) {
+// ignore rules matching obj name. Rules with managedFieldsManagers remove
+// the fields those managers own in managed, the live object's managedFields
+// (a dry run's prediction has taken them over).
+func Normalize(obj *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences, managed []metav1.ManagedFieldsEntry) (map[string]any, error) {
 	c := obj.DeepCopy()
 	if c.GetKind() != "CustomResourceDefinition" {
 		unstructured.RemoveNestedField(c.Object, "status")
@@ -53,6 +57,9 @@ func Normalize(obj *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreD
 				return nil, err
 			}
 		}
+		for _, set := range managedFieldSets(managed, rule.ManagedFieldsManagers) {
+			removeOwned(m, set)
+		}
 	}
 	return m, nil
 }
@@ -60,16 +67,19 @@ func Normalize(obj *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreD
 // Matches reports whether an ignore rule applies to obj (group, kind, name, namespace).
 func Matches(rule v1alpha1.ResourceIgnoreDifferences, obj *unstructured.Unstructured) bool {
 	gvk := obj.GroupVersionKind()
-	if rule.Group != gvk.Group && !(rule.Group == "*") {
-		return false
-	}
-	if rule.Kind != gvk.Kind && rule.Kind != "*" {
+	if !glob(rule.Group, gvk.Group) || !glob(rule.Kind, gvk.Kind) {
 		return false
 	}
 	if rule.Name != "" && rule.Name != obj.GetName() {
 		return false
 	}
 	return rule.Namespace == "" || rule.Namespace == obj.GetNamespace()
+}
+
+// glob matches a group or kind against a pattern where * is any text.
+func glob(pattern, s string) bool {
+	ok, err := path.Match(pattern, s)
+	return pattern == s || (ok && err == nil)
 }
 
 // removePointer deletes the value at an RFC 6901 JSON pointer, if present.

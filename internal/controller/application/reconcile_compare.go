@@ -36,7 +36,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			continue // hooks are run by syncs, not compared
 		}
 		gvk := t.GroupVersionKind()
-		live, err := r.live.Get(ctx, gvk, t.GetNamespace(), t.GetName())
+		live, err := st.dest.live.Get(ctx, gvk, t.GetNamespace(), t.GetName())
 		if err != nil {
 			// A kind the cluster does not know yet, such as a CRD created by
 			// the same sync: the object counts as missing.
@@ -51,7 +51,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 		}
 		// With RespectIgnoreDifferences, ignored fields keep their live
 		// values in the comparison and in the sync alike.
-		t = withoutIgnored(t, live, app)
+		t = withoutIgnored(t, live, app, st.ignore)
 		st.targets[i] = t
 		rs := resourceStatus(t)
 		if live == nil {
@@ -59,7 +59,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			rs.Health = &v1alpha1.HealthStatus{Status: v1alpha1.HealthStatusMissing}
 			healths = append(healths, &health.Status{Code: v1alpha1.HealthStatusMissing})
 		} else {
-			res, err := r.differ.Diff(ctx, t, live, app.Spec.IgnoreDifferences)
+			res, err := st.dest.differ.Diff(ctx, t, live, st.ignore)
 			if err != nil {
 				rs.Status = v1alpha1.SyncStatusCodeUnknown
 				st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
@@ -68,7 +68,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			} else {
 				rs.Status = v1alpha1.SyncStatusCodeSynced
 			}
-			if hs, _ := health.Of(live, r.runner.Health); hs != nil {
+			if hs, _ := health.Of(live, st.settings.Health); hs != nil {
 				rs.Health = &v1alpha1.HealthStatus{Status: hs.Code, Message: hs.Message}
 				healths = append(healths, hs)
 			}
@@ -84,7 +84,10 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 		}
 	}
 	for gvk := range kinds {
-		objs, err := r.live.ByApp(ctx, gvk, st.instance)
+		if !st.settings.Managed(gvk.Group, gvk.Kind, st.dest.server) {
+			continue
+		}
+		objs, err := st.dest.live.ByApp(ctx, gvk, st.instance)
 		if err != nil {
 			continue
 		}
@@ -177,17 +180,24 @@ func resourceLess(a, b v1alpha1.ResourceStatus) bool {
 
 // withoutIgnored returns the desired object with the live values of ignored
 // fields when RespectIgnoreDifferences is on, so a sync leaves them alone.
-func withoutIgnored(desired, live *unstructured.Unstructured, app *v1alpha1.Application) *unstructured.Unstructured {
+func withoutIgnored(desired, live *unstructured.Unstructured, app *v1alpha1.Application, ignore []v1alpha1.ResourceIgnoreDifferences) *unstructured.Unstructured {
 	if live == nil || app.Spec.SyncPolicy == nil || !hasSyncOption(app.Spec.SyncPolicy.SyncOptions, "RespectIgnoreDifferences=true") {
 		return desired
 	}
 	out := desired.DeepCopy()
-	for _, rule := range app.Spec.IgnoreDifferences {
+	for _, rule := range ignore {
 		if !diff.Matches(rule, desired) {
 			continue
 		}
+		paths := diff.OwnedPaths(live.GetManagedFields(), rule.ManagedFieldsManagers)
 		for _, p := range rule.JSONPointers {
-			fields := strings.Split(strings.TrimPrefix(p, "/"), "/")
+			var fields []string
+			for _, f := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
+				fields = append(fields, strings.ReplaceAll(strings.ReplaceAll(f, "~1", "/"), "~0", "~"))
+			}
+			paths = append(paths, fields)
+		}
+		for _, fields := range paths {
 			if v, ok, _ := unstructured.NestedFieldCopy(live.Object, fields...); ok {
 				_ = unstructured.SetNestedField(out.Object, v, fields...)
 			} else {

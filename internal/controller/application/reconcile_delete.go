@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
-	"github.com/tiphys/tiphys/internal/tracking"
 )
 
 // Finalizers that make deleting an Application delete its resources.
@@ -24,7 +23,10 @@ const (
 // reconcileDelete cascades the deletion of an Application with a resources
 // finalizer to every live object it tracks, then removes the finalizer.
 // Without the finalizer the resources stay.
-func (r *Reconciler) reconcileDelete(ctx context.Context, app, orig *v1alpha1.Application) (ctrl.Result, error) {
+// A destination that cannot be resolved or reached blocks the deletion
+// with a DeletionError condition that says why; nothing is left silently.
+func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alpha1.Application, destErr error) (ctrl.Result, error) {
+	app := st.app
 	var fin string
 	for _, f := range []string{finalizer, finalizerForeground, finalizerBackground} {
 		if slices.Contains(app.Finalizers, f) {
@@ -38,7 +40,21 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, app, orig *v1alpha1.Ap
 	if fin == finalizerBackground {
 		policy = metav1.DeletePropagationBackground
 	}
-	instance := tracking.AppInstanceName(app.Name, app.Namespace, r.opts.Namespace)
+	blocked := func(err error) (ctrl.Result, error) {
+		setConditions(app, []v1alpha1.ApplicationCondition{{Type: v1alpha1.ApplicationConditionDeletionError,
+			Message: "cannot delete the resources of the application: " + err.Error()}})
+		if !equalJSON(app.Status, orig.Status) {
+			_ = r.client.Patch(ctx, app, client.MergeFrom(orig))
+		}
+		return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
+	}
+	if destErr != nil {
+		return blocked(destErr)
+	}
+	if err := st.dest.reachable(ctx); err != nil {
+		return blocked(err)
+	}
+	instance := st.instance
 	kinds := map[schema.GroupVersionKind]bool{}
 	for _, rs := range app.Status.Resources {
 		kinds[schema.GroupVersionKind{Group: rs.Group, Version: rs.Version, Kind: rs.Kind}] = true
@@ -46,7 +62,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, app, orig *v1alpha1.Ap
 	remaining := 0
 	var failure error
 	for gvk := range kinds {
-		objs, err := r.live.ByApp(ctx, gvk, instance)
+		objs, err := st.dest.live.ByApp(ctx, gvk, instance)
 		if err != nil {
 			failure = err
 			continue
@@ -57,16 +73,14 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, app, orig *v1alpha1.Ap
 			}
 			remaining++
 			if o.GetDeletionTimestamp() == nil {
-				if err := (&syncCluster{live: r.live}).Delete(ctx, o, policy); err != nil {
+				if err := st.dest.sync.Delete(ctx, o, policy); err != nil {
 					failure = err
 				}
 			}
 		}
 	}
 	if failure != nil {
-		setConditions(app, []v1alpha1.ApplicationCondition{{Type: v1alpha1.ApplicationConditionDeletionError, Message: failure.Error()}})
-		_ = r.client.Patch(ctx, app, client.MergeFrom(orig))
-		return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
+		return blocked(failure)
 	}
 	if remaining > 0 {
 		return ctrl.Result{RequeueAfter: time.Second}, nil

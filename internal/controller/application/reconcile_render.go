@@ -2,6 +2,9 @@ package application
 
 import (
 	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/render"
@@ -11,13 +14,13 @@ import (
 // render cache. An error leaves the targets empty and the caller stops: a
 // render error never leads to a prune.
 func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
-	kubeVersion, err := r.disc.KubeVersion()
+	kubeVersion, err := st.dest.disc.KubeVersion()
 	if err != nil {
-		return err
+		return fmt.Errorf("cluster %s: %w", st.dest.server, err)
 	}
-	apiVersions, err := r.disc.APIVersions()
+	apiVersions, err := st.dest.disc.APIVersions()
 	if err != nil {
-		return err
+		return fmt.Errorf("cluster %s: %w", st.dest.server, err)
 	}
 	req := r.appRequest(ctx, st, st.app.Spec)
 	req.KubeVersion, req.APIVersions = kubeVersion, apiVersions
@@ -25,7 +28,7 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 	if err != nil {
 		return err
 	}
-	st.targets, st.revisions = res.Objects, res.Revisions
+	st.targets, st.revisions = managedOnly(st, res.Objects), res.Revisions
 	if len(res.SourceTypes) > 0 {
 		st.app.Status.SourceType = res.SourceTypes[0]
 	}
@@ -37,16 +40,29 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 
 // appRequest is the render request of a spec of the app.
 func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.ApplicationSpec) render.AppRequest {
-	kubeVersion, _ := r.disc.KubeVersion()
-	apiVersions, _ := r.disc.APIVersions()
+	kubeVersion, _ := st.dest.disc.KubeVersion()
+	apiVersions, _ := st.dest.disc.APIVersions()
 	return render.AppRequest{
 		AppName:     st.instance,
 		Spec:        spec,
 		Open:        r.opener(ctx),
 		KubeVersion: kubeVersion,
 		APIVersions: apiVersions,
-		Namespaced:  r.disc.Namespaced,
+		Namespaced:  st.dest.disc.Namespaced,
 		Charts:      r.charts,
 		Render:      r.renders.Render,
 	}
+}
+
+// managedOnly drops the objects of kinds argocd-cm excludes (or does not
+// include): the controller neither syncs nor prunes them, as Argo CD.
+func managedOnly(st *state, objs []*unstructured.Unstructured) []*unstructured.Unstructured {
+	out := objs[:0:0]
+	for _, o := range objs {
+		gvk := o.GroupVersionKind()
+		if st.settings.Managed(gvk.Group, gvk.Kind, st.dest.server) {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -118,9 +118,9 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 			}
 			return 0, false
 		}
-		all, revisions = res.Objects, res.Revisions
+		all, revisions = managedOnly(st, res.Objects), res.Revisions
 		for i, t := range all {
-			all[i] = withoutIgnored(t, st.live[key(t)], app)
+			all[i] = withoutIgnored(t, st.live[key(t)], app, st.ignore)
 		}
 	} else {
 		spec = &app.Spec
@@ -170,7 +170,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	} else if syncOp.DryRun {
 		os.Phase, os.Message = v1alpha1.OperationSucceeded, "dry run: nothing changed"
 	} else {
-		os.Phase, os.Message = r.runner.Step(ctx, plan, os.SyncResult)
+		os.Phase, os.Message = st.runner().Step(ctx, plan, os.SyncResult)
 	}
 	if os.Phase == v1alpha1.OperationRunning {
 		return time.Second, true
@@ -197,7 +197,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	} else if os.Phase == v1alpha1.OperationFailed {
 		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
 		if hooks := tsync.FailHooks(all); len(hooks) > 0 {
-			if err := r.runner.RunFailHooks(ctx, hooks, os.SyncResult); err != nil {
+			if err := st.runner().RunFailHooks(ctx, hooks, os.SyncResult); err != nil {
 				os.Message += "; SyncFail hooks: " + err.Error()
 			}
 		}

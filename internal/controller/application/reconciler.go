@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"sync"
@@ -12,8 +11,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -22,16 +19,17 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
-	"github.com/tiphys/tiphys/internal/diff"
 	"github.com/tiphys/tiphys/internal/render"
 	src "github.com/tiphys/tiphys/internal/source"
 	"github.com/tiphys/tiphys/internal/source/git"
 	tsync "github.com/tiphys/tiphys/internal/sync"
+	"github.com/tiphys/tiphys/internal/settings"
 	"github.com/tiphys/tiphys/internal/tracking"
 )
 
@@ -39,7 +37,7 @@ import (
 const FieldManager = "argocd-controller"
 
 // InCluster is the server URL of the cluster the controller runs in.
-const InCluster = "https://kubernetes.default.svc"
+const InCluster = cluster.InCluster
 
 // Options configure the reconciler.
 type Options struct {
@@ -63,23 +61,22 @@ type Reconciler struct {
 	client client.Client
 	// reader reads Applications from the API server: a sync's state must
 	// never be taken from a cache that has not seen the last write.
-	reader  client.Reader
-	opts    Options
-	git     *git.Cache
-	renders *render.Cache
-	charts  *render.HTTPCharts
-	live    *cluster.LiveCache
-	disc    *cluster.Discovery
-	differ  *diff.Differ
-	runner  *tsync.Runner
-	changes chan event.GenericEvent
+	reader   client.Reader
+	opts     Options
+	git      *git.Cache
+	renders  *render.Cache
+	charts   *render.HTTPCharts
+	clusters *clusters
+	settings settingsCache
+	changes  chan event.GenericEvent
 	// written holds the resourceVersion of each Application's last write.
 	written sync.Map
 	// events records sync starts and ends on the Application.
 	events recorder.EventRecorder
 }
 
-// New builds a reconciler for the cluster of cfg (the in-cluster destination).
+// New builds a reconciler; cfg is the cluster the controller runs in (the
+// in-cluster destination), other destinations come from cluster Secrets.
 func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	if o.Namespace == "" {
 		o.Namespace = "argocd"
@@ -97,31 +94,22 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("dynamic client: %w", err)
-	}
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("discovery client: %w", err)
-	}
 	r := &Reconciler{
-		client:  mgr.GetClient(),
-		reader:  mgr.GetAPIReader(),
-		opts:    o,
-		git:     gc,
-		renders: render.NewCache(o.RenderCacheBytes),
-		charts:  &render.HTTPCharts{},
-		live:    cluster.NewLiveCache(dyn, mgr.GetRESTMapper()),
-		disc:    cluster.NewDiscovery(dc),
-		changes: make(chan event.GenericEvent, 1024),
-		events:  mgr.GetEventRecorder("tiphys-application-controller"),
+		client:   mgr.GetClient(),
+		reader:   mgr.GetAPIReader(),
+		opts:     o,
+		git:      gc,
+		renders:  render.NewCache(o.RenderCacheBytes),
+		charts:   &render.HTTPCharts{},
+		changes:  make(chan event.GenericEvent, 1024),
+		events:   mgr.GetEventRecorder("tiphys-application-controller"),
+		settings: settingsCache{client: mgr.GetClient(), namespace: o.Namespace},
 	}
-	r.differ = &diff.Differ{Resources: r.live, FieldManager: FieldManager}
-	r.runner = &tsync.Runner{Cluster: &syncCluster{live: r.live, applied: func(desired, live *unstructured.Unstructured) {
-		r.differ.Remember(desired, live, nil)
-	}}}
-	r.live.OnChange = r.liveChanged
+	local, err := newDestCluster(InCluster, cfg, mgr.GetRESTMapper(), r.liveChanged)
+	if err != nil {
+		return nil, err
+	}
+	r.clusters = &clusters{client: mgr.GetClient(), namespace: o.Namespace, local: local, onChange: r.liveChanged}
 	return r, nil
 }
 
@@ -134,7 +122,27 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.opts.Workers}).
 		For(&v1alpha1.Application{}, builder.WithPredicates(predicate.Funcs{UpdateFunc: specChanged})).
 		WatchesRawSource(source.Channel(r.changes, &handler.EnqueueRequestForObject{})).
+		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.allApps),
+			builder.WithPredicates(predicate.NewPredicateFuncs(r.isSettings))).
 		Complete(r)
+}
+
+// isSettings picks argocd-cm out of the watched ConfigMaps.
+func (r *Reconciler) isSettings(o client.Object) bool {
+	return o.GetName() == settings.ConfigMapName && o.GetNamespace() == r.opts.Namespace
+}
+
+// allApps enqueues every Application: settings apply to all of them.
+func (r *Reconciler) allApps(ctx context.Context, _ client.Object) []reconcile.Request {
+	var list v1alpha1.ApplicationList
+	if err := r.client.List(ctx, &list); err != nil {
+		return nil
+	}
+	out := make([]reconcile.Request, 0, len(list.Items))
+	for _, a := range list.Items {
+		out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
+	}
+	return out
 }
 
 // liveChanged enqueues the application of a changed live object.
@@ -198,10 +206,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 	}
 	orig := app.DeepCopy()
-	if app.DeletionTimestamp != nil {
-		return r.reconcileDelete(ctx, app, orig)
-	}
 	st := &state{app: app, instance: tracking.AppInstanceName(app.Name, app.Namespace, r.opts.Namespace)}
+	dest, destErr := r.clusters.resolve(ctx, app.Spec.Destination)
+	st.dest = dest
+	if app.DeletionTimestamp != nil {
+		return r.reconcileDelete(ctx, st, orig, destErr)
+	}
 	requeue := r.jitteredResync()
 	// A refresh request is served by this very reconcile (every reconcile
 	// checks the remote heads): remove it, as Argo CD does.
@@ -226,10 +236,19 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		r.written.Store(req.NamespacedName, app.ResourceVersion)
 	}()
 
-	if err := r.checkDestination(app); err != nil {
-		st.condition(v1alpha1.ApplicationConditionInvalidSpecError, err.Error())
+	if destErr != nil {
+		st.condition(v1alpha1.ApplicationConditionInvalidSpecError, destErr.Error())
 		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
 		return ctrl.Result{RequeueAfter: requeue}, nil
+	}
+	set, err := r.settings.get(ctx)
+	if err != nil {
+		st.condition(v1alpha1.ApplicationConditionUnknownError, err.Error())
+	}
+	st.settings = set
+	st.ignore = append(append(v1alpha1.IgnoreDifferences{}, app.Spec.IgnoreDifferences...), set.IgnoreDifferences...)
+	if set.Reconciliation > 0 {
+		requeue = jittered(min(set.Reconciliation, r.opts.GitPoll))
 	}
 	if err := r.reconcileRender(ctx, st); err != nil {
 		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
@@ -250,18 +269,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 // jitteredResync is when to look again: the Git poll interval, or the
 // resync period if shorter, plus up to 10% jitter.
 func (r *Reconciler) jitteredResync() time.Duration {
-	d := min(r.opts.Resync, r.opts.GitPoll)
-	return d + time.Duration(rand.Int64N(int64(d/10)+1))
+	return jittered(min(r.opts.Resync, r.opts.GitPoll))
 }
 
-// checkDestination accepts the in-cluster destination; other clusters come
-// from cluster Secrets (not yet supported).
-func (r *Reconciler) checkDestination(app *v1alpha1.Application) error {
-	d := app.Spec.Destination
-	if d.Server == InCluster || (d.Server == "" && d.Name == "in-cluster") {
-		return nil
-	}
-	return fmt.Errorf("application destination server %q name %q: only the in-cluster destination is supported yet", d.Server, d.Name)
+func jittered(d time.Duration) time.Duration {
+	return d + time.Duration(rand.Int64N(int64(d/10)+1))
 }
 
 // credentials returns a repository's credentials from the argocd namespace's Secrets.
@@ -295,7 +307,18 @@ type state struct {
 	live       map[string]*unstructured.Unstructured // by resource key
 	orphans    []*unstructured.Unstructured
 	outOfSync  bool
+	// dest is the destination cluster.
+	dest *destCluster
+	// settings are argocd-cm's; ignore the app's ignore rules and the
+	// system-wide ones.
+	settings *settings.Settings
+	ignore   []v1alpha1.ResourceIgnoreDifferences
 	conditions []v1alpha1.ApplicationCondition
+}
+
+// runner advances syncs in the destination with argocd-cm's health checks.
+func (s *state) runner() *tsync.Runner {
+	return &tsync.Runner{Cluster: s.dest.sync, Health: s.settings.Health}
 }
 
 func (s *state) condition(t v1alpha1.ApplicationConditionType, msg string) {

@@ -1,0 +1,4 @@
+// Package settings reads the argocd-cm ConfigMap: Lua health checks,
+// system-wide ignoreDifferences, resource exclusions and inclusions, and the
+// reconciliation timeout. Keys Tiphys does not use are left alone.
+package settings
