@@ -9,11 +9,11 @@ import (
 	"reflect"
 	"sync"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/cluster"
 )
 
 // Resources gives the dynamic client of an object's kind (cluster.LiveCache).
@@ -44,17 +44,35 @@ type Result struct {
 	Predicted *unstructured.Unstructured
 }
 
+// Options tune a comparison.
+type Options struct {
+	// Ignore are the ignore rules (the app's and the system-wide ones).
+	Ignore []v1alpha1.ResourceIgnoreDifferences
+	// SkipValidation dry-runs without strict field validation (Validate=false).
+	SkipValidation bool
+}
+
 // Diff compares one desired object with its live object (nil when missing).
-func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (*Result, error) {
+func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructured, o Options) (*Result, error) {
 	if live == nil {
 		return &Result{Modified: true}, nil
 	}
+	ignore := o.Ignore
 	key, err := resultKey(desired, live, ignore)
 	if err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
 	modified, ok := d.known[key]
+	if !ok && len(ignore) > 0 {
+		// A sync left live as desired (Remember, no rules): equal without
+		// ignore rules is equal with them.
+		if plain, err := resultKey(desired, live, nil); err == nil {
+			if m, found := d.known[plain]; found && !m {
+				modified, ok = false, true
+			}
+		}
+	}
 	d.mu.Unlock()
 	if ok {
 		return &Result{Modified: modified}, nil
@@ -63,9 +81,7 @@ func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructu
 	if err != nil {
 		return nil, err
 	}
-	predicted, err := res.Apply(ctx, desired.GetName(), desired, metav1.ApplyOptions{
-		FieldManager: d.FieldManager, Force: true, DryRun: []string{metav1.DryRunAll},
-	})
+	predicted, err := cluster.Apply(ctx, res, desired, d.FieldManager, !o.SkipValidation, true)
 	if err != nil {
 		return nil, fmt.Errorf("server-side dry run of %s %s: %w", desired.GetKind(), desired.GetName(), err)
 	}

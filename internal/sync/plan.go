@@ -37,7 +37,14 @@ type Task struct {
 	Skip bool
 	// Replace replaces the object (create or update) instead of applying it.
 	Replace bool
+	// SkipValidation writes without strict field validation (Validate=false).
+	SkipValidation bool
+	// SkipDryRunOnMissing lets a sync start although the task's kind is
+	// not served yet (SkipDryRunOnMissingResource=true).
+	SkipDryRunOnMissing bool
 }
+
+func (t *Task) write() WriteOptions { return WriteOptions{SkipValidation: t.SkipValidation} }
 
 // Obj is the object the task is about.
 func (t *Task) Obj() *unstructured.Unstructured {
@@ -93,7 +100,8 @@ func NewPlan(targets []*unstructured.Unstructured, live func(*unstructured.Unstr
 			continue
 		}
 		_, hook := t.GetAnnotations()[AnnotationHook]
-		task := &Task{Target: t, Live: live(t), Phase: phase, Wave: Wave(t), Hook: hook, Replace: HasOption(t, "Replace=true")}
+		task := &Task{Target: t, Live: live(t), Phase: phase, Wave: Wave(t), Hook: hook, Replace: HasOption(t, "Replace=true"),
+			SkipValidation: HasOption(t, "Validate=false"), SkipDryRunOnMissing: HasOption(t, "SkipDryRunOnMissingResource=true")}
 		k := [2]int{phaseOrder[phase], task.Wave}
 		byGroup[k] = append(byGroup[k], task)
 	}

@@ -18,15 +18,30 @@ import (
 // Cluster is what a sync does to a cluster.
 type Cluster interface {
 	// Apply server-side-applies obj and returns the result.
-	Apply(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	Apply(ctx context.Context, obj *unstructured.Unstructured, o WriteOptions) (*unstructured.Unstructured, error)
 	// Create creates obj (hooks).
-	Create(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	Create(ctx context.Context, obj *unstructured.Unstructured, o WriteOptions) (*unstructured.Unstructured, error)
 	// Replace replaces obj: an update over the live object, or a create.
-	Replace(ctx context.Context, obj, live *unstructured.Unstructured) (*unstructured.Unstructured, error)
+	Replace(ctx context.Context, obj, live *unstructured.Unstructured, o WriteOptions) (*unstructured.Unstructured, error)
 	// Delete deletes obj with a propagation policy.
 	Delete(ctx context.Context, obj *unstructured.Unstructured, policy metav1.DeletionPropagation) error
 	// Get reads obj from the API server; nil when it does not exist.
 	Get(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error)
+}
+
+// WriteOptions tune one write.
+type WriteOptions struct {
+	// SkipValidation drops unknown fields instead of failing (Validate=false);
+	// by default the server rejects them, as kubectl's strict validation.
+	SkipValidation bool
+}
+
+// FieldValidation is the API server's fieldValidation value of the options.
+func (o WriteOptions) FieldValidation() string {
+	if o.SkipValidation {
+		return "Ignore"
+	}
+	return "Strict"
 }
 
 // Runner advances syncs. A sync is a state machine kept in the
@@ -56,7 +71,7 @@ func (r *Runner) Step(ctx context.Context, plan *Plan, result *v1alpha1.SyncOper
 			rr := results[task.Key()]
 			if rr == nil {
 				var err error
-				rr, err = r.start(ctx, task, plan.Propagation)
+				rr, err = r.start(ctx, task, plan)
 				if errors.Is(err, errNotYet) {
 					waiting++
 					continue
@@ -88,7 +103,7 @@ func (r *Runner) Step(ctx context.Context, plan *Plan, result *v1alpha1.SyncOper
 func (r *Runner) RunFailHooks(ctx context.Context, hooks []*unstructured.Unstructured, result *v1alpha1.SyncOperationResult) error {
 	var errs []error
 	for _, h := range hooks {
-		rr, err := r.start(ctx, &Task{Target: h, Phase: v1alpha1.SyncPhaseSyncFail, Hook: true}, "")
+		rr, err := r.start(ctx, &Task{Target: h, Phase: v1alpha1.SyncPhaseSyncFail, Hook: true}, &Plan{})
 		if rr != nil {
 			result.Resources = append(result.Resources, rr)
 		}
@@ -123,7 +138,7 @@ func newResult(t *Task) *v1alpha1.ResourceResult {
 }
 
 // start performs a task's change and records it.
-func (r *Runner) start(ctx context.Context, t *Task, propagation metav1.DeletionPropagation) (*v1alpha1.ResourceResult, error) {
+func (r *Runner) start(ctx context.Context, t *Task, plan *Plan) (*v1alpha1.ResourceResult, error) {
 	rr := newResult(t)
 	o := t.Obj()
 	fail := func(err error) (*v1alpha1.ResourceResult, error) {
@@ -137,7 +152,7 @@ func (r *Runner) start(ctx context.Context, t *Task, propagation metav1.Deletion
 	case t.Prune && t.Skip:
 		rr.Status, rr.Message = v1alpha1.ResultCodePruneSkipped, "ignored (requires pruning)"
 	case t.Prune:
-		policy := propagation
+		policy := plan.Propagation
 		if policy == "" {
 			policy = metav1.DeletePropagationForeground
 		}
@@ -160,19 +175,19 @@ func (r *Runner) start(ctx context.Context, t *Task, propagation metav1.Deletion
 				return fail(err)
 			}
 		}
-		if _, err := r.Cluster.Create(ctx, t.Target); err != nil {
+		if _, err := r.Cluster.Create(ctx, t.Target, t.write()); err != nil {
 			return fail(err)
 		}
 		rr.Status, rr.HookPhase, rr.Message = v1alpha1.ResultCodeSynced, v1alpha1.OperationRunning, "created"
 	default:
 		var err error
 		if t.Replace {
-			_, err = r.Cluster.Replace(ctx, t.Target, t.Live)
+			_, err = r.Cluster.Replace(ctx, t.Target, t.Live, t.write())
 		} else {
-			_, err = r.Cluster.Apply(ctx, t.Target)
+			_, err = r.Cluster.Apply(ctx, t.Target, t.write())
 		}
-		if isNoMatch(err) {
-			return nil, errNotYet
+		if isNoMatch(err) && plan.defines(o.GroupVersionKind().GroupKind()) {
+			return nil, errNotYet // its CRD, in this sync, is not established yet
 		}
 		if err != nil {
 			return fail(err)

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/tiphys/tiphys/internal/cluster"
+	tsync "github.com/tiphys/tiphys/internal/sync"
 )
 
 // syncCluster carries out a sync's changes with server-side apply. It
@@ -32,12 +33,12 @@ func (c *syncCluster) remember(obj *unstructured.Unstructured, err error) {
 	}
 }
 
-func (c *syncCluster) Apply(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+func (c *syncCluster) Apply(ctx context.Context, obj *unstructured.Unstructured, o tsync.WriteOptions) (*unstructured.Unstructured, error) {
 	res, err := c.live.Resource(obj)
 	if err != nil {
 		return nil, err
 	}
-	out, err := res.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	out, err := cluster.Apply(ctx, res, obj, FieldManager, !o.SkipValidation, false)
 	c.remember(out, err)
 	if err == nil && c.applied != nil {
 		c.applied(obj, out)
@@ -45,9 +46,9 @@ func (c *syncCluster) Apply(ctx context.Context, obj *unstructured.Unstructured)
 	return out, err
 }
 
-func (c *syncCluster) Replace(ctx context.Context, obj, live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+func (c *syncCluster) Replace(ctx context.Context, obj, live *unstructured.Unstructured, o tsync.WriteOptions) (*unstructured.Unstructured, error) {
 	if live == nil {
-		return c.Create(ctx, obj)
+		return c.Create(ctx, obj, o)
 	}
 	res, err := c.live.Resource(obj)
 	if err != nil {
@@ -55,17 +56,17 @@ func (c *syncCluster) Replace(ctx context.Context, obj, live *unstructured.Unstr
 	}
 	replacement := obj.DeepCopy()
 	replacement.SetResourceVersion(live.GetResourceVersion())
-	out, err := res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: FieldManager})
+	out, err := res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: FieldManager, FieldValidation: o.FieldValidation()})
 	c.remember(out, err)
 	return out, err
 }
 
-func (c *syncCluster) Create(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+func (c *syncCluster) Create(ctx context.Context, obj *unstructured.Unstructured, o tsync.WriteOptions) (*unstructured.Unstructured, error) {
 	res, err := c.live.Resource(obj)
 	if err != nil {
 		return nil, err
 	}
-	out, err := res.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
+	out, err := res.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager, FieldValidation: o.FieldValidation()})
 	c.remember(out, err)
 	return out, err
 }

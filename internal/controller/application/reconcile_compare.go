@@ -59,7 +59,8 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			rs.Health = &v1alpha1.HealthStatus{Status: v1alpha1.HealthStatusMissing}
 			healths = append(healths, &health.Status{Code: v1alpha1.HealthStatusMissing})
 		} else {
-			res, err := st.dest.differ.Diff(ctx, t, live, st.ignore)
+			res, err := st.dest.differ.Diff(ctx, t, live, diff.Options{Ignore: st.ignore,
+				SkipValidation: hasSyncOption(syncPolicyOptions(app), "Validate=false") || tsync.HasOption(t, "Validate=false")})
 			if err != nil {
 				rs.Status = v1alpha1.SyncStatusCodeUnknown
 				st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
@@ -206,6 +207,13 @@ func withoutIgnored(desired, live *unstructured.Unstructured, app *v1alpha1.Appl
 		}
 	}
 	return out
+}
+
+func syncPolicyOptions(app *v1alpha1.Application) v1alpha1.SyncOptions {
+	if app.Spec.SyncPolicy == nil {
+		return nil
+	}
+	return app.Spec.SyncPolicy.SyncOptions
 }
 
 func hasSyncOption(opts v1alpha1.SyncOptions, opt string) bool {

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/render"
@@ -160,11 +161,14 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 			}
 		}
 	}
+	plan.SetOptions(opts)
 	if opts["CreateNamespace"] == "true" && app.Spec.Destination.Namespace != "" {
 		plan.Prepend(&tsync.Task{Target: namespaceObject(app), Phase: v1alpha1.SyncPhasePreSync, Wave: -1 << 30})
 	}
 	if msg := sharedResources(st, targets); msg != "" && opts["FailOnSharedResource"] == "true" {
 		os.Phase, os.Message = v1alpha1.OperationFailed, msg
+	} else if err := preflight(st, plan, os); err != nil {
+		os.Phase, os.Message = v1alpha1.OperationFailed, err.Error()
 	} else if len(all) == 0 && !allowEmpty(app) && len(orphans) > 0 && syncOp.Prune {
 		os.Phase, os.Message = v1alpha1.OperationFailed, "refusing to prune every resource: the render is empty and allowEmpty is off"
 	} else if syncOp.DryRun {
@@ -377,4 +381,15 @@ func appendHistory(app *v1alpha1.Application, os *v1alpha1.OperationState) {
 	if over := int64(len(app.Status.History)) - limit; over > 0 {
 		app.Status.History = app.Status.History[over:]
 	}
+}
+
+// preflight checks a sync's kinds before its first step changes anything.
+func preflight(st *state, plan *tsync.Plan, os *v1alpha1.OperationState) error {
+	if len(os.SyncResult.Resources) > 0 {
+		return nil // the sync has started
+	}
+	return plan.Preflight(func(gvk schema.GroupVersionKind) bool {
+		_, err := st.dest.live.Mapping(gvk)
+		return err == nil
+	})
 }
