@@ -13,9 +13,9 @@ import (
 
 func TestParse(t *testing.T) {
 	s, err := Parse(map[string]string{
-		"resource.customizations.ignoreDifferences.apps_Deployment": "jsonPointers: [/spec/replicas]\nmanagedFieldsManagers: [hpa]\n",
-		"resource.customizations.ignoreDifferences.all":             "managedFieldsManagers: [kube-controller-manager]\n",
-		"resource.customizations.ignoreDifferences.Service":         "jqPathExpressions: ['.spec.clusterIP']\n",
+		"resource.customizations.ignoreDifferences.apps_Deployment":  "jsonPointers: [/spec/replicas]\nmanagedFieldsManagers: [hpa]\n",
+		"resource.customizations.ignoreDifferences.all":              "managedFieldsManagers: [kube-controller-manager]\n",
+		"resource.customizations.ignoreDifferences.Service":          "jqPathExpressions: ['.spec.clusterIP']\n",
 		"resource.customizations.health.cert-manager.io_Certificate": "hs = {}\nhs.status = 'Healthy'\nreturn hs\n",
 		"resource.exclusions":    "- apiGroups: ['*.k8s.io']\n  kinds: ['*']\n  clusters: ['https://prod-*']\n",
 		"resource.inclusions":    "- apiGroups: ['', apps, '*.k8s.io']\n",
@@ -60,8 +60,8 @@ func TestParseBadKeysAreNamedAndSkipped(t *testing.T) {
 		"resource.customizations.ignoreDifferences.Service":         "jsonPointers: [/spec/clusterIP]\n",
 		"resource.customizations.health.example.com_Widget":         "return {",
 		"resource.customizations.health.example.com_Gadget":         "return {status = 'Healthy'}",
-		"resource.exclusions":                                        "apiGroups: nope",
-		"timeout.reconciliation":                                     "soon",
+		"resource.exclusions":    "apiGroups: nope",
+		"timeout.reconciliation": "soon",
 	})
 	for _, key := range []string{"ignoreDifferences.apps_Deployment", "health.example.com_Widget", "resource.exclusions", "timeout.reconciliation"} {
 		if err == nil || !strings.Contains(err.Error(), key) {

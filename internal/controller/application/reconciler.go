@@ -26,10 +26,10 @@ import (
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/render"
+	"github.com/tiphys/tiphys/internal/settings"
 	src "github.com/tiphys/tiphys/internal/source"
 	"github.com/tiphys/tiphys/internal/source/git"
 	tsync "github.com/tiphys/tiphys/internal/sync"
-	"github.com/tiphys/tiphys/internal/settings"
 	"github.com/tiphys/tiphys/internal/tracking"
 )
 
@@ -300,19 +300,19 @@ func (r *Reconciler) opener(ctx context.Context) render.SourceOpener {
 
 // state carries one reconcile's findings between phases.
 type state struct {
-	app        *v1alpha1.Application
-	instance   string
-	targets    []*unstructured.Unstructured
-	revisions  []string
-	live       map[string]*unstructured.Unstructured // by resource key
-	orphans    []*unstructured.Unstructured
-	outOfSync  bool
+	app       *v1alpha1.Application
+	instance  string
+	targets   []*unstructured.Unstructured
+	revisions []string
+	live      map[string]*unstructured.Unstructured // by resource key
+	orphans   []*unstructured.Unstructured
+	outOfSync bool
 	// dest is the destination cluster.
 	dest *destCluster
 	// settings are argocd-cm's; ignore the app's ignore rules and the
 	// system-wide ones.
-	settings *settings.Settings
-	ignore   []v1alpha1.ResourceIgnoreDifferences
+	settings   *settings.Settings
+	ignore     []v1alpha1.ResourceIgnoreDifferences
 	conditions []v1alpha1.ApplicationCondition
 }
 
