@@ -9,7 +9,7 @@ VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo d
 LDFLAGS    := -X github.com/tiphys/tiphys/internal/version.Version=$(VERSION)
 GO_TEST_FLAGS ?= -timeout 30m
 
-.PHONY: all build tools generate verify-generate vet test bench demo demo-down clean
+.PHONY: bench-large all build tools generate verify-generate vet test bench demo demo-down clean
 
 all: build
 
@@ -45,6 +45,10 @@ test: tools build verify-generate vet
 bench: tools
 	go run ./bench/render -apps 1000
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 100
+
+## bench-large: the sync benchmark with 1000 apps (5000 objects; about 15 minutes)
+bench-large: tools
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 1000
 
 ## demo: the main job — a local control plane, the controller, and the guestbook example synced
 demo: tools build

@@ -81,6 +81,8 @@ func printStructured(out io.Writer, format string, v any) (bool, error) {
 		}
 		_, err = out.Write(b)
 		return true, err
+	case "", "wide":
+		return false, nil
 	}
-	return false, nil
+	return true, fmt.Errorf("unknown output format %q: use json, yaml or wide", format)
 }

@@ -138,6 +138,12 @@ func TestAppVerbsAgainstController(t *testing.T) {
 	if out := app("get", "shop").stdout; !strings.Contains(out, "ConfigMap") || !strings.Contains(out, "settings") {
 		t.Errorf("get:\n%s", out)
 	}
+	if out := app("get", "shop", "-o", "wide").stdout; !strings.Contains(out, "LAST SYNC") || !strings.Contains(out, "configmap/settings configured") {
+		t.Errorf("get -o wide:\n%s", out)
+	}
+	if r := app("get", "shop", "-o", "table"); exitCode(r) == 0 || !strings.Contains(r.stderr, "unknown output format") {
+		t.Errorf("get -o table: exit %d\n%s", exitCode(r), r)
+	}
 
 	// After a rollback the live state is the old revision while Git has the
 	// new one: the app is OutOfSync, as in Argo CD.
