@@ -33,7 +33,9 @@ func newControllerCmd() *cobra.Command {
 		Short: "Run the controllers (Applications) until interrupted",
 		Long: `Run the Tiphys controllers against a cluster: Applications in --namespace are rendered,
 compared with the live state (watched, not polled), synced when asked or automated, and
-their status written as Argo CD writes it.`,
+their status written as Argo CD writes it. The controller also reads, from --namespace, the
+argocd-cm ConfigMap (Lua health checks, ignoreDifferences, resource exclusions) and the cluster
+Secrets that declare destination clusters other than its own.`,
 		Example: `  tiphys controller --kubeconfig .state/demo/kubeconfig`,
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
