@@ -103,10 +103,6 @@ func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructu
 	return &Result{Modified: modified, Predicted: predicted}, nil
 }
 
-// resultKey identifies a comparison: the desired object, the ignore rules
-// and the live object's identity. For kinds with a generation the identity
-// is the generation, labels and annotations, so status updates (a rollout
-// progressing) do not call for another dry run; otherwise the resourceVersion.
 // Remember records that live, as a sync of desired just left it, matches
 // desired: the comparison after a sync needs no dry run.
 func (d *Differ) Remember(desired, live *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) {
@@ -122,10 +118,19 @@ func (d *Differ) Remember(desired, live *unstructured.Unstructured, ignore []v1a
 	d.known[key] = false
 }
 
+// resultKey identifies a comparison: the desired object, the ignore rules
+// and the live object's identity. For kinds with a generation the identity
+// is the generation and the live values of the labels and annotations the
+// desired object sets, so status updates (a rollout progressing) and other
+// managers' metadata do not call for another dry run; otherwise the
+// resourceVersion.
 func resultKey(desired, live *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (string, error) {
+	if len(ignore) == 0 {
+		ignore = nil // no rules, however spelled
+	}
 	var identity any = live.GetResourceVersion()
 	if g := live.GetGeneration(); g > 0 {
-		identity = []any{g, live.GetLabels(), live.GetAnnotations()}
+		identity = []any{g, desiredKeys(desired.GetLabels(), live.GetLabels()), desiredKeys(desired.GetAnnotations(), live.GetAnnotations())}
 	}
 	b, err := json.Marshal([]any{desired.Object, ignore, string(live.GetUID()), identity})
 	if err != nil {
@@ -133,4 +138,20 @@ func resultKey(desired, live *unstructured.Unstructured, ignore []v1alpha1.Resou
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// desiredKeys are the live values of the keys the desired object sets. A
+// label or annotation the desired object does not set cannot change what a
+// sync does (another manager's, such as the deployment controller's
+// revision annotation), so it is not part of the identity.
+func desiredKeys(desired, live map[string]string) map[string]*string {
+	out := make(map[string]*string, len(desired))
+	for k := range desired {
+		if v, ok := live[k]; ok {
+			out[k] = &v
+		} else {
+			out[k] = nil
+		}
+	}
+	return out
 }

@@ -42,6 +42,9 @@ type Task struct {
 	// SkipDryRunOnMissing lets a sync start although the task's kind is
 	// not served yet (SkipDryRunOnMissingResource=true).
 	SkipDryRunOnMissing bool
+
+	// written is the server's answer to this step's write of the target.
+	written *unstructured.Unstructured
 }
 
 func (t *Task) write() WriteOptions { return WriteOptions{SkipValidation: t.SkipValidation} }

@@ -175,16 +175,16 @@ func (r *Runner) start(ctx context.Context, t *Task, plan *Plan) (*v1alpha1.Reso
 				return fail(err)
 			}
 		}
-		if _, err := r.Cluster.Create(ctx, t.Target, t.write()); err != nil {
+		if t.written, err = r.Cluster.Create(ctx, t.Target, t.write()); err != nil {
 			return fail(err)
 		}
 		rr.Status, rr.HookPhase, rr.Message = v1alpha1.ResultCodeSynced, v1alpha1.OperationRunning, "created"
 	default:
 		var err error
 		if t.Replace {
-			_, err = r.Cluster.Replace(ctx, t.Target, t.Live, t.write())
+			t.written, err = r.Cluster.Replace(ctx, t.Target, t.Live, t.write())
 		} else {
-			_, err = r.Cluster.Apply(ctx, t.Target, t.write())
+			t.written, err = r.Cluster.Apply(ctx, t.Target, t.write())
 		}
 		if isNoMatch(err) && plan.defines(o.GroupVersionKind().GroupKind()) {
 			return nil, errNotYet // its CRD, in this sync, is not established yet
@@ -234,9 +234,12 @@ func (r *Runner) finished(ctx context.Context, t *Task, rr *v1alpha1.ResourceRes
 	if t.Hook && rr.HookPhase != v1alpha1.OperationRunning {
 		return true, nil
 	}
-	live, err := r.Cluster.Get(ctx, t.Target)
-	if err != nil {
-		return false, err
+	// Right after its write, the server's answer is the live object: no read.
+	live, err := t.written, error(nil)
+	if live == nil {
+		if live, err = r.Cluster.Get(ctx, t.Target); err != nil {
+			return false, err
+		}
 	}
 	st, _ := health.Of(live, r.Health)
 	if st == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"time"
 
@@ -192,18 +193,19 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	// A sync's state must never come from a cache that has not seen the
-	// last write: when the cache lags behind what this controller wrote,
-	// or an operation runs, read the API server itself.
-	if written, ok := r.written.Load(req.NamespacedName); (ok && written != app.ResourceVersion) || app.Operation != nil ||
-		(app.Status.OperationState != nil && app.Status.OperationState.Phase == v1alpha1.OperationRunning) {
-		cached := app.ResourceVersion
-		if err := r.reader.Get(ctx, req.NamespacedName, app); err != nil {
-			return ctrl.Result{}, client.IgnoreNotFound(err)
+	// A sync's state must never come from a cache that has not seen this
+	// controller's last write of the app: while the cache lags behind it,
+	// look again in a moment (the cache catches up within milliseconds).
+	if w, ok := r.written.Load(req.NamespacedName); ok && w != app.ResourceVersion {
+		switch older, known := olderVersion(app.ResourceVersion, w.(string)); {
+		case known && older:
+			return ctrl.Result{RequeueAfter: 50 * time.Millisecond}, nil
+		case !known:
+			if err := r.reader.Get(ctx, req.NamespacedName, app); err != nil {
+				return ctrl.Result{}, client.IgnoreNotFound(err)
+			}
 		}
-		if app.ResourceVersion == cached {
-			r.written.Store(req.NamespacedName, cached) // the cache is current
-		}
+		r.written.Delete(req.NamespacedName)
 	}
 	orig := app.DeepCopy()
 	st := &state{app: app, instance: tracking.AppInstanceName(app.Name, app.Namespace, r.opts.Namespace)}
@@ -264,6 +266,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{RequeueAfter: after}, nil
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// olderVersion reports whether resourceVersion a is older than b, when both
+// are numbers (as the API server's etcd revisions are); known is false otherwise.
+func olderVersion(a, b string) (older, known bool) {
+	x, err1 := strconv.ParseUint(a, 10, 64)
+	y, err2 := strconv.ParseUint(b, 10, 64)
+	if err1 != nil || err2 != nil {
+		return false, false
+	}
+	return x < y, true
 }
 
 // jitteredResync is when to look again: the Git poll interval, or the
