@@ -1,12 +1,9 @@
 package health
 
 import (
-	"fmt"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
 type condition struct {
@@ -34,66 +31,6 @@ func findCondition(conds []condition, t string) (condition, bool) {
 		}
 	}
 	return condition{}, false
-}
-
-func pvcHealth(obj *unstructured.Unstructured) (*Status, error) {
-	phase, _, _ := unstructured.NestedString(obj.Object, "status", "phase")
-	switch phase {
-	case "Lost":
-		return degraded(""), nil
-	case "Bound":
-		return healthy(""), nil
-	}
-	return progressing(""), nil
-}
-
-func hpaHealth(obj *unstructured.Unstructured) (*Status, error) {
-	conds := conditions(obj)
-	for _, c := range conds {
-		if (c.Type == "AbleToScale" || c.Type == "ScalingActive") && c.Status == "False" && strings.HasPrefix(c.Reason, "Failed") {
-			return degraded(c.Message), nil
-		}
-	}
-	if c, ok := findCondition(conds, "AbleToScale"); ok && c.Status == "True" {
-		return healthy(c.Message), nil
-	}
-	return progressing("Waiting for the HPA to be able to scale"), nil
-}
-
-func apiServiceHealth(obj *unstructured.Unstructured) (*Status, error) {
-	c, ok := findCondition(conditions(obj), "Available")
-	switch {
-	case ok && c.Status == "True":
-		return healthy(c.Message), nil
-	case ok:
-		return progressing(fmt.Sprintf("%s: %s", c.Reason, c.Message)), nil
-	}
-	return progressing("Waiting to be processed"), nil
-}
-
-func crdHealth(obj *unstructured.Unstructured) (*Status, error) {
-	conds := conditions(obj)
-	if c, ok := findCondition(conds, "NamesAccepted"); ok && c.Status == "False" {
-		return degraded(c.Message), nil
-	}
-	if c, ok := findCondition(conds, "Terminating"); ok && c.Status == "True" {
-		return progressing(c.Message), nil
-	}
-	if c, ok := findCondition(conds, "Established"); ok && c.Status == "True" {
-		return healthy(""), nil
-	}
-	return progressing("Waiting for the CRD to be established"), nil
-}
-
-// applicationHealth counts a child Application's own health, natively: an
-// app-of-apps parent waits for its children.
-func applicationHealth(obj *unstructured.Unstructured) (*Status, error) {
-	code, _, _ := unstructured.NestedString(obj.Object, "status", "health", "status")
-	msg, _, _ := unstructured.NestedString(obj.Object, "status", "health", "message")
-	if code == "" {
-		return progressing("Waiting for the application to be reconciled"), nil
-	}
-	return &Status{Code: v1alpha1.HealthStatusCode(code), Message: msg}, nil
 }
 
 // genericHealth reads the standard Ready (or Available) condition; a kind
