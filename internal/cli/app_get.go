@@ -19,7 +19,7 @@ operation, conditions, and one line per resource. -o wide adds each resource's A
 version, sync wave and the result of the last sync; -o json|yaml prints the object.`,
 		Example: `  tiphys app get guestbook
   tiphys app get guestbook -o wide`,
-		Args:  cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, app, err := f.loadApp(cmd.Context(), args[0])
 			if err != nil {

@@ -74,6 +74,8 @@ type Reconciler struct {
 	written sync.Map
 	// events records sync starts and ends on the Application.
 	events recorder.EventRecorder
+	// debounce gathers live changes per application.
+	debounce *debouncer
 }
 
 // New builds a reconciler; cfg is the cluster the controller runs in (the
@@ -106,6 +108,7 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 		events:   mgr.GetEventRecorder("tiphys-application-controller"),
 		settings: settingsCache{client: mgr.GetClient(), namespace: o.Namespace},
 	}
+	r.debounce = &debouncer{delay: liveChangeDelay, fire: r.enqueue}
 	local, err := newDestCluster(InCluster, cfg, mgr.GetRESTMapper(), r.liveChanged)
 	if err != nil {
 		return nil, err
@@ -146,17 +149,17 @@ func (r *Reconciler) allApps(ctx context.Context, _ client.Object) []reconcile.R
 	return out
 }
 
-// liveChanged enqueues the application of a changed live object.
-func (r *Reconciler) liveChanged(app string) {
+// liveChanged enqueues the application of a changed live object, after
+// the debounce delay.
+func (r *Reconciler) liveChanged(app string) { r.debounce.add(app) }
+
+// enqueue queues an application instance for a reconcile.
+func (r *Reconciler) enqueue(app string) {
 	ns, name := r.opts.Namespace, app
 	if i := indexUnderscore(app); i > 0 {
 		ns, name = app[:i], app[i+1:]
 	}
-	obj := &v1alpha1.Application{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
-	select {
-	case r.changes <- event.GenericEvent{Object: obj}:
-	default: // the queue holds it already or soon will
-	}
+	r.changes <- event.GenericEvent{Object: &v1alpha1.Application{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}}
 }
 
 func indexUnderscore(s string) int {
@@ -180,6 +183,11 @@ func specChanged(e event.UpdateEvent) bool {
 		o.Annotations[refreshAnnotation] != n.Annotations[refreshAnnotation] ||
 		!equalJSON(o.Finalizers, n.Finalizers) || o.DeletionTimestamp != n.DeletionTimestamp
 }
+
+// liveChangeDelay is how long changes to an app's live objects are gathered
+// before the app reconciles: a rollout's burst of updates is one reconcile,
+// and self-heal still starts well within a second.
+const liveChangeDelay = 100 * time.Millisecond
 
 const refreshAnnotation = "argocd.argoproj.io/refresh"
 
