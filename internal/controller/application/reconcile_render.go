@@ -42,6 +42,10 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.ApplicationSpec) render.AppRequest {
 	kubeVersion, _ := st.dest.disc.KubeVersion()
 	apiVersions, _ := st.dest.disc.APIVersions()
+	cached := r.renders.Render
+	if st.hard {
+		cached = nil
+	}
 	return render.AppRequest{
 		AppName:     st.instance,
 		Spec:        spec,
@@ -50,7 +54,7 @@ func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.Ap
 		APIVersions: apiVersions,
 		Namespaced:  st.dest.disc.Namespaced,
 		Charts:      r.charts,
-		Render:      r.renders.Render,
+		Render:      cached,
 	}
 }
 

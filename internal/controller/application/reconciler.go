@@ -224,7 +224,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	requeue := r.jitteredResync()
 	// A refresh request is served by this very reconcile (every reconcile
-	// checks the remote heads): remove it, as Argo CD does.
+	// checks the remote heads): remove it, as Argo CD does. A hard refresh
+	// renders again without the render cache.
+	st.hard = app.Annotations[refreshAnnotation] == "hard"
 	delete(app.Annotations, refreshAnnotation)
 	defer func() {
 		setConditions(app, st.conditions)
@@ -330,6 +332,8 @@ type state struct {
 	outOfSync bool
 	// dest is the destination cluster.
 	dest *destCluster
+	// hard is a hard refresh: no cached render.
+	hard bool
 	// settings are argocd-cm's; ignore the app's ignore rules and the
 	// system-wide ones.
 	settings   *settings.Settings
