@@ -126,3 +126,17 @@ func (d *destCluster) reachable(ctx context.Context) error {
 	}
 	return nil
 }
+
+// checkWatches reports a cluster that is down: after a watch of the cluster
+// failed, the cluster is asked for its version (one request per reconcile
+// while the failure lasts, none otherwise) until it answers again.
+func (d *destCluster) checkWatches(ctx context.Context) error {
+	if d.live.WatchError() == nil {
+		return nil
+	}
+	if err := d.reachable(ctx); err != nil {
+		return err
+	}
+	d.live.ClearWatchError()
+	return nil
+}

@@ -22,7 +22,8 @@ import (
 // token and CA in its config),
 // when an app names it as its destination,
 // then the app's objects are created in that cluster and not in the
-// controller's own; and when that cluster is down, deleting the app with
+// controller's own; when that cluster is down, the app has a ComparisonError
+// that names it, and deleting the app with
 // the resources finalizer is blocked by a DeletionError condition that names
 // the unreachable cluster, and finishes once the cluster is back.
 func TestDestinationFromClusterSecret(t *testing.T) {
@@ -70,8 +71,18 @@ func TestDestinationFromClusterSecret(t *testing.T) {
 		t.Error("the ConfigMap was created in the controller's own cluster")
 	}
 
-	// When the edge cluster is down, deletion waits and says why.
+	// When the edge cluster is down, the app says so, and deletion waits
+	// and says why.
 	edge.Stop()
+	eventually(t, "a ComparisonError naming the unreachable cluster", func() (bool, error) {
+		for _, c := range getApp(t, "edge").Status.Conditions {
+			if c.Type == v1alpha1.ApplicationConditionComparisonError && strings.Contains(c.Message, edge.Config.Host) &&
+				strings.Contains(c.Message, "unreachable") {
+				return true, nil
+			}
+		}
+		return false, nil
+	})
 	if err := env.Client.Delete(ctx, getApp(t, "edge")); err != nil {
 		t.Fatal(err)
 	}

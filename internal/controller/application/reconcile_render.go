@@ -66,7 +66,10 @@ func managedOnly(st *state, objs []*unstructured.Unstructured) []*unstructured.U
 		gvk := o.GroupVersionKind()
 		if st.settings.Managed(gvk.Group, gvk.Kind, st.dest.server) {
 			out = append(out, o)
+			continue
 		}
+		st.condition(v1alpha1.ApplicationConditionExcludedResourceWarning,
+			fmt.Sprintf("Resource %s/%s %s is excluded in the settings (argocd-cm resource.exclusions or resource.inclusions)", gvk.Group, gvk.Kind, o.GetName()))
 	}
 	return out
 }

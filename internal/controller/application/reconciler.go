@@ -253,6 +253,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
+	if err := dest.checkWatches(ctx); err != nil {
+		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
+		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		return ctrl.Result{RequeueAfter: min(requeue, 10*time.Second)}, nil
+	}
 	set, err := r.settings.get(ctx)
 	if err != nil {
 		st.condition(v1alpha1.ApplicationConditionUnknownError, err.Error())

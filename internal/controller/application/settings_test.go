@@ -82,8 +82,8 @@ spec:
 // Given argocd-cm that excludes PodDisruptionBudgets and has a Lua health
 // check for ConfigMaps,
 // when an app holds a PDB and a ConfigMap the check calls Degraded,
-// then the PDB is neither created nor listed, and the app is Degraded with
-// the script's message.
+// then the PDB is neither created nor listed (an ExcludedResourceWarning
+// says so), and the app is Degraded with the script's message.
 func TestArgoCDCMExclusionsAndLuaHealth(t *testing.T) {
 	env.Require(t)
 	setArgoCDCM(t, map[string]string{
@@ -104,6 +104,13 @@ return hs
 		return app.Status.Health.Status == v1alpha1.HealthStatusDegraded && app.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced, nil
 	})
 	app := getApp(t, "settings")
+	warned := false
+	for _, c := range app.Status.Conditions {
+		warned = warned || (c.Type == v1alpha1.ApplicationConditionExcludedResourceWarning && strings.Contains(c.Message, "policy/PodDisruptionBudget api"))
+	}
+	if !warned {
+		t.Errorf("no ExcludedResourceWarning for the PDB: %+v", app.Status.Conditions)
+	}
 	for _, rs := range app.Status.Resources {
 		if rs.Kind == "PodDisruptionBudget" {
 			t.Errorf("the excluded PDB is listed: %+v", rs)
