@@ -2,13 +2,10 @@ package cluster
 
 import (
 	"context"
-	"errors"
-	"io"
 	"fmt"
 	"sync"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -36,8 +33,6 @@ type LiveCache struct {
 	mu        sync.Mutex
 	informers map[schema.GroupVersionResource]cache.SharedIndexInformer
 	stop      chan struct{}
-	// watchErr is the last error of a list or watch, until cleared.
-	watchErr error
 }
 
 // NewLiveCache returns a live cache for a cluster.
@@ -48,21 +43,6 @@ func NewLiveCache(dyn dynamic.Interface, mapper meta.RESTMapper) *LiveCache {
 		informers: map[schema.GroupVersionResource]cache.SharedIndexInformer{},
 		stop:      make(chan struct{}),
 	}
-}
-
-// WatchError is the last error a watch met since ClearWatchError: while it
-// is set, the cached objects may be stale (the cluster may be down).
-func (c *LiveCache) WatchError() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.watchErr
-}
-
-// ClearWatchError forgets the last watch error, once the cluster answers again.
-func (c *LiveCache) ClearWatchError() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.watchErr = nil
 }
 
 // Stop stops every informer.
@@ -93,14 +73,6 @@ func (c *LiveCache) Watch(ctx context.Context, gvk schema.GroupVersionKind) (cac
 	inf, ok := c.informers[m.Resource]
 	if !ok {
 		inf = c.factory.ForResource(m.Resource).Informer()
-		_ = inf.SetWatchErrorHandler(func(_ *cache.Reflector, err error) {
-			if errors.Is(err, io.EOF) || apierrors.IsResourceExpired(err) || apierrors.IsGone(err) {
-				return // a watch that ended normally; the reflector resumes it
-			}
-			c.mu.Lock()
-			c.watchErr = fmt.Errorf("watch %s: %w", m.Resource.Resource, err)
-			c.mu.Unlock()
-		})
 		_ = inf.AddIndexers(cache.Indexers{appIndex: indexByApp})
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    c.notify,

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -32,10 +33,15 @@ type destCluster struct {
 	disc    *cluster.Discovery
 	differ  *diff.Differ
 	sync    *syncCluster
+	// conn tells whether the cluster answers.
+	conn *connTracker
 }
 
 // newDestCluster connects to a cluster; informers start on first use.
 func newDestCluster(server string, cfg *rest.Config, mapper meta.RESTMapper, onChange func(string)) (*destCluster, error) {
+	conn := &connTracker{}
+	cfg = rest.CopyConfig(cfg)
+	cfg.Wrap(conn.wrap)
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: dynamic client: %w", server, err)
@@ -53,7 +59,7 @@ func newDestCluster(server string, cfg *rest.Config, mapper meta.RESTMapper, onC
 			return nil, fmt.Errorf("cluster %s: rest mapper: %w", server, err)
 		}
 	}
-	d := &destCluster{server: server, live: cluster.NewLiveCache(dyn, mapper), disc: cluster.NewDiscovery(dc)}
+	d := &destCluster{server: server, live: cluster.NewLiveCache(dyn, mapper), disc: cluster.NewDiscovery(dc), conn: conn}
 	d.differ = &diff.Differ{Resources: d.live, FieldManager: FieldManager}
 	d.sync = &syncCluster{live: d.live, applied: func(desired, live *unstructured.Unstructured) {
 		d.differ.Remember(desired, live, nil)
@@ -127,16 +133,42 @@ func (d *destCluster) reachable(ctx context.Context) error {
 	return nil
 }
 
-// checkWatches reports a cluster that is down: after a watch of the cluster
-// failed, the cluster is asked for its version (one request per reconcile
-// while the failure lasts, none otherwise) until it answers again.
-func (d *destCluster) checkWatches(ctx context.Context) error {
-	if d.live.WatchError() == nil {
-		return nil
+// checkWatches reports a cluster that is down: the last request to it
+// (the watches retry on their own) failed to connect. It costs no request.
+func (d *destCluster) checkWatches(context.Context) error {
+	if err := d.conn.failure(); err != nil {
+		return fmt.Errorf("cluster %s is unreachable: %w", d.server, err)
 	}
-	if err := d.reachable(ctx); err != nil {
-		return err
-	}
-	d.live.ClearWatchError()
 	return nil
 }
+
+// connTracker remembers whether the last request to a cluster failed to
+// reach it. Watches retry a cluster that went away every second or so, so
+// the tracker follows the cluster's state without requests of its own.
+type connTracker struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (t *connTracker) failure() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+func (t *connTracker) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		resp, err := rt.RoundTrip(req)
+		if req.Context().Err() != nil {
+			return resp, err // cancelled by the caller: says nothing of the cluster
+		}
+		t.mu.Lock()
+		t.err = err
+		t.mu.Unlock()
+		return resp, err
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
