@@ -118,6 +118,16 @@ func TestAppVerbsAgainstController(t *testing.T) {
 	if r := app("diff", "shop", "--revision", first); exitCode(r) != 0 {
 		t.Errorf("diff at the deployed revision: exit %d\n%s", exitCode(r), r)
 	}
+	// A dry run changes nothing; a sync of one resource changes only it.
+	cmVersion := func() string {
+		return must(t, "kubectl", "--kubeconfig", kubeconfig, "get", "cm", "settings", "-n", "shop", "-o", "jsonpath={.data.version}")
+	}
+	if r := app("sync", "shop", "--dry-run", "--timeout", "2m"); r.err != nil || cmVersion() != "v1" {
+		t.Fatalf("sync --dry-run changed the cluster or failed (version %s): %s", cmVersion(), r)
+	}
+	if r := app("sync", "shop", "--resource", "apps:Deployment:web", "--timeout", "2m"); r.err != nil || cmVersion() != "v1" {
+		t.Fatalf("sync --resource of the Deployment touched the ConfigMap (version %s): %s", cmVersion(), r)
+	}
 	if r := app("sync", "shop", "--timeout", "2m"); r.err != nil || !strings.Contains(r.stdout, second) {
 		t.Fatalf("second sync: %s", r)
 	}
