@@ -36,7 +36,6 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -152,7 +151,7 @@ func run(n int, quiet time.Duration) error {
 	cfg := rest.CopyConfig(plane.Config)
 	cfg.Wrap(count.wrap)
 	ctrl.SetLogger(logr.Discard())
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{Scheme: testenv.Scheme(), Metrics: metricsserver.Options{BindAddress: "0"}})
+	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions("argocd", "0"))
 	if err != nil {
 		return err
 	}

@@ -5,15 +5,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
 )
 
@@ -56,15 +50,7 @@ func (o *controllerOptions) run(cmd *cobra.Command) error {
 	}
 	cfg.QPS, cfg.Burst = -1, -1 // the API server's priority and fairness limits us
 	ctrl.SetLogger(zap.New(zap.WriteTo(cmd.ErrOrStderr())))
-	scheme := runtime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = v1alpha1.AddToScheme(scheme)
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:  scheme,
-		Metrics: metricsserver.Options{BindAddress: o.metricsAddr},
-		Cache:   cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}},
-		Client:  client.Options{Cache: &client.CacheOptions{}},
-	})
+	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions(o.namespace, o.metricsAddr))
 	if err != nil {
 		return fmt.Errorf("controller manager: %w", err)
 	}
