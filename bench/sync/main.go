@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +49,7 @@ import (
 func main() {
 	apps := flag.Int("apps", 100, "number of applications")
 	quiet := flag.Duration("quiet", 30*time.Second, "quiet period over which no-op requests are counted")
+	flag.StringVar(&memProfile, "memprofile", "", "write a heap profile of the controller after the sync to this file")
 	flag.Parse()
 	if err := run(*apps, *quiet); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -221,6 +223,11 @@ func run(n int, quiet time.Duration) error {
 	runtime.GC()
 	var mem runtime.MemStats
 	runtime.ReadMemStats(&mem)
+	if memProfile != "" {
+		if err := writeHeapProfile(memProfile); err != nil {
+			return err
+		}
+	}
 
 	objects := 5 * n
 	fmt.Printf("cold sync of %d apps (%d objects) on the local control plane\n\n", n, objects)
@@ -245,6 +252,21 @@ func run(n int, quiet time.Duration) error {
 	fmt.Printf("\ntiphys requests by verb (cold sync): %s\n", strings.Join(verbs, " "))
 	fmt.Printf("tiphys requests by verb (quiet period): %s\n", strings.Join(quietVerbs, " "))
 	return nil
+}
+
+// memProfile is where -memprofile writes the heap profile.
+var memProfile string
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // resync is the controller's resync period in the benchmark: short, so the
