@@ -22,7 +22,9 @@ func object(apiVersion, kind, name string, annotations map[string]string, fields
 }
 
 func TestPreflight(t *testing.T) {
-	served := func(gvk schema.GroupVersionKind) bool { return gvk.Group == "" || gvk.Group == "apps" || gvk.Group == "apiextensions.k8s.io" }
+	served := func(gvk schema.GroupVersionKind) bool {
+		return gvk.Group == "" || gvk.Group == "apps" || gvk.Group == "apiextensions.k8s.io"
+	}
 	widgetCRD := object("apiextensions.k8s.io/v1", "CustomResourceDefinition", "widgets.example.com", nil,
 		map[string]any{"spec": map[string]any{"group": "example.com", "names": map[string]any{"kind": "Widget"}}})
 	cases := []struct {
