@@ -10,14 +10,18 @@ import (
 	"github.com/tiphys/tiphys/internal/source/git/gittest"
 )
 
+// retained is a ConfigMap that outlives its app's deletion (Delete=false).
+const retained = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: retained\n  annotations: {argocd.argoproj.io/sync-options: Delete=false}\n"
+
 // Given two synced apps, one with the resources finalizer,
 // when both Applications are deleted,
-// then the finalizer's app takes its resources with it and the other leaves them.
+// then the finalizer's app takes its resources with it, except the one
+// marked Delete=false, and the other app leaves them all.
 func TestDeleteCascadesOnlyWithFinalizer(t *testing.T) {
 	env.Require(t)
 	ctx := context.Background()
 	repo := gittest.New(t)
-	sha := repo.Commit("app", map[string]string{"app/cms.yaml": configMaps("one", "two")})
+	sha := repo.Commit("app", map[string]string{"app/cms.yaml": configMaps("one", "two") + retained})
 	withFinalizer := newApp(t, "cascade", repo.URL(), "app", automated(true, false), func(a *v1alpha1.Application) {
 		a.Finalizers = []string{"resources-finalizer.argocd.argoproj.io"}
 	})
@@ -40,7 +44,10 @@ func TestDeleteCascadesOnlyWithFinalizer(t *testing.T) {
 		ok, err := exists(&v1alpha1.Application{}, "argocd", "cascade")
 		return !ok, err
 	})
-	for _, name := range []string{"one", "two"} {
+	if ok, _ := exists(&corev1.ConfigMap{}, "cascade", "retained"); !ok {
+		t.Error("the Delete=false ConfigMap was deleted with its app")
+	}
+	for _, name := range []string{"one", "two", "retained"} {
 		if ok, _ := exists(&corev1.ConfigMap{}, "orphan", name); !ok {
 			t.Errorf("ConfigMap orphan/%s deleted without the finalizer", name)
 		}

@@ -103,7 +103,11 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			rs := resourceStatus(o)
 			rs.Status, rs.RequiresPruning = v1alpha1.SyncStatusCodeOutOfSync, true
 			resources = append(resources, rs)
-			st.outOfSync = true
+			// IgnoreExtraneous: an object that is not in Git does not make
+			// the app OutOfSync (it is still listed, and pruned if asked).
+			if !hasCompareOption(o, "IgnoreExtraneous") {
+				st.outOfSync = true
+			}
 		}
 	}
 	sort.Slice(resources, func(i, j int) bool { return resourceLess(resources[i], resources[j]) })
@@ -214,6 +218,16 @@ func syncPolicyOptions(app *v1alpha1.Application) v1alpha1.SyncOptions {
 		return nil
 	}
 	return app.Spec.SyncPolicy.SyncOptions
+}
+
+// hasCompareOption reports an option of the argocd.argoproj.io/compare-options annotation.
+func hasCompareOption(o *unstructured.Unstructured, opt string) bool {
+	for _, v := range strings.Split(o.GetAnnotations()["argocd.argoproj.io/compare-options"], ",") {
+		if strings.TrimSpace(v) == opt {
+			return true
+		}
+	}
+	return false
 }
 
 func hasSyncOption(opts v1alpha1.SyncOptions, opt string) bool {

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	tsync "github.com/tiphys/tiphys/internal/sync"
 )
 
 // Finalizers that make deleting an Application delete its resources.
@@ -68,8 +69,8 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 			continue
 		}
 		for _, o := range objs {
-			if !ownTrackingID(o, instance) {
-				continue
+			if !ownTrackingID(o, instance) || tsync.HasOption(o, "Delete=false") {
+				continue // not the app's, or kept when the app goes (Delete=false)
 			}
 			remaining++
 			if o.GetDeletionTimestamp() == nil {
