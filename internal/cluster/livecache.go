@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/tools/cache"
@@ -23,6 +25,8 @@ const appIndex = "app"
 // serves their live objects from memory: comparing an application costs no
 // API request. Informers start on demand, the first time a kind is needed.
 // A change to a tracked object calls OnChange with its application instance.
+// Cached objects carry no managedFields (a quarter of their memory);
+// ManagedFields reads them when an ignore rule needs them.
 type LiveCache struct {
 	dynamic dynamic.Interface
 	mapper  meta.RESTMapper
@@ -33,6 +37,15 @@ type LiveCache struct {
 	mu        sync.Mutex
 	informers map[schema.GroupVersionResource]cache.SharedIndexInformer
 	stop      chan struct{}
+
+	managedMu sync.Mutex
+	managed   map[types.UID]managedFields
+}
+
+// managedFields are an object's managedFields at a resourceVersion.
+type managedFields struct {
+	version string
+	entries []metav1.ManagedFieldsEntry
 }
 
 // NewLiveCache returns a live cache for a cluster.
@@ -73,6 +86,7 @@ func (c *LiveCache) Watch(ctx context.Context, gvk schema.GroupVersionKind) (cac
 	inf, ok := c.informers[m.Resource]
 	if !ok {
 		inf = c.factory.ForResource(m.Resource).Informer()
+		_ = inf.SetTransform(stripManagedFields)
 		_ = inf.AddIndexers(cache.Indexers{appIndex: indexByApp})
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    c.notify,
@@ -89,6 +103,42 @@ func (c *LiveCache) Watch(ctx context.Context, gvk schema.GroupVersionKind) (cac
 		return nil, fmt.Errorf("watch %s: cache did not sync", m.Resource)
 	}
 	return inf, nil
+}
+
+func stripManagedFields(o any) (any, error) {
+	if u, ok := o.(*unstructured.Unstructured); ok {
+		u.SetManagedFields(nil)
+	}
+	return o, nil
+}
+
+// ManagedFields returns the managedFields of a live object: its own when it
+// has them, else read from the API server once per resourceVersion.
+func (c *LiveCache) ManagedFields(ctx context.Context, live *unstructured.Unstructured) ([]metav1.ManagedFieldsEntry, error) {
+	if mf := live.GetManagedFields(); len(mf) > 0 {
+		return mf, nil
+	}
+	c.managedMu.Lock()
+	got, ok := c.managed[live.GetUID()]
+	c.managedMu.Unlock()
+	if ok && got.version == live.GetResourceVersion() {
+		return got.entries, nil
+	}
+	res, err := c.Resource(live)
+	if err != nil {
+		return nil, err
+	}
+	full, err := res.Get(ctx, live.GetName(), metav1.GetOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("read managed fields of %s %s: %w", live.GetKind(), live.GetName(), err)
+	}
+	c.managedMu.Lock()
+	defer c.managedMu.Unlock()
+	if c.managed == nil || len(c.managed) > 10000 {
+		c.managed = map[types.UID]managedFields{}
+	}
+	c.managed[live.GetUID()] = managedFields{version: full.GetResourceVersion(), entries: full.GetManagedFields()}
+	return full.GetManagedFields(), nil
 }
 
 // Get returns the live object, watching its kind first.

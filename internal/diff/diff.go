@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sync"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 
@@ -16,9 +17,11 @@ import (
 	"github.com/tiphys/tiphys/internal/cluster"
 )
 
-// Resources gives the dynamic client of an object's kind (cluster.LiveCache).
+// Resources gives the dynamic client of an object's kind, and the
+// managedFields of a live object (cluster.LiveCache).
 type Resources interface {
 	Resource(obj *unstructured.Unstructured) (dynamic.ResourceInterface, error)
+	ManagedFields(ctx context.Context, live *unstructured.Unstructured) ([]metav1.ManagedFieldsEntry, error)
 }
 
 // Differ compares desired objects with live ones by a server-side-apply dry
@@ -85,11 +88,17 @@ func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructu
 	if err != nil {
 		return nil, fmt.Errorf("server-side dry run of %s %s: %w", desired.GetKind(), desired.GetName(), err)
 	}
-	want, err := Normalize(predicted, ignore, live.GetManagedFields())
+	var managed []metav1.ManagedFieldsEntry
+	if NeedsManagedFields(ignore, desired) {
+		if managed, err = d.Resources.ManagedFields(ctx, live); err != nil {
+			return nil, err
+		}
+	}
+	want, err := Normalize(predicted, ignore, managed)
 	if err != nil {
 		return nil, err
 	}
-	got, err := Normalize(live, ignore, live.GetManagedFields())
+	got, err := Normalize(live, ignore, managed)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,21 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
 )
+
+// NeedsManagedFields reports whether a rule that matches obj names field
+// managers: only then does a comparison need the live object's managedFields.
+func NeedsManagedFields(rules []v1alpha1.ResourceIgnoreDifferences, obj *unstructured.Unstructured) bool {
+	for _, r := range rules {
+		if len(r.ManagedFieldsManagers) > 0 && Matches(r, obj) {
+			return true
+		}
+	}
+	return false
+}
 
 // managedFieldSets returns the field sets (managedFields fieldsV1, decoded)
 // that the named managers own in a live object.

@@ -51,7 +51,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 		}
 		// With RespectIgnoreDifferences, ignored fields keep their live
 		// values in the comparison and in the sync alike.
-		t = withoutIgnored(t, live, app, st.ignore)
+		t = withoutIgnored(ctx, st, t, live)
 		st.targets[i] = t
 		rs := resourceStatus(t)
 		if live == nil {
@@ -185,16 +185,22 @@ func resourceLess(a, b v1alpha1.ResourceStatus) bool {
 
 // withoutIgnored returns the desired object with the live values of ignored
 // fields when RespectIgnoreDifferences is on, so a sync leaves them alone.
-func withoutIgnored(desired, live *unstructured.Unstructured, app *v1alpha1.Application, ignore []v1alpha1.ResourceIgnoreDifferences) *unstructured.Unstructured {
+func withoutIgnored(ctx context.Context, st *state, desired, live *unstructured.Unstructured) *unstructured.Unstructured {
+	app := st.app
 	if live == nil || app.Spec.SyncPolicy == nil || !hasSyncOption(app.Spec.SyncPolicy.SyncOptions, "RespectIgnoreDifferences=true") {
 		return desired
 	}
+	var managed []metav1.ManagedFieldsEntry
+	if diff.NeedsManagedFields(st.ignore, desired) {
+		// Read failures leave the managers' fields to the sync, as without the rule.
+		managed, _ = st.dest.live.ManagedFields(ctx, live)
+	}
 	out := desired.DeepCopy()
-	for _, rule := range ignore {
+	for _, rule := range st.ignore {
 		if !diff.Matches(rule, desired) {
 			continue
 		}
-		paths := diff.OwnedPaths(live.GetManagedFields(), rule.ManagedFieldsManagers)
+		paths := diff.OwnedPaths(managed, rule.ManagedFieldsManagers)
 		for _, p := range rule.JSONPointers {
 			var fields []string
 			for _, f := range strings.Split(strings.TrimPrefix(p, "/"), "/") {

@@ -121,7 +121,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		}
 		all, revisions = managedOnly(st, res.Objects), res.Revisions
 		for i, t := range all {
-			all[i] = withoutIgnored(t, st.live[key(t)], app, st.ignore)
+			all[i] = withoutIgnored(ctx, st, t, st.live[key(t)])
 		}
 	} else {
 		spec = &app.Spec
