@@ -37,6 +37,9 @@ type Task struct {
 	Skip bool
 	// Replace replaces the object (create or update) instead of applying it.
 	Replace bool
+	// Force deletes and creates the object again when the server refuses a
+	// change to it, such as an immutable field (Force=true).
+	Force bool
 	// SkipValidation writes without strict field validation (Validate=false).
 	SkipValidation bool
 	// SkipDryRunOnMissing lets a sync start although the task's kind is
@@ -104,7 +107,8 @@ func NewPlan(targets []*unstructured.Unstructured, live func(*unstructured.Unstr
 		}
 		_, hook := t.GetAnnotations()[AnnotationHook]
 		task := &Task{Target: t, Live: live(t), Phase: phase, Wave: Wave(t), Hook: hook, Replace: HasOption(t, "Replace=true"),
-			SkipValidation: HasOption(t, "Validate=false"), SkipDryRunOnMissing: HasOption(t, "SkipDryRunOnMissingResource=true")}
+			SkipValidation: HasOption(t, "Validate=false"), SkipDryRunOnMissing: HasOption(t, "SkipDryRunOnMissingResource=true"),
+			Force: HasOption(t, "Force=true")}
 		k := [2]int{phaseOrder[phase], task.Wave}
 		byGroup[k] = append(byGroup[k], task)
 	}

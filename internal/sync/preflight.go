@@ -60,13 +60,16 @@ func (p *Plan) Preflight(served func(schema.GroupVersionKind) bool) error {
 }
 
 // SetOptions applies application-wide sync options to every task:
-// Validate=false, SkipDryRunOnMissingResource=true, and Prune=false (no
-// prune at all; the app stays OutOfSync, as in Argo CD).
+// Validate=false, SkipDryRunOnMissingResource=true, Force=true, and
+// Prune=false (no prune at all; the app stays OutOfSync, as in Argo CD).
 func (p *Plan) SetOptions(opts map[string]string) {
 	for _, g := range p.Groups {
 		for _, t := range g {
 			if t.Prune && opts["Prune"] == "false" {
 				t.Skip = true
+			}
+			if opts["Force"] == "true" && !t.Prune && !t.Hook {
+				t.Force = true
 			}
 			if opts["Validate"] == "false" {
 				t.SkipValidation = true

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -189,10 +190,21 @@ func (r *Runner) start(ctx context.Context, t *Task, plan *Plan) (*v1alpha1.Reso
 		if isNoMatch(err) && plan.defines(o.GroupVersionKind().GroupKind()) {
 			return nil, errNotYet // its CRD, in this sync, is not established yet
 		}
+		recreated := false
+		if err != nil && t.Force && t.Live != nil && apierrors.IsInvalid(err) {
+			// Force=true: a change the server refuses (an immutable field)
+			// is made by deleting the object and creating it again.
+			if t.written, err = r.recreate(ctx, t); err == nil {
+				recreated = true
+			}
+		}
 		if err != nil {
 			return fail(err)
 		}
 		verb := "configured"
+		if recreated {
+			verb = "replaced"
+		}
 		if t.Live == nil {
 			verb = "created"
 		}
@@ -209,6 +221,18 @@ func isNoMatch(err error) bool {
 	return errors.As(err, &kindErr) || errors.As(err, &resErr)
 }
 
+// recreate deletes a task's live object, waits until it is gone and creates
+// the target.
+func (r *Runner) recreate(ctx context.Context, t *Task) (*unstructured.Unstructured, error) {
+	if err := r.Cluster.Delete(ctx, t.Live, metav1.DeletePropagationForeground); err != nil {
+		return nil, fmt.Errorf("force: delete: %w", err)
+	}
+	if err := r.waitGone(ctx, t.Target); err != nil {
+		return nil, fmt.Errorf("force: %w", err)
+	}
+	return r.Cluster.Create(ctx, t.Target, t.write())
+}
+
 // waitGone waits briefly for a deleted hook object to disappear.
 func (r *Runner) waitGone(ctx context.Context, obj *unstructured.Unstructured) error {
 	for range 50 {
@@ -222,7 +246,7 @@ func (r *Runner) waitGone(ctx context.Context, obj *unstructured.Unstructured) e
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("previous hook object is still being deleted")
+	return fmt.Errorf("%s %s is still being deleted", obj.GetKind(), obj.GetName())
 }
 
 // finished reports whether a started task is complete: prunes at once,

@@ -96,3 +96,40 @@ func TestValidateFalseSkipsStrictFieldValidation(t *testing.T) {
 		t.Errorf("ConfigMap %v (%v)", cm.Data, err)
 	}
 }
+
+const immutableConfigMap = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: frozen
+  annotations: {ANNOTATIONS}
+immutable: true
+data: {level: LEVEL}
+`
+
+// Given an immutable ConfigMap,
+// when a commit changes its data, the server refuses the change and the
+// sync fails naming the object;
+// when the object carries Force=true, the sync deletes and creates it again
+// with the new data.
+func TestForceRecreatesWhatCannotBeChanged(t *testing.T) {
+	env.Require(t)
+	repo := gittest.New(t)
+	frozen := func(level, annotations string) map[string]string {
+		return map[string]string{"app/cm.yaml": strings.NewReplacer("LEVEL", level, "ANNOTATIONS", annotations).Replace(immutableConfigMap)}
+	}
+	first := repo.Commit("one", frozen("one", ""))
+	newApp(t, "force", repo.URL(), "app", automated(true, false))
+	waitSyncedHealthy(t, "force", first)
+
+	refused := repo.Commit("two", frozen("two", ""))
+	os := waitOperation(t, "force", refused)
+	if os.Phase != v1alpha1.OperationFailed || !strings.Contains(os.Message, "ConfigMap force/frozen") || !strings.Contains(os.Message, "immutable") {
+		t.Fatalf("operation %s: %s", os.Phase, os.Message)
+	}
+	forced := repo.Commit("two, forced", frozen("two", "argocd.argoproj.io/sync-options: Force=true"))
+	waitSyncedHealthy(t, "force", forced)
+	cm := &corev1.ConfigMap{}
+	if ok, err := exists(cm, "force", "frozen"); !ok || cm.Data["level"] != "two" {
+		t.Errorf("ConfigMap data %v (%v), want level two", cm.Data, err)
+	}
+}
