@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
@@ -135,13 +134,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	res, err := render.RenderApp(ctx, render.AppRequest{
 		AppName: tracking.AppInstanceName(app.Name, app.Namespace, "argocd"), Spec: *spec,
 		KubeVersion: kubeVersion, APIVersions: apiVersions, Namespaced: disc.Namespaced, Charts: &render.HTTPCharts{},
-		Open: func(ctx context.Context, s v1alpha1.ApplicationSource) (fs.FS, string, error) {
-			opened, err := opener.Open(ctx, s)
-			if err != nil {
-				return nil, "", err
-			}
-			return opened.FS, opened.Revision, nil
-		},
+		Open: opener.Source, Remote: opener.Remote,
 	})
 	if err != nil {
 		return false, err

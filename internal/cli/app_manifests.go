@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,20 +106,8 @@ func (o *appManifestsOptions) run(ctx context.Context, out io.Writer) error {
 		KubeVersion: o.kubeVersion,
 		APIVersions: o.apiVersions,
 		Charts:      &render.HTTPCharts{},
-		Remote: func(ctx context.Context, repoURL, revision string) (fs.FS, error) {
-			opened, err := opener.Open(ctx, v1alpha1.ApplicationSource{RepoURL: repoURL, TargetRevision: revision})
-			if err != nil {
-				return nil, err
-			}
-			return opened.FS, nil
-		},
-		Open: func(ctx context.Context, src v1alpha1.ApplicationSource) (fs.FS, string, error) {
-			opened, err := opener.Open(ctx, src)
-			if err != nil {
-				return nil, "", err
-			}
-			return opened.FS, opened.Revision, nil
-		},
+		Remote:      opener.Remote,
+		Open:        opener.Source,
 	})
 	if err != nil {
 		return fmt.Errorf("application file %s: %w", o.file, err)

@@ -17,9 +17,8 @@ import (
 // them whatever the field validation; dryRun asks the server what the
 // apply would make of the object.
 func Apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured.Unstructured, manager string, validate, dryRun bool) (*unstructured.Unstructured, error) {
-	validation := "Strict"
+	validation := FieldValidation(validate)
 	if !validate {
-		validation = "Ignore"
 		known, err := withoutUnknownFields(ctx, res, obj, manager)
 		if err != nil {
 			return nil, err
@@ -36,6 +35,15 @@ func Apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
 	return res.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, opts)
+}
+
+// FieldValidation is the API server's fieldValidation for a write: Strict,
+// as kubectl validates by default, or Ignore (Validate=false).
+func FieldValidation(validate bool) string {
+	if validate {
+		return "Strict"
+	}
+	return "Ignore"
 }
 
 // withoutUnknownFields returns obj without the fields the server drops: it

@@ -25,9 +25,12 @@ const luaTimeout = time.Second
 // LuaOverrides reads the Lua health checks from argocd-cm data. Each script
 // sees the live object as the global obj and returns a table with status
 // and message, as in Argo CD. Scripts run in a sandbox: base, string, table
-// and math only, no files, no modules, no os, and a time limit.
+// and math only, no files, no modules, no os, and a time limit. A script
+// that does not compile is named in the error and left out; the others are
+// returned.
 func LuaOverrides(cm map[string]string) (Overrides, error) {
 	out := Overrides{}
+	var errs []error
 	keys := make([]string, 0, len(cm))
 	for k := range cm {
 		keys = append(keys, k)
@@ -41,11 +44,12 @@ func LuaOverrides(cm map[string]string) (Overrides, error) {
 		script := cm[key]
 		// Compile once now, so a syntax error is reported with its key.
 		if _, err := compileLua(script); err != nil {
-			return nil, fmt.Errorf("argocd-cm %s: %w", key, err)
+			errs = append(errs, fmt.Errorf("argocd-cm %s: %w", key, err))
+			continue
 		}
 		out[gk] = func(obj *unstructured.Unstructured) (*Status, error) { return runLua(script, obj) }
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 func parseGroupKind(s string) schema.GroupKind {

@@ -63,15 +63,6 @@ func Parse(data map[string]string) (*Settings, error) {
 	h, err := health.LuaOverrides(data)
 	if err != nil {
 		errs = append(errs, err)
-		// Keep the checks that compile: read them one key at a time.
-		h = health.Overrides{}
-		for k, v := range data {
-			if one, err := health.LuaOverrides(map[string]string{k: v}); err == nil {
-				for gk, c := range one {
-					h[gk] = c
-				}
-			}
-		}
 	}
 	s.Health = h
 

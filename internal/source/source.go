@@ -77,3 +77,23 @@ func (o *Opener) localPath(url string) (string, bool) {
 	}
 	return "", false
 }
+
+// Source opens a source as the renderer asks for it (render.SourceOpener):
+// its files and the resolved revision.
+func (o *Opener) Source(ctx context.Context, src v1alpha1.ApplicationSource) (fs.FS, string, error) {
+	opened, err := o.Open(ctx, src)
+	if err != nil {
+		return nil, "", err
+	}
+	return opened.FS, opened.Revision, nil
+}
+
+// Remote opens a repository at a revision for a remote kustomize base
+// (render.RemoteOpener).
+func (o *Opener) Remote(ctx context.Context, repoURL, revision string) (fs.FS, error) {
+	opened, err := o.Open(ctx, v1alpha1.ApplicationSource{RepoURL: repoURL, TargetRevision: revision})
+	if err != nil {
+		return nil, err
+	}
+	return opened.FS, nil
+}

@@ -2,10 +2,9 @@ package sync
 
 import (
 	"sort"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"

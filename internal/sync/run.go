@@ -37,14 +37,6 @@ type WriteOptions struct {
 	SkipValidation bool
 }
 
-// FieldValidation is the API server's fieldValidation value of the options.
-func (o WriteOptions) FieldValidation() string {
-	if o.SkipValidation {
-		return "Ignore"
-	}
-	return "Strict"
-}
-
 // Runner advances syncs. A sync is a state machine kept in the
 // application's operation state: each Step applies what the current group
 // needs and returns without waiting, so a restarted controller resumes where

@@ -56,7 +56,7 @@ func (c *syncCluster) Replace(ctx context.Context, obj, live *unstructured.Unstr
 	}
 	replacement := obj.DeepCopy()
 	replacement.SetResourceVersion(live.GetResourceVersion())
-	out, err := res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: FieldManager, FieldValidation: o.FieldValidation()})
+	out, err := res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: FieldManager, FieldValidation: cluster.FieldValidation(!o.SkipValidation)})
 	c.remember(out, err)
 	return out, err
 }
@@ -66,7 +66,7 @@ func (c *syncCluster) Create(ctx context.Context, obj *unstructured.Unstructured
 	if err != nil {
 		return nil, err
 	}
-	out, err := res.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager, FieldValidation: o.FieldValidation()})
+	out, err := res.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager, FieldValidation: cluster.FieldValidation(!o.SkipValidation)})
 	c.remember(out, err)
 	return out, err
 }

@@ -127,19 +127,21 @@ func (c *clusters) connect(s *corev1.Secret) (*destCluster, error) {
 func (d *destCluster) reachable(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := d.disc.Ping(ctx); err != nil {
-		return fmt.Errorf("cluster %s is unreachable: %w", d.server, err)
-	}
-	return nil
+	return d.unreachable(d.disc.Ping(ctx))
 }
 
-// checkWatches reports a cluster that is down: the last request to it
-// (the watches retry on their own) failed to connect. It costs no request.
-func (d *destCluster) checkWatches(context.Context) error {
-	if err := d.conn.failure(); err != nil {
-		return fmt.Errorf("cluster %s is unreachable: %w", d.server, err)
+// down reports a cluster that is down: the last request to it (the watches
+// retry on their own) failed to connect. It costs no request.
+func (d *destCluster) down() error {
+	return d.unreachable(d.conn.failure())
+}
+
+// unreachable names the cluster in a connection error; nil stays nil.
+func (d *destCluster) unreachable(err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("cluster %s is unreachable: %w", d.server, err)
 }
 
 // connTracker remembers whether the last request to a cluster failed to

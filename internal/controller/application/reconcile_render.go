@@ -42,6 +42,7 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.ApplicationSpec) render.AppRequest {
 	kubeVersion, _ := st.dest.disc.KubeVersion()
 	apiVersions, _ := st.dest.disc.APIVersions()
+	opener := r.opener(ctx)
 	cached := r.renders.Render
 	if st.hard {
 		cached = nil
@@ -49,7 +50,8 @@ func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.Ap
 	return render.AppRequest{
 		AppName:     st.instance,
 		Spec:        spec,
-		Open:        r.opener(ctx),
+		Open:        opener.Source,
+		Remote:      opener.Remote,
 		KubeVersion: kubeVersion,
 		APIVersions: apiVersions,
 		Namespaced:  st.dest.disc.Namespaced,

@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"io/fs"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -253,7 +252,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
-	if err := dest.checkWatches(ctx); err != nil {
+	if err := dest.down(); err != nil {
 		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
 		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
 		return ctrl.Result{RequeueAfter: min(requeue, 10*time.Second)}, nil
@@ -315,15 +314,9 @@ func (r *Reconciler) credentials(ctx context.Context, url string) git.Credential
 	return git.CredentialsFor(url, list.Items)
 }
 
-func (r *Reconciler) opener(ctx context.Context) render.SourceOpener {
-	o := &src.Opener{Git: r.git, Credentials: func(url string) git.Credentials { return r.credentials(ctx, url) }}
-	return func(ctx context.Context, s v1alpha1.ApplicationSource) (fs.FS, string, error) {
-		opened, err := o.Open(ctx, s)
-		if err != nil {
-			return nil, "", err
-		}
-		return opened.FS, opened.Revision, nil
-	}
+// opener opens sources with the repository credentials of the controller's namespace.
+func (r *Reconciler) opener(ctx context.Context) *src.Opener {
+	return &src.Opener{Git: r.git, Credentials: func(url string) git.Credentials { return r.credentials(ctx, url) }}
 }
 
 // state carries one reconcile's findings between phases.
