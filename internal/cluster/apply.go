@@ -11,14 +11,26 @@ import (
 	"k8s.io/client-go/dynamic"
 )
 
+// ApplyOptions tune a server-side apply.
+type ApplyOptions struct {
+	// FieldManager owns the applied fields.
+	FieldManager string
+	// SkipValidation drops the fields the kind's schema lacks instead of
+	// refusing them (Validate=false).
+	SkipValidation bool
+	// DryRun asks the server what the apply would make of the object,
+	// changing nothing.
+	DryRun bool
+}
+
 // Apply server-side-applies obj with force (the applier takes over fields
-// others own, as Argo CD's sync does). With validate off, fields the kind's
-// schema lacks are dropped first, since server-side apply itself rejects
-// them whatever the field validation; dryRun asks the server what the
-// apply would make of the object.
-func Apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured.Unstructured, manager string, validate, dryRun bool) (*unstructured.Unstructured, error) {
-	validation := FieldValidation(validate)
-	if !validate {
+// others own, as Argo CD's sync does). With SkipValidation, fields the
+// kind's schema lacks are dropped first, since server-side apply itself
+// rejects them whatever the field validation.
+func Apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured.Unstructured, o ApplyOptions) (*unstructured.Unstructured, error) {
+	manager := o.FieldManager
+	validation := FieldValidation(!o.SkipValidation)
+	if o.SkipValidation {
 		known, err := withoutUnknownFields(ctx, res, obj, manager)
 		if err != nil {
 			return nil, err
@@ -31,7 +43,7 @@ func Apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured
 	}
 	force := true
 	opts := metav1.PatchOptions{FieldManager: manager, Force: &force, FieldValidation: validation}
-	if dryRun {
+	if o.DryRun {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
 	return res.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, opts)

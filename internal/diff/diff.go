@@ -84,7 +84,7 @@ func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructu
 	if err != nil {
 		return nil, err
 	}
-	predicted, err := cluster.Apply(ctx, res, desired, d.FieldManager, !o.SkipValidation, true)
+	predicted, err := cluster.Apply(ctx, res, desired, cluster.ApplyOptions{FieldManager: d.FieldManager, SkipValidation: o.SkipValidation, DryRun: true})
 	if err != nil {
 		return nil, fmt.Errorf("server-side dry run of %s %s: %w", desired.GetKind(), desired.GetName(), err)
 	}

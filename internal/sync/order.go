@@ -12,7 +12,6 @@ import (
 
 // Annotations that place an object in a sync.
 const (
-	AnnotationHook     = "argocd.argoproj.io/hook"
 	AnnotationSyncWave = "argocd.argoproj.io/sync-wave"
 )
 
@@ -37,23 +36,6 @@ var kindOrder = func() map[string]int {
 
 var phaseOrder = map[v1alpha1.SyncPhase]int{
 	v1alpha1.SyncPhasePreSync: 0, v1alpha1.SyncPhaseSync: 1, v1alpha1.SyncPhasePostSync: 2, v1alpha1.SyncPhaseSyncFail: 3,
-}
-
-// Phase is the sync phase of an object: its hook type, or Sync for an
-// ordinary object. ok is false for hooks that never run in a sync (Skip,
-// PostDelete).
-func Phase(obj *unstructured.Unstructured) (phase v1alpha1.SyncPhase, ok bool) {
-	hook, isHook := obj.GetAnnotations()[AnnotationHook]
-	if !isHook {
-		return v1alpha1.SyncPhaseSync, true
-	}
-	for _, h := range strings.Split(hook, ",") {
-		switch p := v1alpha1.SyncPhase(strings.TrimSpace(h)); p {
-		case v1alpha1.SyncPhasePreSync, v1alpha1.SyncPhaseSync, v1alpha1.SyncPhasePostSync, v1alpha1.SyncPhaseSyncFail:
-			return p, true
-		}
-	}
-	return "", false
 }
 
 // Wave is an object's sync wave (0 unless annotated).

@@ -41,7 +41,7 @@ func (p *Plan) Preflight(served func(schema.GroupVersionKind) bool) error {
 	var missing []string
 	for _, g := range p.Groups {
 		for _, t := range g {
-			if t.Target == nil || t.Prune || t.SkipDryRunOnMissing {
+			if t.Target == nil || t.Prune || t.Options.SkipDryRunOnMissingResource {
 				continue
 			}
 			gvk := t.Target.GroupVersionKind()
@@ -57,26 +57,4 @@ func (p *Plan) Preflight(served func(schema.GroupVersionKind) bool) error {
 	sort.Strings(missing)
 	return fmt.Errorf("the cluster does not serve the kind of %s: is a CRD missing? (the sync option SkipDryRunOnMissingResource=true lets the sync start anyway)",
 		strings.Join(missing, ", "))
-}
-
-// SetOptions applies application-wide sync options to every task:
-// Validate=false, SkipDryRunOnMissingResource=true, Force=true, and
-// Prune=false (no prune at all; the app stays OutOfSync, as in Argo CD).
-func (p *Plan) SetOptions(opts map[string]string) {
-	for _, g := range p.Groups {
-		for _, t := range g {
-			if t.Prune && opts["Prune"] == "false" {
-				t.Skip = true
-			}
-			if opts["Force"] == "true" && !t.Prune && !t.Hook {
-				t.Force = true
-			}
-			if opts["Validate"] == "false" {
-				t.SkipValidation = true
-			}
-			if opts["SkipDryRunOnMissingResource"] == "true" {
-				t.SkipDryRunOnMissing = true
-			}
-		}
-	}
 }

@@ -32,7 +32,7 @@ type destCluster struct {
 	live    *cluster.LiveCache
 	disc    *cluster.Discovery
 	differ  *diff.Differ
-	sync    *syncCluster
+	sync    *cluster.Writer
 	// conn tells whether the cluster answers.
 	conn *connTracker
 }
@@ -61,9 +61,9 @@ func newDestCluster(server string, cfg *rest.Config, mapper meta.RESTMapper, onC
 	}
 	d := &destCluster{server: server, live: cluster.NewLiveCache(dyn, mapper), disc: cluster.NewDiscovery(dc), conn: conn}
 	d.differ = &diff.Differ{Resources: d.live, FieldManager: FieldManager}
-	d.sync = &syncCluster{live: d.live, applied: func(desired, live *unstructured.Unstructured) {
+	d.sync = cluster.NewWriter(d.live, FieldManager, func(desired, live *unstructured.Unstructured) {
 		d.differ.Remember(desired, live, nil)
-	}}
+	})
 	d.live.OnChange = onChange
 	return d, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/diff"
 	"github.com/tiphys/tiphys/internal/health"
+	"github.com/tiphys/tiphys/internal/object"
 	tsync "github.com/tiphys/tiphys/internal/sync"
 )
 
@@ -21,20 +22,22 @@ import (
 // desired, and writes resources, sync status, health and summary.
 func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 	app := st.app
-	st.live = map[string]*unstructured.Unstructured{}
-	targetKeys := map[string]bool{}
+	st.live = map[object.ID]*unstructured.Unstructured{}
+	targetKeys := map[object.ID]bool{}
 	kinds := map[schema.GroupVersionKind]bool{}
 	var resources []v1alpha1.ResourceStatus
 	var healths []*health.Status
+	skipValidation := tsync.ParseOptions(syncPolicyOptions(app)).SkipValidation
 	for i, t := range st.targets {
-		if targetKeys[key(t)] {
-			st.condition(v1alpha1.ApplicationConditionRepeatedResourceWarning,
-				"Resource "+key(t)+" appeared more than once among application resources.")
-		}
-		targetKeys[key(t)] = true
-		if _, isHook := t.GetAnnotations()[tsync.AnnotationHook]; isHook {
+		if tsync.IsHook(t) {
 			continue // hooks are run by syncs, not compared
 		}
+		id := object.IDOf(t)
+		if targetKeys[id] {
+			st.condition(v1alpha1.ApplicationConditionRepeatedResourceWarning,
+				"Resource "+id.String()+" appeared more than once among application resources.")
+		}
+		targetKeys[id] = true
 		gvk := t.GroupVersionKind()
 		live, err := st.dest.live.Get(ctx, gvk, t.GetNamespace(), t.GetName())
 		if err != nil {
@@ -44,7 +47,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 		} else {
 			kinds[gvk] = true
 		}
-		st.live[key(t)] = live
+		st.live[id] = live
 		if owner := trackingApp(live); owner != "" && owner != st.instance {
 			st.condition(v1alpha1.ApplicationConditionSharedResourceWarning,
 				t.GetKind()+"/"+t.GetName()+" is part of applications "+owner+" and "+st.instance)
@@ -60,7 +63,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			healths = append(healths, &health.Status{Code: v1alpha1.HealthStatusMissing})
 		} else {
 			res, err := st.dest.differ.Diff(ctx, t, live, diff.Options{Ignore: st.ignore,
-				SkipValidation: hasSyncOption(syncPolicyOptions(app), "Validate=false") || tsync.HasOption(t, "Validate=false")})
+				SkipValidation: skipValidation || tsync.ObjectOptions(t).SkipValidation})
 			if err != nil {
 				rs.Status = v1alpha1.SyncStatusCodeUnknown
 				st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
@@ -93,10 +96,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			continue
 		}
 		for _, o := range objs {
-			if targetKeys[key(o)] || o.GetDeletionTimestamp() != nil || !ownTrackingID(o, st.instance) {
-				continue
-			}
-			if _, isHook := o.GetAnnotations()[tsync.AnnotationHook]; isHook {
+			if targetKeys[object.IDOf(o)] || o.GetDeletionTimestamp() != nil || !ownTrackingID(o, st.instance) || tsync.IsHook(o) {
 				continue
 			}
 			st.orphans = append(st.orphans, o)
@@ -157,37 +157,35 @@ func trackingApp(o *unstructured.Unstructured) string {
 }
 
 // sharedResources describes targets whose live objects belong to another app.
-func sharedResources(st *state, targets []*unstructured.Unstructured) string {
+func sharedResources(st *state, targets []*unstructured.Unstructured) []string {
 	var shared []string
 	for _, t := range targets {
-		if owner := trackingApp(st.live[key(t)]); owner != "" && owner != st.instance {
+		if owner := trackingApp(st.live[object.IDOf(t)]); owner != "" && owner != st.instance {
 			shared = append(shared, t.GetKind()+"/"+t.GetName()+" (part of "+owner+")")
 		}
 	}
-	if len(shared) == 0 {
-		return ""
-	}
-	return "shared resources found and FailOnSharedResource is set: " + strings.Join(shared, ", ")
+	return shared
 }
 
 func resourceStatus(o *unstructured.Unstructured) v1alpha1.ResourceStatus {
 	gvk := o.GroupVersionKind()
-	_, hook := o.GetAnnotations()[tsync.AnnotationHook]
 	return v1alpha1.ResourceStatus{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind,
-		Namespace: o.GetNamespace(), Name: o.GetName(), Hook: hook, SyncWave: int64(tsync.Wave(o))}
+		Namespace: o.GetNamespace(), Name: o.GetName(), Hook: tsync.IsHook(o), SyncWave: int64(tsync.Wave(o))}
 }
 
 func resourceLess(a, b v1alpha1.ResourceStatus) bool {
-	ka := strings.Join([]string{a.Group, a.Kind, a.Namespace, a.Name}, "/")
-	kb := strings.Join([]string{b.Group, b.Kind, b.Namespace, b.Name}, "/")
-	return ka < kb
+	return statusID(a).Less(statusID(b))
+}
+
+// statusID is the identity of a resource in status.resources.
+func statusID(r v1alpha1.ResourceStatus) object.ID {
+	return object.ID{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 }
 
 // withoutIgnored returns the desired object with the live values of ignored
 // fields when RespectIgnoreDifferences is on, so a sync leaves them alone.
 func withoutIgnored(ctx context.Context, st *state, desired, live *unstructured.Unstructured) *unstructured.Unstructured {
-	app := st.app
-	if live == nil || app.Spec.SyncPolicy == nil || !hasSyncOption(app.Spec.SyncPolicy.SyncOptions, "RespectIgnoreDifferences=true") {
+	if live == nil || !tsync.ParseOptions(syncPolicyOptions(st.app)).RespectIgnoreDifferences {
 		return desired
 	}
 	var managed []metav1.ManagedFieldsEntry
@@ -230,15 +228,6 @@ func syncPolicyOptions(app *v1alpha1.Application) v1alpha1.SyncOptions {
 func hasCompareOption(o *unstructured.Unstructured, opt string) bool {
 	for _, v := range strings.Split(o.GetAnnotations()["argocd.argoproj.io/compare-options"], ",") {
 		if strings.TrimSpace(v) == opt {
-			return true
-		}
-	}
-	return false
-}
-
-func hasSyncOption(opts v1alpha1.SyncOptions, opt string) bool {
-	for _, o := range opts {
-		if strings.TrimSpace(o) == opt {
 			return true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/cluster"
 	tsync "github.com/tiphys/tiphys/internal/sync"
 )
 
@@ -69,12 +70,12 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 			continue
 		}
 		for _, o := range objs {
-			if !ownTrackingID(o, instance) || tsync.HasOption(o, "Delete=false") {
+			if !ownTrackingID(o, instance) || tsync.ObjectOptions(o).NoDelete {
 				continue // not the app's, or kept when the app goes (Delete=false)
 			}
 			remaining++
 			if o.GetDeletionTimestamp() == nil {
-				if err := st.dest.sync.Delete(ctx, o, policy); err != nil {
+				if err := st.dest.sync.Delete(ctx, o, cluster.DeleteOptions{Propagation: policy}); err != nil {
 					failure = err
 				}
 			}

@@ -2,57 +2,26 @@ package application
 
 import (
 	"context"
-	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/object"
 	"github.com/tiphys/tiphys/internal/render"
 	tsync "github.com/tiphys/tiphys/internal/sync"
 )
 
-// syncOptions merges the app's sync options with the operation's (which win).
-func syncOptions(app *v1alpha1.Application, op *v1alpha1.SyncOperation) map[string]string {
-	out := map[string]string{}
-	var all []string
-	if app.Spec.SyncPolicy != nil {
-		all = append(all, app.Spec.SyncPolicy.SyncOptions...)
-	}
-	all = append(all, op.SyncOptions...)
-	for _, o := range all {
-		if k, v, ok := strings.Cut(strings.TrimSpace(o), "="); ok {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// outOfSyncOnly keeps the targets that the comparison found out of sync.
-func outOfSyncOnly(targets []*unstructured.Unstructured, resources []v1alpha1.ResourceStatus) []*unstructured.Unstructured {
-	synced := map[string]bool{}
-	for _, r := range resources {
-		if r.Status == v1alpha1.SyncStatusCodeSynced {
-			synced[r.Group+"/"+r.Kind+"/"+r.Namespace+"/"+r.Name] = true
-		}
-	}
-	var out []*unstructured.Unstructured
-	for _, t := range targets {
-		if !synced[key(t)] {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // namespaceObject is the destination namespace that CreateNamespace=true
 // creates, with managedNamespaceMetadata.
 func namespaceObject(app *v1alpha1.Application) *unstructured.Unstructured {
+	if app.Spec.Destination.Namespace == "" {
+		return nil
+	}
 	ns := &unstructured.Unstructured{}
 	ns.SetAPIVersion("v1")
 	ns.SetKind("Namespace")
@@ -65,40 +34,26 @@ func namespaceObject(app *v1alpha1.Application) *unstructured.Unstructured {
 	return ns
 }
 
-// defaultHistoryLimit is Argo CD's revisionHistoryLimit default.
-const defaultHistoryLimit = 10
-
-// reconcileSync starts an automated sync when one is due, then advances the
-// running sync by one step. It reports whether a sync is still running and
-// when to look at it again.
+// reconcileSync starts an automated sync when one is due, starts a
+// requested operation, and advances the running one by a step through the
+// sync package, which owns the operation (plan, retries, termination,
+// SyncFail hooks). It reports when to look again and whether that is for
+// a running operation.
 func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duration, bool) {
 	app := st.app
-	revision := strings.Join(st.revisions, ",")
-	if last := app.Status.OperationState; app.Operation == nil && last != nil &&
-		(last.Phase == v1alpha1.OperationFailed || last.Phase == v1alpha1.OperationError) {
-		st.condition(v1alpha1.ApplicationConditionSyncError, last.Message)
-	}
-	if app.Operation == nil {
-		r.autoSync(st, revision)
-	}
 	os := app.Status.OperationState
-	if os != nil && os.Phase == v1alpha1.OperationTerminating {
-		finished := metav1.Now()
-		os.Phase, os.Message, os.FinishedAt = v1alpha1.OperationFailed, "Operation terminated", &finished
-		app.Operation = nil
-		return 0, false
+	running := os != nil && (os.Phase == v1alpha1.OperationRunning || os.Phase == v1alpha1.OperationTerminating)
+	if app.Operation == nil && os != nil && (os.Phase == v1alpha1.OperationFailed || os.Phase == v1alpha1.OperationError) {
+		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
 	}
-	if app.Operation == nil && (os == nil || os.Phase != v1alpha1.OperationRunning) {
-		return 0, false
+	var autoWait time.Duration
+	if app.Operation == nil && !running {
+		app.Operation, autoWait = tsync.AutoSync(app, tsync.AutoSyncInput{Revisions: st.revisions, OutOfSync: st.outOfSync,
+			WipesAll: len(st.targets) == 0 && len(st.orphans) > 0})
 	}
-	if os != nil && os.Phase == v1alpha1.OperationRunning && os.RetryCount > 0 && os.FinishedAt != nil {
-		// A retry waits out its backoff from the failure, then starts afresh.
-		if wait := retryBackoff(os) - time.Since(os.FinishedAt.Time); wait > 0 {
-			return wait, true
-		}
-		os.FinishedAt = nil
+	if app.Operation == nil && !running {
+		return autoWait, false
 	}
-	now := metav1.Now()
 	op := app.Operation
 	if op == nil {
 		op = &os.Operation
@@ -107,207 +62,105 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	if syncOp == nil {
 		syncOp = &v1alpha1.SyncOperation{}
 	}
-	spec := operationSpec(app, syncOp)
-	all, revisions := st.targets, st.revisions
-	if spec != nil {
-		res, err := render.RenderApp(ctx, r.appRequest(ctx, st, *spec))
+	spec, targets, orphans, revisions := &app.Spec, st.targets, st.orphans, st.revisions
+	if other := operationSpec(app, syncOp); other != nil && !atRevisions(syncOp, st.revisions) {
+		res, err := render.RenderApp(ctx, r.appRequest(ctx, st, *other))
 		if err != nil {
-			st.condition(v1alpha1.ApplicationConditionSyncError, err.Error())
-			app.Operation = nil
-			if os != nil {
-				os.Phase, os.Message = v1alpha1.OperationError, err.Error()
-			}
+			r.endOperation(st, err)
 			return 0, false
 		}
-		all, revisions = managedOnly(st, res.Objects), res.Revisions
-		for i, t := range all {
-			all[i] = withoutIgnored(ctx, st, t, st.live[key(t)])
+		spec, targets, revisions = other, managedOnly(st, res.Objects), res.Revisions
+		for i, t := range targets {
+			targets[i] = withoutIgnored(ctx, st, t, st.live[object.IDOf(t)])
 		}
-	} else {
-		spec = &app.Spec
+		orphans = orphansOf(st, targets)
 	}
-	if app.Operation != nil && (os == nil || os.Phase != v1alpha1.OperationRunning || !equalJSON(os.Operation, *app.Operation)) {
-		os = &v1alpha1.OperationState{Operation: *app.Operation, Phase: v1alpha1.OperationRunning, StartedAt: now,
-			SyncResult: &v1alpha1.SyncOperationResult{Revision: strings.Join(revisions, ","), Revisions: revisionsOf(spec, revisions)}}
-		if spec.Source != nil {
-			os.SyncResult.Source = *spec.Source
-		}
-		os.SyncResult.Sources = spec.Sources
-		app.Status.OperationState = os
-		who := "automated sync"
-		if u := app.Operation.InitiatedBy.Username; u != "" {
-			who = "sync by " + u
-		}
-		r.events.Eventf(app, nil, corev1.EventTypeNormal, "OperationStarted", "Sync",
-			"Initiated %s to %s", who, os.SyncResult.Revision)
+	if app.Operation != nil && (!running || !equalJSON(os.Operation, *app.Operation)) {
+		os = r.startOperation(st, spec, revisions)
 	}
-	opts := syncOptions(app, syncOp)
-	targets := selected(all, syncOp.Resources)
-	if opts["ApplyOutOfSyncOnly"] == "true" {
-		targets = outOfSyncOnly(targets, app.Status.Resources)
+	req := tsync.Request{
+		Targets:   targets,
+		Live:      func(id object.ID) *unstructured.Unstructured { return st.live[id] },
+		Orphans:   orphans,
+		Synced:    st.synced,
+		Namespace: namespaceObject(app),
+		Shared:    sharedResources(st, targets),
+		Served: func(gvk schema.GroupVersionKind) bool {
+			_, err := st.dest.live.Mapping(gvk)
+			return err == nil
+		},
+		Options: tsync.ParseOptions(syncPolicyOptions(app), syncOp.SyncOptions),
 	}
-	orphans := st.orphans
-	if spec != &app.Spec {
-		orphans = orphansOf(st, all)
+	wait := st.runner().Advance(ctx, os, req)
+	if !tsync.Completed(os.Phase) {
+		return wait, true
 	}
-	plan := tsync.NewPlan(targets, func(t *unstructured.Unstructured) *unstructured.Unstructured { return st.live[key(t)] },
-		selected(orphans, syncOp.Resources), syncOp.Prune)
-	plan.Propagation = map[string]metav1.DeletionPropagation{"foreground": metav1.DeletePropagationForeground,
-		"background": metav1.DeletePropagationBackground, "orphan": metav1.DeletePropagationOrphan}[opts["PrunePropagationPolicy"]]
-	if opts["Replace"] == "true" {
-		for _, g := range plan.Groups {
-			for _, t := range g {
-				t.Replace = !t.Prune && !t.Hook
-			}
-		}
+	r.operationCompleted(st)
+	return 0, false
+}
+
+// startOperation moves the requested operation into status.operationState.
+func (r *Reconciler) startOperation(st *state, spec *v1alpha1.ApplicationSpec, revisions []string) *v1alpha1.OperationState {
+	app := st.app
+	result := v1alpha1.SyncOperationResult{Revision: strings.Join(revisions, ","), Sources: spec.Sources}
+	if len(spec.Sources) > 0 {
+		result.Revisions = revisions
 	}
-	plan.SetOptions(opts)
-	if opts["CreateNamespace"] == "true" && app.Spec.Destination.Namespace != "" {
-		plan.Prepend(&tsync.Task{Target: namespaceObject(app), Phase: v1alpha1.SyncPhasePreSync, Wave: -1 << 30})
+	if spec.Source != nil {
+		result.Source = *spec.Source
 	}
-	if msg := sharedResources(st, targets); msg != "" && opts["FailOnSharedResource"] == "true" {
-		os.Phase, os.Message = v1alpha1.OperationFailed, msg
-	} else if err := preflight(st, plan, os); err != nil {
-		os.Phase, os.Message = v1alpha1.OperationFailed, err.Error()
-	} else if len(all) == 0 && !allowEmpty(app) && len(orphans) > 0 && syncOp.Prune {
-		os.Phase, os.Message = v1alpha1.OperationFailed, "refusing to prune every resource: the render is empty and allowEmpty is off"
-	} else if syncOp.DryRun {
-		os.Phase, os.Message = v1alpha1.OperationSucceeded, "dry run: nothing changed"
-	} else {
-		os.Phase, os.Message = st.runner().Step(ctx, plan, os.SyncResult)
+	os := tsync.Start(*app.Operation, result)
+	app.Status.OperationState = os
+	who := "automated sync"
+	if u := app.Operation.InitiatedBy.Username; u != "" {
+		who = "sync by " + u
 	}
-	if os.Phase == v1alpha1.OperationRunning {
-		return time.Second, true
+	r.events.Eventf(app, nil, corev1.EventTypeNormal, "OperationStarted", "Sync", "Initiated %s to %s", who, result.Revision)
+	return os
+}
+
+// endOperation ends a requested or running operation at once with phase
+// Error when the app cannot be rendered or compared: the operation is
+// decided against what was true when it was requested, never left to run
+// by itself once the error clears (Argo CD does the same).
+func (r *Reconciler) endOperation(st *state, err error) {
+	app := st.app
+	os := app.Status.OperationState
+	running := os != nil && (os.Phase == v1alpha1.OperationRunning || os.Phase == v1alpha1.OperationTerminating)
+	switch {
+	case app.Operation != nil && (!running || !equalJSON(os.Operation, *app.Operation)):
+		app.Status.OperationState = tsync.Errored(*app.Operation, nil, err)
+	case running:
+		app.Status.OperationState = tsync.Errored(os.Operation, os, err)
+	default:
+		return
 	}
-	if os.Phase == v1alpha1.OperationFailed && retryDue(os) {
-		failed := metav1.Now()
-		os.RetryCount++
-		os.Phase, os.FinishedAt = v1alpha1.OperationRunning, &failed
-		os.Message = fmt.Sprintf("retrying attempt #%d in %s: %s", os.RetryCount, retryBackoff(os), os.Message)
-		os.SyncResult.Resources = nil
-		return retryBackoff(os), true
-	}
-	finished := metav1.Now()
-	os.FinishedAt = &finished
+	r.operationCompleted(st)
+}
+
+// operationCompleted records an operation that reached a final phase:
+// metrics, an event, the history of a successful sync, the SyncError
+// condition of a failed one; the request itself is cleared.
+func (r *Reconciler) operationCompleted(st *state) {
+	app, os := st.app, st.app.Status.OperationState
 	syncTotal.WithLabelValues(app.Namespace, app.Name, app.Spec.Project, string(os.Phase)).Inc()
 	eventType := corev1.EventTypeNormal
 	if os.Phase != v1alpha1.OperationSucceeded {
 		eventType = corev1.EventTypeWarning
 	}
+	revision := ""
+	if os.SyncResult != nil {
+		revision = os.SyncResult.Revision
+	}
 	r.events.Eventf(app, nil, eventType, "OperationCompleted", "Sync", "Sync operation to %s %s: %s",
-		os.SyncResult.Revision, strings.ToLower(string(os.Phase)), os.Message)
-	if os.Phase == v1alpha1.OperationSucceeded && !syncOp.DryRun {
-		appendHistory(app, os)
-	} else if os.Phase == v1alpha1.OperationFailed {
+		revision, strings.ToLower(string(os.Phase)), os.Message)
+	dryRun := os.Operation.Sync != nil && os.Operation.Sync.DryRun
+	if os.Phase == v1alpha1.OperationSucceeded && !dryRun {
+		tsync.AppendHistory(app, os)
+	} else if os.Phase != v1alpha1.OperationSucceeded {
 		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
-		if hooks := tsync.FailHooks(all); len(hooks) > 0 {
-			if err := st.runner().RunFailHooks(ctx, hooks, os.SyncResult); err != nil {
-				os.Message += "; SyncFail hooks: " + err.Error()
-			}
-		}
 	}
 	app.Operation = nil
-	return 0, false
-}
-
-// autoSync sets an automated sync operation when the app is out of sync and
-// automated sync is on: for a revision not yet synced, or for drift when
-// selfHeal is on. A revision whose sync failed is not tried again (no loop);
-// a new commit is.
-func (r *Reconciler) autoSync(st *state, revision string) {
-	app := st.app
-	p := app.Spec.SyncPolicy
-	if p == nil || p.Automated == nil || (p.Automated.Enabled != nil && !*p.Automated.Enabled) || !st.outOfSync {
-		return
-	}
-	last := app.Status.OperationState
-	if last != nil && last.SyncResult != nil && last.SyncResult.Revision == revision && last.Operation.InitiatedBy.Automated {
-		if last.Phase == v1alpha1.OperationFailed || last.Phase == v1alpha1.OperationError {
-			return
-		}
-		if !p.Automated.SelfHeal {
-			return
-		}
-	}
-	op := &v1alpha1.Operation{
-		Sync:        &v1alpha1.SyncOperation{Prune: p.Automated.Prune, SyncOptions: p.SyncOptions},
-		InitiatedBy: v1alpha1.OperationInitiator{Automated: true},
-	}
-	if len(app.Spec.Sources) > 0 {
-		op.Sync.Revisions = st.revisions
-	} else {
-		op.Sync.Revision = revision
-	}
-	if p.Retry != nil {
-		op.Retry = *p.Retry
-	}
-	app.Operation = op
-}
-
-func allowEmpty(app *v1alpha1.Application) bool {
-	p := app.Spec.SyncPolicy
-	return p != nil && p.Automated != nil && p.Automated.AllowEmpty
-}
-
-// retryBackoff is the wait before retry number os.RetryCount: duration
-// (default 5s) times factor (default 2) per earlier retry, at most
-// maxDuration (default 3m).
-func retryBackoff(os *v1alpha1.OperationState) time.Duration {
-	d, factor, limit := 5*time.Second, int64(2), 3*time.Minute
-	if b := os.Operation.Retry.Backoff; b != nil {
-		if v, err := parseDuration(b.Duration); err == nil {
-			d = v
-		}
-		if b.Factor != nil {
-			factor = *b.Factor
-		}
-		if v, err := parseDuration(b.MaxDuration); err == nil {
-			limit = v
-		}
-	}
-	for i := int64(1); i < os.RetryCount && d < limit; i++ {
-		d *= time.Duration(factor)
-	}
-	return min(d, limit)
-}
-
-// parseDuration reads a Go duration or a number of seconds, as Argo CD does.
-func parseDuration(s string) (time.Duration, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		return time.Duration(n) * time.Second, nil
-	}
-	return time.ParseDuration(s)
-}
-
-// retryDue reports whether a failed sync has retries left.
-func retryDue(os *v1alpha1.OperationState) bool {
-	limit := os.Operation.Retry.Limit
-	return limit < 0 || os.RetryCount < limit
-}
-
-// selected keeps the objects a sync limited to some resources names.
-func selected(objs []*unstructured.Unstructured, only []v1alpha1.SyncOperationResource) []*unstructured.Unstructured {
-	if len(only) == 0 {
-		return objs
-	}
-	var out []*unstructured.Unstructured
-	for _, o := range objs {
-		for _, r := range only {
-			if r.Kind == o.GetKind() && r.Name == o.GetName() && r.Group == o.GroupVersionKind().Group &&
-				(r.Namespace == "" || r.Namespace == o.GetNamespace()) {
-				out = append(out, o)
-				break
-			}
-		}
-	}
-	return out
-}
-
-func revisionsOf(spec *v1alpha1.ApplicationSpec, revisions []string) []string {
-	if len(spec.Sources) > 0 {
-		return revisions
-	}
-	return nil
 }
 
 // operationSpec is the spec a sync renders when the operation names a
@@ -335,61 +188,36 @@ func operationSpec(app *v1alpha1.Application, op *v1alpha1.SyncOperation) *v1alp
 	return spec
 }
 
+// atRevisions reports whether an operation asks for nothing but the
+// revisions already rendered (an automated sync): no second render.
+func atRevisions(op *v1alpha1.SyncOperation, revisions []string) bool {
+	if op.Source != nil || len(op.Sources) > 0 {
+		return false
+	}
+	if len(op.Revisions) > 0 {
+		return slices.Equal(op.Revisions, revisions)
+	}
+	return len(revisions) == 1 && op.Revision == revisions[0]
+}
+
 // orphansOf are the app's live objects that a sync of targets would leave
 // behind: the objects no longer desired and the current targets that the
 // operation's targets lack.
 func orphansOf(st *state, targets []*unstructured.Unstructured) []*unstructured.Unstructured {
-	want := map[string]bool{}
+	want := map[object.ID]bool{}
 	for _, t := range targets {
-		want[key(t)] = true
+		want[object.IDOf(t)] = true
 	}
 	var out []*unstructured.Unstructured
 	for _, o := range st.orphans {
-		if !want[key(o)] {
+		if !want[object.IDOf(o)] {
 			out = append(out, o)
 		}
 	}
-	for k, live := range st.live {
-		if live != nil && !want[k] && ownTrackingID(live, st.instance) {
+	for id, live := range st.live {
+		if live != nil && !want[id] && ownTrackingID(live, st.instance) {
 			out = append(out, live)
 		}
 	}
 	return out
-}
-
-// appendHistory records a successful sync and trims the history to the limit.
-func appendHistory(app *v1alpha1.Application, os *v1alpha1.OperationState) {
-	var next int64
-	for _, h := range app.Status.History {
-		if h.ID >= next {
-			next = h.ID + 1
-		}
-	}
-	entry := v1alpha1.RevisionHistory{
-		ID: next, Revision: os.SyncResult.Revision, DeployedAt: *os.FinishedAt, DeployStartedAt: &os.StartedAt,
-		Source: os.SyncResult.Source, Sources: os.SyncResult.Sources, Revisions: os.SyncResult.Revisions,
-		InitiatedBy: os.Operation.InitiatedBy,
-	}
-	if len(app.Spec.Sources) > 0 {
-		entry.Revision = ""
-	}
-	app.Status.History = append(app.Status.History, entry)
-	limit := int64(defaultHistoryLimit)
-	if app.Spec.RevisionHistoryLimit != nil {
-		limit = *app.Spec.RevisionHistoryLimit
-	}
-	if over := int64(len(app.Status.History)) - limit; over > 0 {
-		app.Status.History = app.Status.History[over:]
-	}
-}
-
-// preflight checks a sync's kinds before its first step changes anything.
-func preflight(st *state, plan *tsync.Plan, os *v1alpha1.OperationState) error {
-	if len(os.SyncResult.Resources) > 0 {
-		return nil // the sync has started
-	}
-	return plan.Preflight(func(gvk schema.GroupVersionKind) bool {
-		_, err := st.dest.live.Mapping(gvk)
-		return err == nil
-	})
 }

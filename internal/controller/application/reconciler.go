@@ -25,6 +25,7 @@ import (
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
+	"github.com/tiphys/tiphys/internal/object"
 	"github.com/tiphys/tiphys/internal/render"
 	"github.com/tiphys/tiphys/internal/settings"
 	src "github.com/tiphys/tiphys/internal/source"
@@ -248,13 +249,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}()
 
 	if destErr != nil {
-		st.condition(v1alpha1.ApplicationConditionInvalidSpecError, destErr.Error())
-		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		r.failComparison(st, v1alpha1.ApplicationConditionInvalidSpecError, destErr)
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
 	if err := dest.down(); err != nil {
-		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
-		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
 		return ctrl.Result{RequeueAfter: min(requeue, 10*time.Second)}, nil
 	}
 	set, err := r.settings.get(ctx)
@@ -267,19 +266,26 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		requeue = jittered(min(set.Reconciliation, r.opts.GitPoll))
 	}
 	if err := r.reconcileRender(ctx, st); err != nil {
-		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
-		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
 	if err := r.reconcileCompare(ctx, st); err != nil {
-		st.condition(v1alpha1.ApplicationConditionComparisonError, err.Error())
-		app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+		r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
 	if after, running := r.reconcileSync(ctx, st); running {
 		return ctrl.Result{RequeueAfter: after}, nil
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// failComparison records why the app could not be rendered or compared:
+// a condition, sync status Unknown, and a requested or running operation
+// ended with phase Error (it never runs later by itself).
+func (r *Reconciler) failComparison(st *state, t v1alpha1.ApplicationConditionType, err error) {
+	st.condition(t, err.Error())
+	st.app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+	r.endOperation(st, err)
 }
 
 // olderVersion reports whether resourceVersion a is older than b, when both
@@ -325,7 +331,7 @@ type state struct {
 	instance  string
 	targets   []*unstructured.Unstructured
 	revisions []string
-	live      map[string]*unstructured.Unstructured // by resource key
+	live      map[object.ID]*unstructured.Unstructured
 	orphans   []*unstructured.Unstructured
 	outOfSync bool
 	// dest is the destination cluster.
@@ -344,11 +350,16 @@ func (s *state) runner() *tsync.Runner {
 	return &tsync.Runner{Cluster: s.dest.sync, Health: s.settings.Health}
 }
 
-func (s *state) condition(t v1alpha1.ApplicationConditionType, msg string) {
-	s.conditions = append(s.conditions, v1alpha1.ApplicationCondition{Type: t, Message: msg})
+// synced reports a target the comparison found in sync.
+func (s *state) synced(id object.ID) bool {
+	for _, r := range s.app.Status.Resources {
+		if r.Status == v1alpha1.SyncStatusCodeSynced && (object.ID{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}) == id {
+			return true
+		}
+	}
+	return false
 }
 
-// key identifies a resource: group/kind/namespace/name.
-func key(o *unstructured.Unstructured) string {
-	return o.GroupVersionKind().Group + "/" + o.GetKind() + "/" + o.GetNamespace() + "/" + o.GetName()
+func (s *state) condition(t v1alpha1.ApplicationConditionType, msg string) {
+	s.conditions = append(s.conditions, v1alpha1.ApplicationCondition{Type: t, Message: msg})
 }
