@@ -109,7 +109,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	if err != nil {
 		return false, err
 	}
-	live := cluster.NewLiveCache(dyn, restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc)))
+	live := cluster.NewLiveCache(cluster.LiveCacheOptions{Client: dyn, Mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))})
 	disc := cluster.NewDiscovery(dc)
 	gc, err := git.NewCache(git.CacheOptions{Dir: o.cacheDir})
 	if err != nil {

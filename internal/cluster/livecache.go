@@ -48,11 +48,26 @@ type managedFields struct {
 	entries []metav1.ManagedFieldsEntry
 }
 
+// LiveCacheOptions configure a live cache.
+type LiveCacheOptions struct {
+	// Client reads and writes single objects.
+	Client dynamic.Interface
+	// Watch lists and watches for the informers (default Client); see
+	// WatchConfig for one that reconnects at once after an outage.
+	Watch dynamic.Interface
+	// Mapper maps kinds to resources.
+	Mapper meta.RESTMapper
+}
+
 // NewLiveCache returns a live cache for a cluster.
-func NewLiveCache(dyn dynamic.Interface, mapper meta.RESTMapper) *LiveCache {
+func NewLiveCache(o LiveCacheOptions) *LiveCache {
+	watch := o.Watch
+	if watch == nil {
+		watch = o.Client
+	}
 	return &LiveCache{
-		dynamic: dyn, mapper: mapper,
-		factory:   dynamicinformer.NewDynamicSharedInformerFactory(dyn, 0),
+		dynamic: o.Client, mapper: o.Mapper,
+		factory:   dynamicinformer.NewDynamicSharedInformerFactory(watch, 0),
 		informers: map[schema.GroupVersionResource]cache.SharedIndexInformer{},
 		stop:      make(chan struct{}),
 	}

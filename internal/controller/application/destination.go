@@ -59,7 +59,14 @@ func newDestCluster(server string, cfg *rest.Config, mapper meta.RESTMapper, onC
 			return nil, fmt.Errorf("cluster %s: rest mapper: %w", server, err)
 		}
 	}
-	d := &destCluster{server: server, live: cluster.NewLiveCache(dyn, mapper), disc: cluster.NewDiscovery(dc), conn: conn}
+	// Watches reconnect as soon as the cluster answers again; their failed
+	// connections still tell the tracker that it is down.
+	watch, err := dynamic.NewForConfig(cluster.WatchConfig(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: dynamic client: %w", server, err)
+	}
+	live := cluster.NewLiveCache(cluster.LiveCacheOptions{Client: dyn, Watch: watch, Mapper: mapper})
+	d := &destCluster{server: server, live: live, disc: cluster.NewDiscovery(dc), conn: conn}
 	d.differ = &diff.Differ{Resources: d.live, FieldManager: FieldManager}
 	d.sync = cluster.NewWriter(d.live, FieldManager, func(desired, live *unstructured.Unstructured) {
 		d.differ.Remember(desired, live, nil)

@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,6 +29,13 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 	var resources []v1alpha1.ResourceStatus
 	var healths []*health.Status
 	skipValidation := tsync.ParseOptions(syncPolicyOptions(app)).SkipValidation
+	ids := make([]object.ID, 0, len(st.targets))
+	for _, t := range st.targets {
+		if !tsync.IsHook(t) {
+			ids = append(ids, object.IDOf(t))
+		}
+	}
+	r.claims.set(st.instance, st.dest.server, ids)
 	for i, t := range st.targets {
 		if tsync.IsHook(t) {
 			continue // hooks are run by syncs, not compared
@@ -48,9 +56,9 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			kinds[gvk] = true
 		}
 		st.live[id] = live
-		if owner := trackingApp(live); owner != "" && owner != st.instance {
+		if others := r.sharedWith(st, id, live); len(others) > 0 {
 			st.condition(v1alpha1.ApplicationConditionSharedResourceWarning,
-				t.GetKind()+"/"+t.GetName()+" is part of applications "+owner+" and "+st.instance)
+				t.GetKind()+"/"+t.GetName()+" is part of applications "+strings.Join(append(others, st.instance), " and "))
 		}
 		// With RespectIgnoreDifferences, ignored fields keep their live
 		// values in the comparison and in the sync alike.
@@ -136,6 +144,16 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 	app.Status.Health.Status = code
 	app.Status.Summary = summary(st.targets)
 	return nil
+}
+
+// sharedWith lists the other applications that render the object id or
+// whose tracking id its live object carries.
+func (r *Reconciler) sharedWith(st *state, id object.ID, live *unstructured.Unstructured) []string {
+	others := r.claims.others(st.instance, st.dest.server, id)
+	if owner := trackingApp(live); owner != "" && owner != st.instance && !slices.Contains(others, owner) {
+		others = append(others, owner)
+	}
+	return others
 }
 
 // ownTrackingID reports whether o's tracking id names o itself for this

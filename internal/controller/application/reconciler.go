@@ -76,6 +76,8 @@ type Reconciler struct {
 	events recorder.EventRecorder
 	// debounce gathers live changes per application.
 	debounce *debouncer
+	// claims tell which applications render which objects.
+	claims claims
 }
 
 // New builds a reconciler; cfg is the cluster the controller runs in (the
@@ -198,6 +200,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.client.Get(ctx, req.NamespacedName, app); err != nil {
 		if apierrors.IsNotFound(err) {
 			forget(req.Namespace, req.Name)
+			r.claims.forget(tracking.AppInstanceName(req.Name, req.Namespace, r.opts.Namespace))
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
