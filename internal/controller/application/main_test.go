@@ -126,3 +126,40 @@ func waitSyncedHealthy(t *testing.T, name, revision string) *v1alpha1.Applicatio
 	})
 	return app
 }
+
+// refreshed asks the controller to look at an app again (the refresh
+// annotation) and waits until it has: the controller removes the
+// annotation in the same status write that records what it decided. It
+// returns the app as that reconcile left it. A test that shows something
+// did not happen waits for this, never for time to pass.
+func refreshed(t *testing.T, name string) *v1alpha1.Application {
+	t.Helper()
+	ctx := context.Background()
+	app := getApp(t, name)
+	patch := client.MergeFrom(app.DeepCopy())
+	if app.Annotations == nil {
+		app.Annotations = map[string]string{}
+	}
+	app.Annotations["argocd.argoproj.io/refresh"] = "normal"
+	if err := env.Client.Patch(ctx, app, patch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, name+" refreshed", func() (bool, error) {
+		app = getApp(t, name)
+		_, pending := app.Annotations["argocd.argoproj.io/refresh"]
+		return !pending, nil
+	})
+	return app
+}
+
+// requestSync sets a manual sync operation on an app, as `tiphys app sync` does.
+func requestSync(t *testing.T, name string, prune bool) {
+	t.Helper()
+	app := getApp(t, name)
+	patch := client.MergeFrom(app.DeepCopy())
+	app.Operation = &v1alpha1.Operation{Sync: &v1alpha1.SyncOperation{Prune: prune},
+		InitiatedBy: v1alpha1.OperationInitiator{Username: "tester"}}
+	if err := env.Client.Patch(context.Background(), app, patch); err != nil {
+		t.Fatal(err)
+	}
+}
