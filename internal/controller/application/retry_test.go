@@ -3,7 +3,6 @@ package application_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -53,8 +52,9 @@ func TestFailingSyncRetriedThenNotLooped(t *testing.T) {
 	if failed.RetryCount != 1 || failed.SyncResult.Revision != bad || !strings.Contains(failed.Message, "999999") {
 		t.Errorf("failed operation: retries %d, revision %s, message %q", failed.RetryCount, failed.SyncResult.Revision, failed.Message)
 	}
-	time.Sleep(5 * time.Second) // several resyncs: none may start another sync
-	app := getApp(t, "retry")
+	// Several reconciles, none of which may start another sync.
+	refreshed(t, "retry")
+	app := refreshed(t, "retry")
 	if os := app.Status.OperationState; os.StartedAt != failed.StartedAt || os.Phase != v1alpha1.OperationFailed {
 		t.Errorf("a failed revision was synced again: %+v", os)
 	}
