@@ -259,10 +259,12 @@ func (r *Runner) createHook(ctx context.Context, t *Task, rr *v1alpha1.ResourceR
 }
 
 // ours reports whether a live object was created by the running operation:
-// after it started and not being deleted.
+// in a later second than the one it started in (times are whole seconds,
+// so an object of the very second is never taken for the operation's own)
+// and not being deleted.
 func ours(live *unstructured.Unstructured, state *v1alpha1.OperationState) bool {
 	created := live.GetCreationTimestamp()
-	return live.GetDeletionTimestamp() == nil && !created.Before(&state.StartedAt)
+	return live.GetDeletionTimestamp() == nil && created.Unix() > state.StartedAt.Unix()
 }
 
 // resume continues a pending task, which waits for an object to be gone
@@ -323,7 +325,9 @@ func (r *Runner) finished(ctx context.Context, t *Task, rr *v1alpha1.ResourceRes
 	}
 	st, _ := health.Of(live, r.Health)
 	if st == nil {
-		return true, nil
+		// A kind without health is done once written; a hook of such a
+		// kind has succeeded, as in Argo CD.
+		st = &health.Status{Code: v1alpha1.HealthStatusHealthy, Message: rr.Message}
 	}
 	o := t.Target
 	switch st.Code {

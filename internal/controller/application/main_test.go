@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
@@ -34,6 +35,9 @@ func (s *controllerSuite) Run() int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ctrl.SetLogger(logr.Discard())
+	if os.Getenv("TIPHYS_TEST_LOG") != "" {
+		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
+	}
 	mgr, err := ctrl.NewManager(env.Config, application.ManagerOptions("argocd", "0"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -2,6 +2,7 @@ package application_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -43,14 +44,20 @@ func TestRequestedSyncEndsWhenTheRenderFails(t *testing.T) {
 		t.Fatal("the first sync did not create old")
 	}
 
-	repo.Commit("broken", map[string]string{"app/cm.yaml": "kind: ConfigMap\nmetadata: [not, a, map\n"})
-	refreshed(t, "opfail")
+	broken := repo.Commit("broken", map[string]string{"app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n"})
+	eventually(t, "the broken revision seen", func() (bool, error) {
+		app := refreshed(t, "opfail")
+		return app.Status.Sync.Status == v1alpha1.SyncStatusCodeUnknown, fmt.Errorf("broken %s, compared at %s", broken, app.Status.Sync.Revision)
+	})
 	requestSync(t, "opfail", true)
 	var errored *v1alpha1.OperationState
 	eventually(t, "the requested sync ended with phase Error", func() (bool, error) {
 		app := getApp(t, "opfail")
 		errored = app.Status.OperationState
-		return app.Operation == nil && errored != nil && errored.Phase == v1alpha1.OperationError, nil
+		if app.Operation == nil && errored != nil && errored.Phase == v1alpha1.OperationError {
+			return true, nil
+		}
+		return false, fmt.Errorf("operation %v, state %+v, conditions %v", app.Operation, errored, app.Status.Conditions)
 	})
 	if !strings.Contains(errored.Message, "cm.yaml") || errored.FinishedAt == nil {
 		t.Errorf("errored operation: %q (finished %v); want the render error naming the file", errored.Message, errored.FinishedAt)
