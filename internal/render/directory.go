@@ -46,7 +46,7 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 			}
 			return nil
 		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+		rel := pathBelow(dir, p)
 		ext := strings.ToLower(path.Ext(p))
 		if ext != ".yaml" && ext != ".yml" && ext != ".json" && ext != ".jsonnet" {
 			return nil
@@ -57,7 +57,7 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 		if exclude != nil && exclude.MatchString(rel) {
 			return nil
 		}
-		got, err := readManifestFile(ctx, req, p, ext)
+		got, err := readManifestFile(ctx, req, dir, p, ext)
 		if err != nil {
 			return &Error{App: req.AppName, File: p, Err: err}
 		}
@@ -70,14 +70,14 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 	return objs, nil
 }
 
-func readManifestFile(ctx context.Context, req Request, p, ext string) ([]*unstructured.Unstructured, error) {
+func readManifestFile(ctx context.Context, req Request, dir, p, ext string) ([]*unstructured.Unstructured, error) {
 	data, err := readLimited(req.Repo, p, req.Limits.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	switch ext {
 	case ".jsonnet":
-		return evalJsonnet(ctx, req, p, data)
+		return evalJsonnet(ctx, req, dir, p, data)
 	case ".json":
 		objs, err := objectsFromJSON(data)
 		if err != nil {

@@ -124,7 +124,7 @@ func loadChart(repo fs.FS, dir string, limit int64) (*chart.Chart, error) {
 		if err != nil {
 			return err
 		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+		rel := pathBelow(dir, p)
 		if rel == "" {
 			return nil
 		}

@@ -126,11 +126,13 @@ func renderRepoChart(ctx context.Context, req Request) ([]*unstructured.Unstruct
 	if err != nil {
 		return nil, fmt.Errorf("helm chart %q: %w", req.Source.Chart, err)
 	}
+	// The chart is the whole repository, as in Argo CD: an absolute values
+	// file path is relative to the chart.
 	mem := fstest.MapFS{}
 	for _, f := range files {
-		mem["chart/"+f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o444}
+		mem[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o444}
 	}
 	chartReq := req
 	chartReq.Repo = mem
-	return renderHelm(ctx, chartReq, "chart")
+	return renderHelm(ctx, chartReq, ".")
 }

@@ -81,8 +81,9 @@ func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map
 	return vals, nil
 }
 
-// valuesFilePath resolves a values file: "$ref/path" in the source named
-// ref, else relative to the chart directory; never outside a repository.
+// valuesFilePath resolves a values file as Argo CD does: "$ref/path" in the
+// source named ref, else relative to the chart directory, or to the
+// repository root when absolute; never outside a repository.
 func valuesFilePath(req Request, dir, file string) (fs.FS, string, error) {
 	if strings.HasPrefix(file, "$") {
 		ref, rest, _ := strings.Cut(file[1:], "/")
@@ -90,15 +91,15 @@ func valuesFilePath(req Request, dir, file string) (fs.FS, string, error) {
 		if !ok {
 			return nil, "", fmt.Errorf("no source with ref %q", ref)
 		}
-		p, err := cleanRepoPath(rest)
+		p, err := rootedRepoPath("/" + rest)
 		return fsys, p, err
 	}
 	if strings.Contains(file, "://") {
 		return nil, "", errors.New("remote values files are not supported yet")
 	}
 	if path.IsAbs(file) {
-		_, err := cleanRepoPath(file)
-		return nil, "", err
+		p, err := rootedRepoPath(file)
+		return req.Repo, p, err
 	}
 	p, err := cleanRepoPath(path.Join(dir, file))
 	return req.Repo, p, err

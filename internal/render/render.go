@@ -168,6 +168,32 @@ func cleanRepoPath(p string) (string, error) {
 	return c, nil
 }
 
+// rootedRepoPath is cleanRepoPath for the paths that Argo CD reads from the
+// repository root when they are absolute (value files, Jsonnet libraries):
+// "/envs/prod.yaml" is "envs/prod.yaml"; "/../x" still leaves the repository.
+func rootedRepoPath(p string) (string, error) {
+	if !path.IsAbs(p) {
+		return cleanRepoPath(p)
+	}
+	c := path.Clean("." + p)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", fmt.Errorf("path %q: %w", p, ErrEscapes)
+	}
+	return c, nil
+}
+
+// pathBelow is p relative to dir, for clean paths with p at or below dir
+// ("" for dir itself).
+func pathBelow(dir, p string) string {
+	switch {
+	case p == dir:
+		return ""
+	case dir == ".":
+		return p
+	}
+	return strings.TrimPrefix(p, dir+"/")
+}
+
 // finish defaults namespaces, adds tracking ids and checks the output size.
 func finish(req Request, objs []*unstructured.Unstructured) error {
 	namespaced := req.Namespaced
