@@ -15,7 +15,7 @@ import (
 
 // renderDirectory reads the manifests of a plain directory: YAML and JSON
 // files, and Jsonnet files evaluated with the source's options.
-func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructured.Unstructured, error) {
+func renderDirectory(ctx context.Context, req Request, env *BuildEnv, dir string) ([]*unstructured.Unstructured, error) {
 	opts := req.Source.Directory
 	if opts == nil {
 		opts = &v1alpha1.ApplicationSourceDirectory{}
@@ -57,7 +57,7 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 		if exclude != nil && exclude.MatchString(rel) {
 			return nil
 		}
-		got, err := readManifestFile(ctx, req, dir, p, ext)
+		got, err := readManifestFile(ctx, req, env, dir, p, ext)
 		if err != nil {
 			return &Error{App: req.AppName, File: p, Err: err}
 		}
@@ -70,14 +70,14 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 	return objs, nil
 }
 
-func readManifestFile(ctx context.Context, req Request, dir, p, ext string) ([]*unstructured.Unstructured, error) {
+func readManifestFile(ctx context.Context, req Request, env *BuildEnv, dir, p, ext string) ([]*unstructured.Unstructured, error) {
 	data, err := readLimited(req.Repo, p, req.Limits.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	switch ext {
 	case ".jsonnet":
-		return evalJsonnet(ctx, req, dir, p, data)
+		return evalJsonnet(ctx, req, env, dir, p, data)
 	case ".json":
 		objs, err := objectsFromJSON(data)
 		if err != nil {

@@ -27,7 +27,7 @@ import (
 // renderHelm renders the chart in dir as `helm template` would, in process:
 // CRDs included unless skipCrds, hooks included (and mapped to Argo CD hook
 // annotations), lookup returning nothing, no network.
-func renderHelm(ctx context.Context, req Request, dir string) ([]*unstructured.Unstructured, error) {
+func renderHelm(ctx context.Context, req Request, env *BuildEnv, dir string) ([]*unstructured.Unstructured, error) {
 	opts := req.Source.Helm
 	if opts == nil {
 		opts = &v1alpha1.ApplicationSourceHelm{}
@@ -36,7 +36,7 @@ func renderHelm(ctx context.Context, req Request, dir string) ([]*unstructured.U
 	if err != nil {
 		return nil, err
 	}
-	vals, err := helmValues(req, dir, opts)
+	vals, err := helmValues(req, env, dir, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"sort"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/strvals"
@@ -17,10 +18,11 @@ import (
 // helmValues merges the values as Argo CD passes them to helm template:
 // value files in order, then values (or valuesObject, which wins over it),
 // then parameters (--set, --set-string) and file parameters (--set-file).
-func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map[string]any, error) {
+// Build variables expand in parameter values and in file paths.
+func helmValues(req Request, env *BuildEnv, dir string, o *v1alpha1.ApplicationSourceHelm) (map[string]any, error) {
 	vals := map[string]any{}
 	for _, vf := range o.ValueFiles {
-		fsys, p, err := valuesFilePath(req, dir, vf)
+		fsys, p, err := valuesFilePath(req, env, dir, vf)
 		if err != nil {
 			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
 		}
@@ -29,7 +31,7 @@ func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map
 			if o.IgnoreMissingValueFiles {
 				continue
 			}
-			return nil, fmt.Errorf("helm values file %q: %w", vf, errNotFound)
+			return nil, fmt.Errorf("helm values file %q: %s: %w", vf, p, errNotFound)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
@@ -55,7 +57,7 @@ func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map
 		mergeValues(vals, m)
 	}
 	for _, p := range o.Parameters {
-		set := p.Name + "=" + escapeSetValue(p.Value)
+		set := p.Name + "=" + escapeSetValue(env.Expand(p.Value))
 		parse := strvals.ParseInto
 		if p.ForceString {
 			parse = strvals.ParseIntoString
@@ -65,13 +67,13 @@ func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map
 		}
 	}
 	for _, fp := range o.FileParameters {
-		fsys, p, err := valuesFilePath(req, dir, fp.Path)
+		fsys, p, err := valuesFilePath(req, env, dir, fp.Path)
 		if err != nil {
 			return nil, fmt.Errorf("helm file parameter %q: %w", fp.Name, err)
 		}
 		data, err := readLimited(fsys, p, req.Limits.MaxFileSize)
 		if err != nil {
-			return nil, fmt.Errorf("helm file parameter %q: %s: %w", fp.Name, fp.Path, err)
+			return nil, fmt.Errorf("helm file parameter %q: %q: %s: %w", fp.Name, fp.Path, p, err)
 		}
 		reader := func([]rune) (any, error) { return string(data), nil }
 		if err := strvals.ParseIntoFile(fp.Name+"="+fp.Path, vals, reader); err != nil {
@@ -83,17 +85,26 @@ func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map
 
 // valuesFilePath resolves a values file as Argo CD does: "$ref/path" in the
 // source named ref, else relative to the chart directory, or to the
-// repository root when absolute; never outside a repository.
-func valuesFilePath(req Request, dir, file string) (fs.FS, string, error) {
+// repository root when absolute; never outside a repository. Build
+// variables expand in the path (after the $ref).
+func valuesFilePath(req Request, env *BuildEnv, dir, file string) (fs.FS, string, error) {
 	if strings.HasPrefix(file, "$") {
 		ref, rest, _ := strings.Cut(file[1:], "/")
-		fsys, ok := req.Refs[ref]
-		if !ok {
-			return nil, "", fmt.Errorf("no source with ref %q", ref)
+		if fsys, ok := req.Refs[ref]; ok {
+			p, err := rootedRepoPath("/" + env.Expand(rest))
+			return fsys, p, err
 		}
-		p, err := rootedRepoPath("/" + rest)
-		return fsys, p, err
+		if len(req.Refs) > 0 {
+			names := make([]string, 0, len(req.Refs))
+			for name := range req.Refs {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			return nil, "", fmt.Errorf("no source with ref %q (refs: %s)", ref, strings.Join(names, ", "))
+		}
+		// No refs: a variable such as $ARGOCD_APP_NAME/values.yaml.
 	}
+	file = env.Expand(file)
 	if strings.Contains(file, "://") {
 		return nil, "", errors.New("remote values files are not supported yet")
 	}

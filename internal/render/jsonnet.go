@@ -14,24 +14,25 @@ import (
 )
 
 // evalJsonnet evaluates the Jsonnet file at file (data is its content) in
-// the directory app dir, with the source's external variables, top-level
-// arguments and library paths; imports read from the repository.
-func evalJsonnet(ctx context.Context, req Request, dir, file string, data []byte) ([]*unstructured.Unstructured, error) {
+// the directory app dir, with the source's external variables and
+// top-level arguments (build variables expanded, code too, as Argo CD
+// does) and library paths; imports read from the repository.
+func evalJsonnet(ctx context.Context, req Request, env *BuildEnv, dir, file string, data []byte) ([]*unstructured.Unstructured, error) {
 	vm := jsonnet.MakeVM()
 	var libs []string
 	if d := req.Source.Directory; d != nil {
 		for _, v := range d.Jsonnet.ExtVars {
 			if v.Code {
-				vm.ExtCode(v.Name, v.Value)
+				vm.ExtCode(v.Name, env.Expand(v.Value))
 			} else {
-				vm.ExtVar(v.Name, v.Value)
+				vm.ExtVar(v.Name, env.Expand(v.Value))
 			}
 		}
 		for _, v := range d.Jsonnet.TLAs {
 			if v.Code {
-				vm.TLACode(v.Name, v.Value)
+				vm.TLACode(v.Name, env.Expand(v.Value))
 			} else {
-				vm.TLAVar(v.Name, v.Value)
+				vm.TLAVar(v.Name, env.Expand(v.Value))
 			}
 		}
 		for _, l := range d.Jsonnet.Libs {

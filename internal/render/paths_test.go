@@ -3,9 +3,8 @@ package render_test
 import (
 	"context"
 	"io/fs"
+	"strings"
 	"testing"
-
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/render"
@@ -14,20 +13,6 @@ import (
 // configMap is a ConfigMap manifest with one data key, as YAML.
 func configMap(name, key, value string) string {
 	return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  " + key + ": " + value + "\n"
-}
-
-// dataOf returns data[key] of the ConfigMap called name among objs.
-func dataOf(t *testing.T, objs []*unstructured.Unstructured, name, key string) string {
-	t.Helper()
-	for _, o := range objs {
-		if o.GetKind() == "ConfigMap" && o.GetName() == name {
-			v, _, _ := unstructured.NestedFieldNoCopy(o.Object, "data", key)
-			s, _ := v.(string)
-			return s
-		}
-	}
-	t.Fatalf("no ConfigMap %q among %d objects", name, len(objs))
-	return ""
 }
 
 // jsonnetCM is a Jsonnet ConfigMap whose data.value is the expression expr.
@@ -245,8 +230,55 @@ func TestPathsRelativeToTheNamingFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			for cm, want := range tt.want {
-				if got := dataOf(t, res.Objects, cm, "value"); got != want {
+				if got := nested(t, res.Objects, "ConfigMap", cm, "data", "value"); got != want {
 					t.Errorf("ConfigMap %s: value = %q, want %q", cm, got, want)
+				}
+			}
+		})
+	}
+}
+
+// A value file that cannot be read names the file as written and as
+// resolved; a $ref that names no source lists the refs there are.
+func TestValueFileErrors(t *testing.T) {
+	tree := badRepo(t, map[string]string{"charts/web/Chart.yaml": chartYAML}, nil)
+	tests := []struct {
+		name string
+		helm v1alpha1.ApplicationSourceHelm
+		refs bool
+		want []string
+	}{
+		{
+			name: "expanded value file not found",
+			helm: v1alpha1.ApplicationSourceHelm{ValueFiles: []string{"values-$ARGOCD_APP_NAME.yaml"}},
+			want: []string{`helm values file "values-$ARGOCD_APP_NAME.yaml"`, "charts/web/values-paths.yaml", "not found"},
+		},
+		{
+			name: "expanded file parameter not found",
+			helm: v1alpha1.ApplicationSourceHelm{FileParameters: []v1alpha1.HelmFileParameter{{Name: "v", Path: "$ARGOCD_APP_NAME.txt"}}},
+			want: []string{`helm file parameter "v"`, `"$ARGOCD_APP_NAME.txt"`, "charts/web/paths.txt"},
+		},
+		{
+			name: "unknown ref",
+			helm: v1alpha1.ApplicationSourceHelm{ValueFiles: []string{"$vals/envs/prod.yaml"}},
+			refs: true,
+			want: []string{`helm values file "$vals/envs/prod.yaml"`, `no source with ref "vals" (refs: values)`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := render.Request{AppName: "paths", Repo: tree,
+				Source: v1alpha1.ApplicationSource{Path: "charts/web", Helm: &tt.helm}}
+			if tt.refs {
+				req.Refs = map[string]fs.FS{"values": tree}
+			}
+			_, err := render.Render(context.Background(), req)
+			if err == nil {
+				t.Fatal("render succeeded")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not mention %q:\n%v", w, err)
 				}
 			}
 		})
