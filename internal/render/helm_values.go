@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -56,14 +55,20 @@ func helmValues(req Request, env *BuildEnv, dir string, o *v1alpha1.ApplicationS
 		}
 		mergeValues(vals, m)
 	}
-	for _, p := range o.Parameters {
-		set := p.Name + "=" + escapeSetValue(env.Expand(p.Value))
+	// Argo CD passes every --set before every --set-string, and helm applies
+	// them in that order whatever the order of the parameters.
+	for _, forceString := range []bool{false, true} {
 		parse := strvals.ParseInto
-		if p.ForceString {
+		if forceString {
 			parse = strvals.ParseIntoString
 		}
-		if err := parse(set, vals); err != nil {
-			return nil, fmt.Errorf("helm parameter %q: %w", p.Name, err)
+		for _, p := range o.Parameters {
+			if p.ForceString != forceString {
+				continue
+			}
+			if err := parse(p.Name+"="+escapeSetValue(env.Expand(p.Value)), vals); err != nil {
+				return nil, fmt.Errorf("helm parameter %q: %w", p.Name, err)
+			}
 		}
 	}
 	for _, fp := range o.FileParameters {
@@ -75,8 +80,10 @@ func helmValues(req Request, env *BuildEnv, dir string, o *v1alpha1.ApplicationS
 		if err != nil {
 			return nil, fmt.Errorf("helm file parameter %q: %q: %s: %w", fp.Name, fp.Path, p, err)
 		}
+		// The reader gets the value after "="; a placeholder keeps a path
+		// with commas or braces from being parsed as more than one value.
 		reader := func([]rune) (any, error) { return string(data), nil }
-		if err := strvals.ParseIntoFile(fp.Name+"="+fp.Path, vals, reader); err != nil {
+		if err := strvals.ParseIntoFile(fp.Name+"=file", vals, reader); err != nil {
 			return nil, fmt.Errorf("helm file parameter %q: %w", fp.Name, err)
 		}
 	}
@@ -129,13 +136,23 @@ func mergeValues(dst, src map[string]any) {
 	}
 }
 
-var unescapedComma = regexp.MustCompile(`([^\\]),`)
-
-// escapeSetValue escapes commas so a --set value stays one value, unless it
-// is a {a,b} list, as Argo CD does.
+// escapeSetValue escapes each comma not preceded by a backslash, so that a
+// --set value stays one value, and leaves a {a,b} list alone: what Argo CD
+// does to a parameter value before it passes it to helm template (helm's
+// parser then takes a backslash as escaping the next character).
 func escapeSetValue(v string) string {
 	if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
 		return v
 	}
-	return unescapedComma.ReplaceAllString(v, `$1\,`)
+	var b strings.Builder
+	var prev rune
+	for _, r := range v {
+		if r == ',' && prev != '\\' {
+			b.WriteString(`\,`)
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
 }

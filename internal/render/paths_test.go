@@ -187,6 +187,13 @@ func TestPathsRelativeToTheNamingFile(t *testing.T) {
 			want: map[string]string{"web": "from a file"},
 		},
 		{
+			name:  "helm file parameter path with commas and braces",
+			files: with(chart, map[string]string{"charts/web/files/{a,b}.txt": "odd name"}),
+			source: v1alpha1.ApplicationSource{Path: "charts/web", Helm: &v1alpha1.ApplicationSourceHelm{
+				FileParameters: []v1alpha1.HelmFileParameter{{Name: "value", Path: "files/{a,b}.txt"}}}},
+			want: map[string]string{"web": "odd name"},
+		},
+		{
 			name:  "helm absolute file parameter is relative to the repository root",
 			files: with(chart, map[string]string{"files/value.txt": "from the root"}),
 			source: v1alpha1.ApplicationSource{Path: "charts/web", Helm: &v1alpha1.ApplicationSourceHelm{
