@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -46,6 +47,15 @@ func renderDirectory(ctx context.Context, req Request, env *BuildEnv, dir string
 			}
 			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			skip, err := skipSymlink(req.Repo, p)
+			if err != nil {
+				return &Error{App: req.AppName, File: p, Err: fmt.Errorf("symlink in application path %q: %w", dir, err)}
+			}
+			if skip {
+				return nil
+			}
+		}
 		rel := pathBelow(dir, p)
 		ext := strings.ToLower(path.Ext(p))
 		if ext != ".yaml" && ext != ".yml" && ext != ".json" && ext != ".jsonnet" {
@@ -68,6 +78,22 @@ func renderDirectory(ctx context.Context, req Request, env *BuildEnv, dir string
 		return nil, err
 	}
 	return objs, nil
+}
+
+// skipSymlink tells whether a directory app skips the symlink at p, as
+// Argo CD does: a link to a directory is not followed (Argo CD walks with
+// filepath.Walk, recurse or not) and a dangling link is skipped; a link to
+// a file is read as the file. A link that leaves the repository is an error
+// wherever it is, as Argo CD refuses such a repository.
+func skipSymlink(fsys fs.FS, p string) (bool, error) {
+	info, err := fs.Stat(fsys, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return !info.Mode().IsRegular(), nil
 }
 
 func readManifestFile(ctx context.Context, req Request, env *BuildEnv, dir, p, ext string) ([]*unstructured.Unstructured, error) {
