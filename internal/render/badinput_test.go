@@ -136,6 +136,13 @@ func TestBadInput(t *testing.T) {
 			want:   []string{"helm template", "templates/cm.yaml", "name is required"},
 		},
 		{
+			name:  "value file glob",
+			files: map[string]string{"chart/Chart.yaml": chartYAML, "chart/values-a.yaml": "a: 1\n"},
+			source: v1alpha1.ApplicationSource{Path: "chart", Helm: &v1alpha1.ApplicationSourceHelm{
+				ValueFiles: []string{"values-*.yaml"}, IgnoreMissingValueFiles: true}},
+			want: []string{`"values-*.yaml"`, "glob patterns are not supported yet"},
+		},
+		{
 			name:   "bad helm value",
 			files:  map[string]string{"chart/Chart.yaml": chartYAML, "chart/values-bad.yaml": "replicas: [1\n"},
 			source: v1alpha1.ApplicationSource{Path: "chart", Helm: &v1alpha1.ApplicationSourceHelm{ValueFiles: []string{"values-bad.yaml"}}},

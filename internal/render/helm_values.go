@@ -26,6 +26,10 @@ func helmValues(req Request, env *BuildEnv, dir string, o *v1alpha1.ApplicationS
 			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
 		}
 		data, err := readLimited(fsys, p, req.Limits.MaxFileSize)
+		if errors.Is(err, fs.ErrNotExist) && strings.ContainsAny(p, "*?[") {
+			// Argo CD 3.5 expands these; skipping them would drop values silently.
+			return nil, fmt.Errorf("helm values file %q: glob patterns are not supported yet", vf)
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			if o.IgnoreMissingValueFiles {
 				continue
