@@ -79,8 +79,9 @@ func RenderApp(ctx context.Context, req AppRequest) (*AppResult, error) {
 			continue
 		}
 		res, err := renderOne(ctx, Request{
-			AppName: req.AppName, Namespace: req.Spec.Destination.Namespace, Source: src,
-			Repo: opened[i], Refs: refs, KubeVersion: req.KubeVersion, APIVersions: req.APIVersions,
+			AppName: req.AppName, Namespace: req.Spec.Destination.Namespace, Project: req.Spec.Project,
+			Source: src, Revision: out.Revisions[i], Repo: opened[i], Refs: refs,
+			KubeVersion: req.KubeVersion, APIVersions: req.APIVersions,
 			Namespaced: req.Namespaced, Limits: req.Limits, Charts: req.Charts, Remote: req.Remote,
 		})
 		if err != nil {

@@ -79,6 +79,44 @@ func TestBadInput(t *testing.T) {
 			want:   []string{"kustomize", "outside"}, is: render.ErrEscapes,
 		},
 		{
+			name:   "jsonnet import not found",
+			files:  map[string]string{"app/cm.jsonnet": "import 'missing.libsonnet'\n"},
+			source: v1alpha1.ApplicationSource{Path: "app"},
+			want:   []string{"app/cm.jsonnet", `import "missing.libsonnet"`, "not found in app"},
+		},
+		{
+			name:   "jsonnet import escapes the repository",
+			files:  map[string]string{"app/cm.jsonnet": "importstr '../../../etc/passwd'\n"},
+			source: v1alpha1.ApplicationSource{Path: "app"},
+			want:   []string{"app/cm.jsonnet", `import "../../../etc/passwd"`}, is: render.ErrEscapes,
+		},
+		{
+			name:   "jsonnet absolute import",
+			files:  map[string]string{"app/cm.jsonnet": "importstr '/etc/passwd'\n"},
+			source: v1alpha1.ApplicationSource{Path: "app"},
+			want:   []string{"app/cm.jsonnet", `import "/etc/passwd"`, "absolute"}, is: render.ErrEscapes,
+		},
+		{
+			name:   "jsonnet import through a symlink pointing outside",
+			files:  map[string]string{"app/cm.jsonnet": "importstr 'evil.txt'\n"},
+			links:  map[string]string{"app/evil.txt": "../../../../etc/passwd"},
+			source: v1alpha1.ApplicationSource{Path: "app"},
+			want:   []string{"app/cm.jsonnet", `import "evil.txt"`, "app/evil.txt", "symlink"}, is: git.ErrEscapes,
+		},
+		{
+			name:  "jsonnet library path escapes the repository",
+			files: map[string]string{"app/cm.jsonnet": "{}\n"},
+			source: v1alpha1.ApplicationSource{Path: "app", Directory: &v1alpha1.ApplicationSourceDirectory{
+				Jsonnet: v1alpha1.ApplicationSourceJsonnet{Libs: []string{"../vendor"}}}},
+			want: []string{"app/cm.jsonnet", `jsonnet lib "../vendor"`}, is: render.ErrEscapes,
+		},
+		{
+			name:   "absolute value file escapes the repository",
+			files:  map[string]string{"chart/Chart.yaml": chartYAML},
+			source: v1alpha1.ApplicationSource{Path: "chart", Helm: &v1alpha1.ApplicationSourceHelm{ValueFiles: []string{"/../etc/passwd"}}},
+			want:   []string{`"/../etc/passwd"`}, is: render.ErrEscapes,
+		},
+		{
 			name:   "malformed YAML",
 			files:  map[string]string{"app/cm.yaml": cmYAML, "app/broken.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n"},
 			source: v1alpha1.ApplicationSource{Path: "app"},
@@ -96,6 +134,13 @@ func TestBadInput(t *testing.T) {
 				"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required \"name is required\" .Values.name }}\n"},
 			source: v1alpha1.ApplicationSource{Path: "chart"},
 			want:   []string{"helm template", "templates/cm.yaml", "name is required"},
+		},
+		{
+			name:  "value file glob",
+			files: map[string]string{"chart/Chart.yaml": chartYAML, "chart/values-a.yaml": "a: 1\n"},
+			source: v1alpha1.ApplicationSource{Path: "chart", Helm: &v1alpha1.ApplicationSourceHelm{
+				ValueFiles: []string{"values-*.yaml"}, IgnoreMissingValueFiles: true}},
+			want: []string{`"values-*.yaml"`, "glob patterns are not supported yet"},
 		},
 		{
 			name:   "bad helm value",

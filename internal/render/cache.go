@@ -40,7 +40,7 @@ type Cache struct {
 	bytes   int64
 	lru     *list.List               // of *cacheEntry, most recent first
 	entries map[string]*list.Element // key → entry
-	inputs  map[string][]read        // request identity → paths its last render read
+	inputs  map[string]inputs        // request identity → what its last render read
 	byRev   map[string]string        // identity + commits → key, to skip fingerprinting
 
 	renders, hits atomic.Int64
@@ -49,6 +49,13 @@ type Cache struct {
 	// change, and the apps of a monorepo share many inputs.
 	statesMu sync.Mutex
 	states   map[string]string
+}
+
+// inputs are what a render depended on besides its request's identity:
+// the paths it read and the build variables it expanded.
+type inputs struct {
+	reads []read
+	vars  []string
 }
 
 type cacheEntry struct {
@@ -65,7 +72,7 @@ func NewCache(maxBytes int64) *Cache {
 		maxBytes = 256 << 20
 	}
 	return &Cache{maxBytes: maxBytes, lru: list.New(), entries: map[string]*list.Element{},
-		inputs: map[string][]read{}, byRev: map[string]string{}, states: map[string]string{}}
+		inputs: map[string]inputs{}, byRev: map[string]string{}, states: map[string]string{}}
 }
 
 // Stats are the cache's counters.
@@ -86,8 +93,11 @@ func (c *Cache) Stats() Stats {
 }
 
 // Render returns the render of req from the cache when every input it read
-// last time is unchanged, and renders (and stores) it otherwise. The cache is
-// used only when req.Repo and every ref implement TreeHasher.
+// last time is unchanged, and renders (and stores) it otherwise. Inputs
+// are the paths read and the values of the build variables expanded (see
+// BuildEnv): a new commit changes ARGOCD_APP_REVISION, which re-renders only
+// a source that uses it. The cache is used only when req.Repo and every ref
+// implement TreeHasher.
 func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 	hashers, ok := treeHashers(req)
 	if !ok {
@@ -98,9 +108,10 @@ func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rev := revisionKey(ident, hashers)
+	env := NewBuildEnv(req)
+	rev := revisionKey(ident, env, hashers)
 	c.mu.Lock()
-	reads, known := c.inputs[ident]
+	in, known := c.inputs[ident]
 	key, sameRev := c.byRev[rev]
 	c.mu.Unlock()
 	if sameRev {
@@ -110,7 +121,7 @@ func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	if known {
-		key, err := c.fingerprint(ident, reads, hashers)
+		key, err := c.fingerprint(ident, in, env, hashers)
 		if err == nil {
 			if res, ok := c.lookup(key); ok {
 				c.hits.Add(1)
@@ -122,6 +133,7 @@ func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 
 	log := &readLog{reads: map[read]bool{}}
 	recorded := req
+	recorded.used = newUsedVars()
 	recorded.Repo = &recordFS{FS: req.Repo, id: "", log: log}
 	if len(req.Refs) > 0 {
 		recorded.Refs = make(map[string]fs.FS, len(req.Refs))
@@ -145,26 +157,26 @@ func (c *Cache) Render(ctx context.Context, req Request) (*Result, error) {
 	if usedRemote.Load() {
 		return res, nil // it read other repositories too: not cached
 	}
-	reads = log.sorted()
-	key, err = c.fingerprint(ident, reads, hashers)
+	in = inputs{reads: log.sorted(), vars: recorded.used.sorted()}
+	key, err = c.fingerprint(ident, in, env, hashers)
 	if err != nil {
 		return res, nil // not cacheable, but rendered fine
 	}
-	c.store(ident, key, reads, res)
+	c.store(ident, key, in, res)
 	c.remember(rev, key)
 	return res, nil
 }
 
-// revisionKey is the identity plus the commit of every file system, or ""
-// when one of them is not a commit.
-func revisionKey(ident string, hashers map[string]TreeHasher) string {
+// revisionKey is the identity plus the build environment and the commit of
+// every file system, or "" when one of them is not a commit.
+func revisionKey(ident string, env *BuildEnv, hashers map[string]TreeHasher) string {
 	names := make([]string, 0, len(hashers))
 	for name := range hashers {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	var b strings.Builder
-	b.WriteString(ident)
+	b.WriteString(ident + "\x00" + env.key())
 	for _, name := range names {
 		c, ok := hashers[name].(committed)
 		if !ok {
@@ -204,7 +216,9 @@ func treeHashers(req Request) (map[string]TreeHasher, bool) {
 	return out, true
 }
 
-// identity covers everything of a request except the repository content.
+// identity covers everything of a request except the repository content
+// and the build variables that only the build environment uses (project,
+// revision): the fingerprint covers those a render expanded.
 func identity(req Request) (string, error) {
 	var refs []string
 	for name := range req.Refs {
@@ -224,11 +238,15 @@ func identity(req Request) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// fingerprint hashes the identity with the current state of every read path.
-func (c *Cache) fingerprint(ident string, reads []read, hashers map[string]TreeHasher) (string, error) {
+// fingerprint hashes the identity with the current state of every read
+// path and the current value of every expanded build variable.
+func (c *Cache) fingerprint(ident string, in inputs, env *BuildEnv, hashers map[string]TreeHasher) (string, error) {
 	h := sha256.New()
 	h.Write([]byte(ident))
-	for _, r := range reads {
+	for _, name := range in.vars {
+		fmt.Fprintf(h, "\x00$%s=%s", name, env.value(name))
+	}
+	for _, r := range in.reads {
 		fsys := hashers[r.fsys]
 		if fsys == nil {
 			return "", errors.New("render cache: unknown file system")
@@ -316,7 +334,7 @@ func (c *Cache) lookup(key string) (*Result, bool) {
 	return res, true
 }
 
-func (c *Cache) store(ident, key string, reads []read, res *Result) {
+func (c *Cache) store(ident, key string, in inputs, res *Result) {
 	stored := make([]*unstructured.Unstructured, len(res.Objects))
 	var size int64
 	for i, o := range res.Objects {
@@ -329,7 +347,7 @@ func (c *Cache) store(ident, key string, reads []read, res *Result) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.inputs[ident] = reads
+	c.inputs[ident] = in
 	if el, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(el)
 		return

@@ -104,3 +104,56 @@ func TestCacheRendersOnlyChangedInputs(t *testing.T) {
 		t.Errorf("app-4 replicas = %v, want 7 (stale cache)", got)
 	}
 }
+
+// A render is keyed by the build variables it expands: a commit elsewhere
+// re-renders the app that uses ARGOCD_APP_REVISION, with the new revision,
+// and still serves the app that does not from the cache.
+func TestCacheKeysByExpandedBuildVariables(t *testing.T) {
+	src := gittest.New(t)
+	src.Commit("apps", map[string]string{
+		"charts/svc/Chart.yaml":        "apiVersion: v2\nname: svc\nversion: 0.1.0\n",
+		"charts/svc/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  value: {{ .Values.value | quote }}\n",
+		"README.md":                    "monorepo\n",
+	})
+	gc, err := git.NewCache(git.CacheOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, _ := gc.Repo(src.URL())
+	c := render.NewCache(0)
+	values := map[string]string{"stamped": "$ARGOCD_APP_REVISION", "plain": "$ARGOCD_APP_NAME"}
+	renderBoth := func(name string, wantRenders int64) {
+		t.Helper()
+		sha, err := repo.Resolve(context.Background(), "main", git.Credentials{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := repo.FS(sha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := c.Stats().Renders
+		for _, app := range []string{"stamped", "plain"} {
+			res, err := c.Render(context.Background(), render.Request{
+				AppName: app, Namespace: "apps", Repo: tree, Revision: sha,
+				Source: v1alpha1.ApplicationSource{Path: "charts/svc", Helm: &v1alpha1.ApplicationSourceHelm{
+					Parameters: []v1alpha1.HelmParameter{{Name: "value", Value: values[app]}}}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"stamped": sha, "plain": "plain"}[app]
+			if got := nested(t, res.Objects, "ConfigMap", app, "data", "value"); got != want {
+				t.Errorf("%s: %s value = %q, want %q (stale cache)", name, app, got, want)
+			}
+		}
+		if got := c.Stats().Renders - before; got != wantRenders {
+			t.Errorf("%s: %d renders, want %d", name, got, wantRenders)
+		}
+	}
+	renderBoth("cold", 2)
+	renderBoth("warm", 0)
+	src.Commit("docs", map[string]string{"README.md": "changed\n"})
+	renderBoth("unrelated commit", 1)
+	renderBoth("warm again", 0)
+}

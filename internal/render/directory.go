@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -15,7 +16,7 @@ import (
 
 // renderDirectory reads the manifests of a plain directory: YAML and JSON
 // files, and Jsonnet files evaluated with the source's options.
-func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructured.Unstructured, error) {
+func renderDirectory(ctx context.Context, req Request, env *BuildEnv, dir string) ([]*unstructured.Unstructured, error) {
 	opts := req.Source.Directory
 	if opts == nil {
 		opts = &v1alpha1.ApplicationSourceDirectory{}
@@ -46,7 +47,16 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 			}
 			return nil
 		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
+		if d.Type()&fs.ModeSymlink != 0 {
+			skip, err := skipSymlink(req.Repo, p)
+			if err != nil {
+				return &Error{App: req.AppName, File: p, Err: fmt.Errorf("symlink in application path %q: %w", dir, err)}
+			}
+			if skip {
+				return nil
+			}
+		}
+		rel := pathBelow(dir, p)
 		ext := strings.ToLower(path.Ext(p))
 		if ext != ".yaml" && ext != ".yml" && ext != ".json" && ext != ".jsonnet" {
 			return nil
@@ -57,7 +67,7 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 		if exclude != nil && exclude.MatchString(rel) {
 			return nil
 		}
-		got, err := readManifestFile(ctx, req, p, ext)
+		got, err := readManifestFile(ctx, req, env, dir, p, ext)
 		if err != nil {
 			return &Error{App: req.AppName, File: p, Err: err}
 		}
@@ -70,14 +80,30 @@ func renderDirectory(ctx context.Context, req Request, dir string) ([]*unstructu
 	return objs, nil
 }
 
-func readManifestFile(ctx context.Context, req Request, p, ext string) ([]*unstructured.Unstructured, error) {
+// skipSymlink tells whether a directory app skips the symlink at p, as
+// Argo CD does: a link to a directory is not followed (Argo CD walks with
+// filepath.Walk, recurse or not) and a dangling link is skipped; a link to
+// a file is read as the file. A link that leaves the repository is an error
+// wherever it is, as Argo CD refuses such a repository.
+func skipSymlink(fsys fs.FS, p string) (bool, error) {
+	info, err := fs.Stat(fsys, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return !info.Mode().IsRegular(), nil
+}
+
+func readManifestFile(ctx context.Context, req Request, env *BuildEnv, dir, p, ext string) ([]*unstructured.Unstructured, error) {
 	data, err := readLimited(req.Repo, p, req.Limits.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	switch ext {
 	case ".jsonnet":
-		return evalJsonnet(ctx, req, p, data)
+		return evalJsonnet(ctx, req, env, dir, p, data)
 	case ".json":
 		objs, err := objectsFromJSON(data)
 		if err != nil {

@@ -27,7 +27,7 @@ import (
 // renderHelm renders the chart in dir as `helm template` would, in process:
 // CRDs included unless skipCrds, hooks included (and mapped to Argo CD hook
 // annotations), lookup returning nothing, no network.
-func renderHelm(ctx context.Context, req Request, dir string) ([]*unstructured.Unstructured, error) {
+func renderHelm(ctx context.Context, req Request, env *BuildEnv, dir string) ([]*unstructured.Unstructured, error) {
 	opts := req.Source.Helm
 	if opts == nil {
 		opts = &v1alpha1.ApplicationSourceHelm{}
@@ -36,7 +36,7 @@ func renderHelm(ctx context.Context, req Request, dir string) ([]*unstructured.U
 	if err != nil {
 		return nil, err
 	}
-	vals, err := helmValues(req, dir, opts)
+	vals, err := helmValues(req, env, dir, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -115,36 +115,56 @@ func isTestHook(h *release.Hook) bool {
 }
 
 // loadChart loads the chart in dir, its vendored dependencies (charts/)
-// included, honouring .helmignore.
+// included, honouring .helmignore. Symlinks inside the repository are
+// followed, to directories too, as helm's loader follows them.
 func loadChart(repo fs.FS, dir string, limit int64) (*chart.Chart, error) {
 	var files []*loader.BufferedFile
 	ignore, _ := fs.ReadFile(repo, path.Join(dir, ".helmignore"))
 	rules := parseHelmIgnore(ignore)
-	err := fs.WalkDir(repo, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")
-		if rel == "" {
-			return nil
-		}
-		if rules.ignored(rel, d.IsDir()) {
-			if d.IsDir() {
-				return fs.SkipDir
+	// walk walks root, a directory at rel below dir, reached through hops
+	// symlinked directories.
+	var walk func(root, rel string, hops int) error
+	walk = func(root, rel string, hops int) error {
+		return fs.WalkDir(repo, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
 			}
+			name := path.Join(rel, pathBelow(root, p))
+			if name == "." {
+				return nil
+			}
+			isDir := d.IsDir()
+			if d.Type()&fs.ModeSymlink != 0 {
+				info, err := fs.Stat(repo, p)
+				if err != nil {
+					return fmt.Errorf("symlink %s: %w", p, err)
+				}
+				isDir = info.IsDir()
+			}
+			if rules.ignored(name, isDir) {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			switch {
+			case isDir && !d.IsDir():
+				if hops >= maxSymlinkedDirs {
+					return fmt.Errorf("symlink %s: more than %d symlinked directories in one path", p, maxSymlinkedDirs)
+				}
+				return walk(p, name, hops+1)
+			case isDir:
+				return nil
+			}
+			data, err := readLimited(repo, p, limit)
+			if err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			files = append(files, &loader.BufferedFile{Name: name, Data: data})
 			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		data, err := readLimited(repo, p, limit)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		files = append(files, &loader.BufferedFile{Name: rel, Data: data})
-		return nil
-	})
-	if err != nil {
+		})
+	}
+	if err := walk(dir, ".", 0); err != nil {
 		return nil, fmt.Errorf("load helm chart: %w", err)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
@@ -157,6 +177,10 @@ func loadChart(repo fs.FS, dir string, limit int64) (*chart.Chart, error) {
 	}
 	return c, nil
 }
+
+// maxSymlinkedDirs bounds the symlinked directories followed in one path
+// of a chart, so that a link to its own parent does not loop.
+const maxSymlinkedDirs = 8
 
 // checkDependencies refuses a chart whose declared dependencies are not
 // vendored: Tiphys, like Argo CD with dependency build off, does not fetch them.

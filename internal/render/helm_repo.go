@@ -114,11 +114,11 @@ func (h *HTTPCharts) get(ctx context.Context, repoURL, u string) ([]byte, error)
 
 // renderRepoChart renders a chart from a Helm repository: the archive's
 // files become the repository the Helm renderer reads.
-func renderRepoChart(ctx context.Context, req Request) ([]*unstructured.Unstructured, error) {
+func renderRepoChart(ctx context.Context, req Request, env *BuildEnv) ([]*unstructured.Unstructured, error) {
 	if req.Charts == nil {
 		return nil, errors.New("no Helm repository client configured")
 	}
-	archive, _, err := req.Charts.Fetch(ctx, req.Source.RepoURL, req.Source.Chart, req.Source.TargetRevision)
+	archive, version, err := req.Charts.Fetch(ctx, req.Source.RepoURL, req.Source.Chart, req.Source.TargetRevision)
 	if err != nil {
 		return nil, err
 	}
@@ -126,11 +126,13 @@ func renderRepoChart(ctx context.Context, req Request) ([]*unstructured.Unstruct
 	if err != nil {
 		return nil, fmt.Errorf("helm chart %q: %w", req.Source.Chart, err)
 	}
+	// The chart is the whole repository, as in Argo CD: an absolute values
+	// file path is relative to the chart.
 	mem := fstest.MapFS{}
 	for _, f := range files {
-		mem["chart/"+f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o444}
+		mem[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o444}
 	}
 	chartReq := req
-	chartReq.Repo = mem
-	return renderHelm(ctx, chartReq, "chart")
+	chartReq.Repo, chartReq.Revision = mem, version
+	return renderHelm(ctx, chartReq, env.withRevision(version), ".")
 }

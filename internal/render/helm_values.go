@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
+	"sort"
 	"strings"
 
 	"helm.sh/helm/v3/pkg/strvals"
@@ -17,19 +17,24 @@ import (
 // helmValues merges the values as Argo CD passes them to helm template:
 // value files in order, then values (or valuesObject, which wins over it),
 // then parameters (--set, --set-string) and file parameters (--set-file).
-func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map[string]any, error) {
+// Build variables expand in parameter values and in file paths.
+func helmValues(req Request, env *BuildEnv, dir string, o *v1alpha1.ApplicationSourceHelm) (map[string]any, error) {
 	vals := map[string]any{}
 	for _, vf := range o.ValueFiles {
-		fsys, p, err := valuesFilePath(req, dir, vf)
+		fsys, p, err := valuesFilePath(req, env, dir, vf)
 		if err != nil {
 			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
 		}
 		data, err := readLimited(fsys, p, req.Limits.MaxFileSize)
+		if errors.Is(err, fs.ErrNotExist) && strings.ContainsAny(p, "*?[") {
+			// Argo CD 3.5 expands these; skipping them would drop values silently.
+			return nil, fmt.Errorf("helm values file %q: glob patterns are not supported yet", vf)
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			if o.IgnoreMissingValueFiles {
 				continue
 			}
-			return nil, fmt.Errorf("helm values file %q: %w", vf, errNotFound)
+			return nil, fmt.Errorf("helm values file %q: %s: %w", vf, p, errNotFound)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("helm values file %q: %w", vf, err)
@@ -54,51 +59,69 @@ func helmValues(req Request, dir string, o *v1alpha1.ApplicationSourceHelm) (map
 		}
 		mergeValues(vals, m)
 	}
-	for _, p := range o.Parameters {
-		set := p.Name + "=" + escapeSetValue(p.Value)
+	// Argo CD passes every --set before every --set-string, and helm applies
+	// them in that order whatever the order of the parameters.
+	for _, forceString := range []bool{false, true} {
 		parse := strvals.ParseInto
-		if p.ForceString {
+		if forceString {
 			parse = strvals.ParseIntoString
 		}
-		if err := parse(set, vals); err != nil {
-			return nil, fmt.Errorf("helm parameter %q: %w", p.Name, err)
+		for _, p := range o.Parameters {
+			if p.ForceString != forceString {
+				continue
+			}
+			if err := parse(p.Name+"="+escapeSetValue(env.Expand(p.Value)), vals); err != nil {
+				return nil, fmt.Errorf("helm parameter %q: %w", p.Name, err)
+			}
 		}
 	}
 	for _, fp := range o.FileParameters {
-		fsys, p, err := valuesFilePath(req, dir, fp.Path)
+		fsys, p, err := valuesFilePath(req, env, dir, fp.Path)
 		if err != nil {
 			return nil, fmt.Errorf("helm file parameter %q: %w", fp.Name, err)
 		}
 		data, err := readLimited(fsys, p, req.Limits.MaxFileSize)
 		if err != nil {
-			return nil, fmt.Errorf("helm file parameter %q: %s: %w", fp.Name, fp.Path, err)
+			return nil, fmt.Errorf("helm file parameter %q: %q: %s: %w", fp.Name, fp.Path, p, err)
 		}
+		// The reader gets the value after "="; a placeholder keeps a path
+		// with commas or braces from being parsed as more than one value.
 		reader := func([]rune) (any, error) { return string(data), nil }
-		if err := strvals.ParseIntoFile(fp.Name+"="+fp.Path, vals, reader); err != nil {
+		if err := strvals.ParseIntoFile(fp.Name+"=file", vals, reader); err != nil {
 			return nil, fmt.Errorf("helm file parameter %q: %w", fp.Name, err)
 		}
 	}
 	return vals, nil
 }
 
-// valuesFilePath resolves a values file: "$ref/path" in the source named
-// ref, else relative to the chart directory; never outside a repository.
-func valuesFilePath(req Request, dir, file string) (fs.FS, string, error) {
+// valuesFilePath resolves a values file as Argo CD does: "$ref/path" in the
+// source named ref, else relative to the chart directory, or to the
+// repository root when absolute; never outside a repository. Build
+// variables expand in the path (after the $ref).
+func valuesFilePath(req Request, env *BuildEnv, dir, file string) (fs.FS, string, error) {
 	if strings.HasPrefix(file, "$") {
 		ref, rest, _ := strings.Cut(file[1:], "/")
-		fsys, ok := req.Refs[ref]
-		if !ok {
-			return nil, "", fmt.Errorf("no source with ref %q", ref)
+		if fsys, ok := req.Refs[ref]; ok {
+			p, err := rootedRepoPath("/" + env.Expand(rest))
+			return fsys, p, err
 		}
-		p, err := cleanRepoPath(rest)
-		return fsys, p, err
+		if len(req.Refs) > 0 {
+			names := make([]string, 0, len(req.Refs))
+			for name := range req.Refs {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			return nil, "", fmt.Errorf("no source with ref %q (refs: %s)", ref, strings.Join(names, ", "))
+		}
+		// No refs: a variable such as $ARGOCD_APP_NAME/values.yaml.
 	}
+	file = env.Expand(file)
 	if strings.Contains(file, "://") {
 		return nil, "", errors.New("remote values files are not supported yet")
 	}
 	if path.IsAbs(file) {
-		_, err := cleanRepoPath(file)
-		return nil, "", err
+		p, err := rootedRepoPath(file)
+		return req.Repo, p, err
 	}
 	p, err := cleanRepoPath(path.Join(dir, file))
 	return req.Repo, p, err
@@ -117,13 +140,23 @@ func mergeValues(dst, src map[string]any) {
 	}
 }
 
-var unescapedComma = regexp.MustCompile(`([^\\]),`)
-
-// escapeSetValue escapes commas so a --set value stays one value, unless it
-// is a {a,b} list, as Argo CD does.
+// escapeSetValue escapes each comma not preceded by a backslash, so that a
+// --set value stays one value, and leaves a {a,b} list alone: what Argo CD
+// does to a parameter value before it passes it to helm template (helm's
+// parser then takes a backslash as escaping the next character).
 func escapeSetValue(v string) string {
 	if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
 		return v
 	}
-	return unescapedComma.ReplaceAllString(v, `$1\,`)
+	var b strings.Builder
+	var prev rune
+	for _, r := range v {
+		if r == ',' && prev != '\\' {
+			b.WriteString(`\,`)
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
 }

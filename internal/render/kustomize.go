@@ -18,11 +18,11 @@ import (
 // renderKustomize builds the kustomization in dir with kustomize's API on a
 // file system that reads the repository lazily, after applying the
 // application's overrides to the kustomization as `kustomize edit` would.
-func renderKustomize(ctx context.Context, req Request, dir string) ([]*unstructured.Unstructured, error) {
+func renderKustomize(ctx context.Context, req Request, env *BuildEnv, dir string) ([]*unstructured.Unstructured, error) {
 	fsys := newLazyFS(req.Repo, req.Limits.MaxFileSize)
 	root := path.Join(repoMount, dir)
 	if opts := req.Source.Kustomize; opts != nil {
-		if err := applyKustomizeOverrides(fsys, req, root, opts); err != nil {
+		if err := applyKustomizeOverrides(fsys, req, env, root, opts); err != nil {
 			return nil, err
 		}
 	}
@@ -57,8 +57,10 @@ func renderKustomize(ctx context.Context, req Request, dir string) ([]*unstructu
 }
 
 // applyKustomizeOverrides edits the kustomization in memory with the
-// application's kustomize options.
-func applyKustomizeOverrides(fsys *lazyFS, req Request, root string, o *v1alpha1.ApplicationSourceKustomize) error {
+// application's kustomize options, build variables expanded where Argo CD
+// expands them: images, common labels, and common annotations with
+// commonAnnotationsEnvsubst.
+func applyKustomizeOverrides(fsys *lazyFS, req Request, env *BuildEnv, root string, o *v1alpha1.ApplicationSourceKustomize) error {
 	name := kustomizationFile(req.Repo, strings.TrimPrefix(strings.TrimPrefix(root, repoMount), "/"))
 	if name == "" {
 		return fmt.Errorf("no kustomization file")
@@ -82,16 +84,16 @@ func applyKustomizeOverrides(fsys *lazyFS, req Request, root string, o *v1alpha1
 		k.Namespace = o.Namespace
 	}
 	for _, img := range o.Images {
-		setImage(&k, string(img))
+		setImage(&k, env.Expand(string(img)))
 	}
 	if len(o.CommonLabels) > 0 {
 		if o.LabelWithoutSelector {
-			k.Labels = append(k.Labels, types.Label{Pairs: o.CommonLabels, IncludeTemplates: o.LabelIncludeTemplates})
+			k.Labels = append(k.Labels, types.Label{Pairs: env.expandValues(o.CommonLabels), IncludeTemplates: o.LabelIncludeTemplates})
 		} else {
 			if k.CommonLabels == nil {
 				k.CommonLabels = map[string]string{}
 			}
-			if err := mergeLabels(k.CommonLabels, o.CommonLabels, o.ForceCommonLabels, "label"); err != nil {
+			if err := mergeLabels(k.CommonLabels, env.expandValues(o.CommonLabels), o.ForceCommonLabels, "label"); err != nil {
 				return err
 			}
 		}
@@ -102,7 +104,7 @@ func applyKustomizeOverrides(fsys *lazyFS, req Request, root string, o *v1alpha1
 		}
 		anns := o.CommonAnnotations
 		if o.CommonAnnotationsEnvsubst {
-			anns = envsubst(anns, req)
+			anns = env.expandValues(anns)
 		}
 		if err := mergeLabels(k.CommonAnnotations, anns, o.ForceCommonAnnotations, "annotation"); err != nil {
 			return err
@@ -192,15 +194,4 @@ func mergeLabels(dst, src map[string]string, force bool, what string) error {
 		dst[key] = src[key]
 	}
 	return nil
-}
-
-// envsubst expands ${ARGOCD_APP_NAME} and ${ARGOCD_APP_NAMESPACE} in values.
-func envsubst(in map[string]string, req Request) map[string]string {
-	r := strings.NewReplacer("${ARGOCD_APP_NAME}", req.AppName, "$ARGOCD_APP_NAME", req.AppName,
-		"${ARGOCD_APP_NAMESPACE}", req.Namespace, "$ARGOCD_APP_NAMESPACE", req.Namespace)
-	out := make(map[string]string, len(in))
-	for k, v := range in {
-		out[k] = r.Replace(v)
-	}
-	return out
 }

@@ -100,6 +100,10 @@ func (l *lazyFS) ensure(p string, listDir bool) {
 	}
 	for _, e := range entries {
 		childRel, childAbs := path.Join(rel, e.Name()), path.Join(abs, e.Name())
+		if isSymlinkedDir(lower, childRel, e) {
+			_ = l.FileSystem.MkdirAll(childAbs)
+			continue
+		}
 		if e.IsDir() {
 			_ = l.FileSystem.MkdirAll(childAbs)
 			continue
@@ -109,6 +113,16 @@ func (l *lazyFS) ensure(p string, listDir bool) {
 			l.copyFile(lower, childRel, childAbs)
 		}
 	}
+}
+
+// isSymlinkedDir tells whether e, at rel, is a symlink to a directory
+// (inside the repository: a link that leaves it does not resolve).
+func isSymlinkedDir(lower fs.FS, rel string, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	info, err := fs.Stat(lower, rel)
+	return err == nil && info.IsDir()
 }
 
 func (l *lazyFS) copyFile(lower fs.FS, rel, abs string) {

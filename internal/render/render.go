@@ -22,8 +22,14 @@ type Request struct {
 	// Namespace is the destination namespace: the default of namespaced
 	// objects and of the Helm release.
 	Namespace string
+	// Project is the application's project ("default" when empty), for
+	// ARGOCD_APP_PROJECT_NAME.
+	Project string
 	// Source is what to render.
 	Source v1alpha1.ApplicationSource
+	// Revision is the source's resolved revision, a commit SHA, for
+	// ARGOCD_APP_REVISION; a chart source's is the chart version it gets.
+	Revision string
 	// Repo is the source repository at the resolved revision, rooted at the
 	// repository root (paths such as ../base in a kustomization resolve in it).
 	Repo fs.FS
@@ -43,6 +49,9 @@ type Request struct {
 	Charts ChartFetcher
 	// Remote opens Git repositories named by remote kustomize bases.
 	Remote RemoteOpener
+
+	// used records the build variables the render expands (see Cache).
+	used *usedVars
 }
 
 // Limits bound a render so that bad input cannot exhaust the controller.
@@ -108,8 +117,9 @@ func Render(ctx context.Context, req Request) (*Result, error) {
 		}
 		return nil, &Error{App: req.AppName, File: file, Err: err}
 	}
+	env := NewBuildEnv(req)
 	if req.Source.Chart != "" {
-		objs, err := renderRepoChart(ctx, req)
+		objs, err := renderRepoChart(ctx, req, env)
 		if err == nil {
 			err = finish(req, objs)
 		}
@@ -135,11 +145,11 @@ func Render(ctx context.Context, req Request) (*Result, error) {
 	var objs []*unstructured.Unstructured
 	switch tool {
 	case v1alpha1.ApplicationSourceTypeHelm:
-		objs, err = renderHelm(ctx, req, dir)
+		objs, err = renderHelm(ctx, req, env, dir)
 	case v1alpha1.ApplicationSourceTypeKustomize:
-		objs, err = renderKustomize(ctx, req, dir)
+		objs, err = renderKustomize(ctx, req, env, dir)
 	case v1alpha1.ApplicationSourceTypeDirectory:
-		objs, err = renderDirectory(ctx, req, dir)
+		objs, err = renderDirectory(ctx, req, env, dir)
 	default:
 		err = fmt.Errorf("config management plugins are not supported yet")
 	}
@@ -166,6 +176,32 @@ func cleanRepoPath(p string) (string, error) {
 		return "", fmt.Errorf("path %q: %w", p, ErrEscapes)
 	}
 	return c, nil
+}
+
+// rootedRepoPath is cleanRepoPath for the paths that Argo CD reads from the
+// repository root when they are absolute (value files, Jsonnet libraries):
+// "/envs/prod.yaml" is "envs/prod.yaml"; "/../x" still leaves the repository.
+func rootedRepoPath(p string) (string, error) {
+	if !path.IsAbs(p) {
+		return cleanRepoPath(p)
+	}
+	c := path.Clean("." + p)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		return "", fmt.Errorf("path %q: %w", p, ErrEscapes)
+	}
+	return c, nil
+}
+
+// pathBelow is p relative to dir, for clean paths with p at or below dir
+// ("" for dir itself).
+func pathBelow(dir, p string) string {
+	switch {
+	case p == dir:
+		return ""
+	case dir == ".":
+		return p
+	}
+	return strings.TrimPrefix(p, dir+"/")
 }
 
 // finish defaults namespaces, adds tracking ids and checks the output size.

@@ -153,6 +153,77 @@ func TestTreeFS(t *testing.T) {
 	}
 }
 
+// A symlinked directory inside the repository reads as the directory it
+// points to (listed as a symlink, as os.ReadDir lists it); one that leaves
+// the repository is refused, and a link to its own directory does not loop.
+func TestTreeFSSymlinkedDirectories(t *testing.T) {
+	src := gittest.New(t)
+	src.Write(map[string]string{"apps/shared/cm.yaml": "kind: ConfigMap\n", "apps/web/deploy.yaml": "kind: Deployment\n"})
+	for name, target := range map[string]string{
+		"apps/web/common":  "../shared",
+		"apps/web/outside": "../../../etc",
+		"apps/web/abs":     "/etc",
+		"apps/web/self":    ".",
+	} {
+		if err := os.Symlink(target, filepath.Join(src.Dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src.Commit("links", nil)
+	r := open(t, newCache(t), src.URL())
+	tree, err := r.FS(resolve(t, r, "main"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	entries, err := fs.ReadDir(tree, "apps/web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]fs.FileMode{}
+	for _, e := range entries {
+		types[e.Name()] = e.Type()
+	}
+	if types["common"] != fs.ModeSymlink || types["deploy.yaml"] != 0 {
+		t.Errorf("ReadDir(apps/web) types = %v, want common a symlink", types)
+	}
+	info, err := fs.Stat(tree, "apps/web/common")
+	if err != nil || !info.IsDir() || info.Name() != "common" {
+		t.Errorf("Stat(apps/web/common) = %v, %v; want the directory, named common", info, err)
+	}
+	if b, err := fs.ReadFile(tree, "apps/web/common/cm.yaml"); err != nil || string(b) != "kind: ConfigMap\n" {
+		t.Errorf("ReadFile through the link: %q, %v", b, err)
+	}
+	var walked []string
+	err = fs.WalkDir(tree, "apps/web/common", func(p string, d fs.DirEntry, err error) error {
+		walked = append(walked, p)
+		return err
+	})
+	if err != nil || strings.Join(walked, " ") != "apps/web/common apps/web/common/cm.yaml" {
+		t.Errorf("WalkDir(apps/web/common) = %v, %v", walked, err)
+	}
+	h1, _ := tree.TreeHash("apps/web/common")
+	h2, _ := tree.TreeHash("apps/shared")
+	if h1 != h2 {
+		t.Errorf("TreeHash through the link = %s, want the target's %s", h1, h2)
+	}
+	if b, err := fs.ReadFile(tree, "apps/web/self/self/deploy.yaml"); err != nil || string(b) != "kind: Deployment\n" {
+		t.Errorf("ReadFile through a link to its own directory: %q, %v", b, err)
+	}
+
+	for _, name := range []string{"apps/web/outside", "apps/web/outside/passwd", "apps/web/abs", "apps/web/abs/passwd"} {
+		if _, err := fs.Stat(tree, name); !errors.Is(err, git.ErrEscapes) {
+			t.Errorf("Stat(%s): err = %v, want ErrEscapes", name, err)
+		}
+		if _, err := fs.ReadDir(tree, name); !errors.Is(err, git.ErrEscapes) {
+			t.Errorf("ReadDir(%s): err = %v, want ErrEscapes", name, err)
+		}
+	}
+	if _, err := fs.Stat(tree, "apps/web"+strings.Repeat("/self", 50)); err == nil || !strings.Contains(err.Error(), "too many symlinks") {
+		t.Errorf("50 links deep: err = %v, want too many symlinks", err)
+	}
+}
+
 // Many readers share one clone safely.
 func TestConcurrentReaders(t *testing.T) {
 	src := gittest.New(t)

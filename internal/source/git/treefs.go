@@ -139,23 +139,24 @@ func (t *TreeFS) blobBytes(h plumbing.Hash, limit int64) ([]byte, error) {
 	return io.ReadAll(rd)
 }
 
-// Open opens a file or directory.
+// Open opens a file or directory. Through a symlink it opens the target,
+// named as the link (as os.Open does).
 func (t *TreeFS) Open(name string) (fs.File, error) {
 	unlock := t.lock()
 	defer unlock()
-	p, entry, tree, err := t.lookup("open", name)
+	_, entry, tree, err := t.lookup("open", name)
 	if err != nil {
 		return nil, err
 	}
 	if tree != nil {
 		entries := t.dirEntries(tree)
-		return &dirFile{info: fileInfo{name: path.Base(p), dir: true}, entries: entries}, nil
+		return &dirFile{info: fileInfo{name: path.Base(name), dir: true}, entries: entries}, nil
 	}
 	data, err := t.blobBytes(entry.Hash, t.MaxFileSize)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return &memFile{info: fileInfo{name: path.Base(p), size: int64(len(data))}, Reader: bytes.NewReader(data)}, nil
+	return &memFile{info: fileInfo{name: path.Base(name), size: int64(len(data))}, Reader: bytes.NewReader(data)}, nil
 }
 
 // ReadFile reads a whole file.
@@ -185,19 +186,20 @@ func (t *TreeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return t.dirEntries(tree), nil
 }
 
-// Stat describes a file or directory.
+// Stat describes a file or directory, following symlinks; the name is the
+// one asked for (as os.Stat's).
 func (t *TreeFS) Stat(name string) (fs.FileInfo, error) {
 	unlock := t.lock()
 	defer unlock()
-	p, entry, tree, err := t.lookup("stat", name)
+	_, entry, tree, err := t.lookup("stat", name)
 	if err != nil {
 		return nil, err
 	}
 	if tree != nil {
-		return fileInfo{name: path.Base(p), dir: true}, nil
+		return fileInfo{name: path.Base(name), dir: true}, nil
 	}
 	size, _ := t.repo.repo.Storer.EncodedObjectSize(entry.Hash)
-	return fileInfo{name: path.Base(p), size: size}, nil
+	return fileInfo{name: path.Base(name), size: size}, nil
 }
 
 // TreeHash returns the content hash of the file or directory at name ("" for
