@@ -191,7 +191,7 @@ func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstruc
 		predicted, err := client.Apply(ctx, desired.GetName(), desired, metav1.ApplyOptions{
 			FieldManager: "argocd-controller", Force: true, DryRun: []string{metav1.DryRunAll}})
 		if err != nil {
-			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), err)
+			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), cluster.WithoutSecretValues(err, desired))
 		}
 		got, err := diff.Normalize(current, ignore, current.GetManagedFields())
 		if err != nil {

@@ -15,8 +15,17 @@ import (
 // others own, as Argo CD's sync does). With validate off, fields the kind's
 // schema lacks are dropped first, since server-side apply itself rejects
 // them whatever the field validation; dryRun asks the server what the
-// apply would make of the object.
+// apply would make of the object. An error about a Secret never holds its
+// values (WithoutSecretValues).
 func Apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured.Unstructured, manager string, validate, dryRun bool) (*unstructured.Unstructured, error) {
+	out, err := apply(ctx, res, obj, manager, validate, dryRun)
+	if err != nil {
+		return nil, WithoutSecretValues(err, obj)
+	}
+	return out, nil
+}
+
+func apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured.Unstructured, manager string, validate, dryRun bool) (*unstructured.Unstructured, error) {
 	validation := FieldValidation(validate)
 	if !validate {
 		known, err := withoutUnknownFields(ctx, res, obj, manager)
