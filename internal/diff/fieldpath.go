@@ -174,8 +174,13 @@ func itemName(item any) string {
 }
 
 // pathOf turns the tokens of a JSON pointer or of a jq path into a field
-// path in obj; ok is false when obj has no node there.
+// path in obj; ok is false when obj has no node there, and for the root:
+// a rule never selects the whole object (the comparison ignores nothing
+// for "." or the pointer "", as in Argo CD).
 func pathOf(obj any, tokens []any) (fieldPath, bool) {
+	if len(tokens) == 0 {
+		return nil, false
+	}
 	p := make(fieldPath, 0, len(tokens))
 	node := obj
 	for _, tok := range tokens {

@@ -30,8 +30,8 @@ const jqTimeout = time.Second
 // managedFieldsManagers the fields and list items those managers own in
 // managed, the live object's managedFields. A selected path that live has
 // gets live's value, one that live lacks is removed. List items are matched
-// by identity, not position: by their name, or the keys server-side apply
-// names them by, else by position. A live item that desired lacks is added
+// by identity, not position: by their name when it is unique in the list,
+// or the keys server-side apply names them by, else by position. A live item that desired lacks is added
 // (Argo CD's strategic merge patch adds it too): its name or keys and the
 // ignored fields, or the whole item when it has no name. A named item that
 // live lacks is new in Git and comes from desired whole, ignored fields
@@ -40,8 +40,9 @@ const jqTimeout = time.Second
 // server-set metadata are never copied (Argo CD leaves status out too).
 //
 // The result is never nil. A jq expression that does not parse is reported
-// in the error; the result then keeps the live values of every other rule. An expression that fails
-// on an object (iterating over a field it lacks) selects nothing there.
+// in the error; the result then keeps the live values of every other rule.
+// An expression that fails on an object (iterating over a field it lacks)
+// selects nothing there.
 func KeepIgnored(desired, live *unstructured.Unstructured, rules []v1alpha1.ResourceIgnoreDifferences, managed []metav1.ManagedFieldsEntry) (*unstructured.Unstructured, error) {
 	out := desired.DeepCopy()
 	if live == nil {
@@ -84,6 +85,9 @@ func KeepIgnored(desired, live *unstructured.Unstructured, rules []v1alpha1.Reso
 			paths = append(paths, found...)
 		}
 		paths = append(paths, managedPaths(managed, rule.ManagedFieldsManagers)...)
+	}
+	if len(paths) == 0 {
+		return out, errors.Join(errs...)
 	}
 	for i, p := range paths {
 		paths[i] = throughIdentity(out.Object, p)

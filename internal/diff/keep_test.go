@@ -94,6 +94,11 @@ func TestKeepIgnored(t *testing.T) {
 		rules: deploymentRule(v1alpha1.ResourceIgnoreDifferences{JSONPointers: []string{"/spec/paused", "/spec/template/spec/containers/5/image"}}),
 		want:  keepDesired,
 	}, {
+		name: "the whole object is never selected",
+		rules: deploymentRule(v1alpha1.ResourceIgnoreDifferences{JSONPointers: []string{""},
+			JQPathExpressions: []string{"."}}),
+		want: keepDesired,
+	}, {
 		name:  "jq over every container",
 		rules: deploymentRule(v1alpha1.ResourceIgnoreDifferences{JQPathExpressions: []string{".spec.template.spec.containers[].image"}}),
 		want: replace(replace(keepDesired, "image: web:1", "image: web:2"),
