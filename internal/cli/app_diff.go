@@ -44,9 +44,10 @@ func newAppDiffCmd() *cobra.Command {
 		Long: `Render the Application (at --revision if given: a branch, tag or SHA) and show, per
 resource, how a sync would change the live object: a unified diff of the live object and
 the server's server-side-apply dry run, after the app's ignoreDifferences and those of
-argocd-cm (resource.customizations.ignoreDifferences.*). Applications whose destination is
-another cluster are compared with that cluster, through its cluster Secret. Resources that
-would be pruned are shown as removed.
+argocd-cm (resource.customizations.ignoreDifferences.*). Secret values are masked as Argo CD
+masks them: runs of "+", the same run for equal values, a longer one where they differ.
+Applications whose destination is another cluster are compared with that cluster, through
+its cluster Secret. Resources that would be pruned are shown as removed.
 
 Exit codes: 0 no difference, 1 differences (with --exit-code, the default), 2 an error.`,
 		Example: `  tiphys app diff guestbook
@@ -166,7 +167,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 }
 
 // resourceDiff is the unified diff between a live object and what a sync of
-// desired would make of it, both normalized.
+// desired would make of it, both normalized, with Secrets' values masked.
 func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (string, error) {
 	client, err := live.Resource(desired)
 	if err != nil {
@@ -180,8 +181,8 @@ func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstruc
 		if err != nil {
 			return "", err
 		}
-		wantText, err = toYAML(m)
-		if err != nil {
+		want, _ := diff.HideSecretData(&unstructured.Unstructured{Object: m}, nil)
+		if wantText, err = toYAML(want.Object); err != nil {
 			return "", err
 		}
 	case err != nil:
@@ -190,19 +191,24 @@ func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstruc
 		predicted, err := client.Apply(ctx, desired.GetName(), desired, metav1.ApplyOptions{
 			FieldManager: "argocd-controller", Force: true, DryRun: []string{metav1.DryRunAll}})
 		if err != nil {
-			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), err)
+			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), cluster.WithoutSecretValues(err, desired))
 		}
-		for _, pair := range []struct {
-			obj *unstructured.Unstructured
-			out *string
-		}{{current, &liveText}, {predicted, &wantText}} {
-			m, err := diff.Normalize(pair.obj, ignore, current.GetManagedFields())
-			if err != nil {
-				return "", err
-			}
-			if *pair.out, err = toYAML(m); err != nil {
-				return "", err
-			}
+		got, err := diff.Normalize(current, ignore, current.GetManagedFields())
+		if err != nil {
+			return "", err
+		}
+		want, err := diff.Normalize(predicted, ignore, current.GetManagedFields())
+		if err != nil {
+			return "", err
+		}
+		// Secrets' values are masked after normalizing, so that ignore
+		// rules see them as they are.
+		masked, maskedLive := diff.HideSecretData(&unstructured.Unstructured{Object: want}, &unstructured.Unstructured{Object: got})
+		if liveText, err = toYAML(maskedLive.Object); err != nil {
+			return "", err
+		}
+		if wantText, err = toYAML(masked.Object); err != nil {
+			return "", err
 		}
 	}
 	return diff.Unified("live", "desired", liveText, wantText, 3), nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
+	"github.com/tiphys/tiphys/internal/diff"
 	"github.com/tiphys/tiphys/internal/render"
 	"github.com/tiphys/tiphys/internal/source"
 	"github.com/tiphys/tiphys/internal/source/git"
@@ -38,6 +39,7 @@ func newAppManifestsCmd() *cobra.Command {
 		Short: "Render an Application file offline and print its objects in sync order",
 		Long: `Render the Application in a file as the controller would, without a cluster, and print
 the objects as YAML in the order a sync applies them (phase, wave, kind, name).
+Secret values are masked with runs of "+", as in Argo CD.
 
 Each source's repository is cloned into the local cache and its targetRevision
 resolved, unless --repo-path maps the repository URL to a local directory, which
@@ -114,6 +116,7 @@ func (o *appManifestsOptions) run(ctx context.Context, out io.Writer) error {
 	}
 	tsync.Order(res.Objects)
 	for _, obj := range res.Objects {
+		obj, _ = diff.HideSecretData(obj, nil)
 		b, err := yaml.Marshal(obj.Object)
 		if err != nil {
 			return fmt.Errorf("print %s %s: %w", obj.GetKind(), obj.GetName(), err)

@@ -26,8 +26,17 @@ type ApplyOptions struct {
 // Apply server-side-applies obj with force (the applier takes over fields
 // others own, as Argo CD's sync does). With SkipValidation, fields the
 // kind's schema lacks are dropped first, since server-side apply itself
-// rejects them whatever the field validation.
+// rejects them whatever the field validation. An error about a Secret
+// never holds its values (WithoutSecretValues).
 func Apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured.Unstructured, o ApplyOptions) (*unstructured.Unstructured, error) {
+	out, err := apply(ctx, res, obj, o)
+	if err != nil {
+		return nil, WithoutSecretValues(err, obj)
+	}
+	return out, nil
+}
+
+func apply(ctx context.Context, res dynamic.ResourceInterface, obj *unstructured.Unstructured, o ApplyOptions) (*unstructured.Unstructured, error) {
 	manager := o.FieldManager
 	validation := FieldValidation(!o.SkipValidation)
 	if o.SkipValidation {

@@ -134,31 +134,3 @@ func jsonInt(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
 }
-
-// OwnedPaths lists the map-field paths (no list items) the named managers
-// own in a live object: the fields RespectIgnoreDifferences keeps at their
-// live values.
-func OwnedPaths(entries []metav1.ManagedFieldsEntry, managers []string) [][]string {
-	var out [][]string
-	var walk func(prefix []string, set map[string]any)
-	walk = func(prefix []string, set map[string]any) {
-		for pe, child := range set {
-			name, ok := strings.CutPrefix(pe, "f:")
-			if !ok {
-				continue
-			}
-			sub, _ := child.(map[string]any)
-			path := append(slices.Clone(prefix), name)
-			if len(sub) == 0 || (len(sub) == 1 && sub["."] != nil) {
-				out = append(out, path)
-			} else {
-				walk(path, sub)
-			}
-		}
-	}
-	for _, set := range managedFieldSets(entries, managers) {
-		walk(nil, set)
-	}
-	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(strings.Join(a, "/"), strings.Join(b, "/")) })
-	return out
-}

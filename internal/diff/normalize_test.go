@@ -121,8 +121,4 @@ spec:
 			}
 		})
 	}
-	paths := OwnedPaths(live.GetManagedFields(), []string{"hpa"})
-	if want := [][]string{{"metadata", "labels", "scaled-by"}, {"spec", "replicas"}}; !cmp.Equal(want, paths) {
-		t.Errorf("OwnedPaths = %v, want %v", paths, want)
-	}
 }

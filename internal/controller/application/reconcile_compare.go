@@ -211,27 +211,9 @@ func withoutIgnored(ctx context.Context, st *state, desired, live *unstructured.
 		// Read failures leave the managers' fields to the sync, as without the rule.
 		managed, _ = st.dest.live.ManagedFields(ctx, live)
 	}
-	out := desired.DeepCopy()
-	for _, rule := range st.ignore {
-		if !diff.Matches(rule, desired) {
-			continue
-		}
-		paths := diff.OwnedPaths(managed, rule.ManagedFieldsManagers)
-		for _, p := range rule.JSONPointers {
-			var fields []string
-			for _, f := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
-				fields = append(fields, strings.ReplaceAll(strings.ReplaceAll(f, "~1", "/"), "~0", "~"))
-			}
-			paths = append(paths, fields)
-		}
-		for _, fields := range paths {
-			if v, ok, _ := unstructured.NestedFieldCopy(live.Object, fields...); ok {
-				_ = unstructured.SetNestedField(out.Object, v, fields...)
-			} else {
-				unstructured.RemoveNestedField(out.Object, fields...)
-			}
-		}
-	}
+	// A jq expression that does not parse is a ComparisonError of the
+	// comparison; the other rules still keep their live values.
+	out, _ := diff.KeepIgnored(desired, live, st.ignore, managed)
 	return out
 }
 
