@@ -86,7 +86,7 @@ func (w *Writer) Replace(ctx context.Context, obj, live *unstructured.Unstructur
 	replacement.SetResourceVersion(live.GetResourceVersion())
 	out, err := res.Update(ctx, replacement, metav1.UpdateOptions{FieldManager: w.manager, FieldValidation: FieldValidation(!o.SkipValidation)})
 	w.remember(out, err)
-	return out, err
+	return out, WithoutSecretValues(err, obj)
 }
 
 // Create creates obj.
@@ -97,7 +97,7 @@ func (w *Writer) Create(ctx context.Context, obj *unstructured.Unstructured, o W
 	}
 	out, err := res.Create(ctx, obj, metav1.CreateOptions{FieldManager: w.manager, FieldValidation: FieldValidation(!o.SkipValidation)})
 	w.remember(out, err)
-	return out, err
+	return out, WithoutSecretValues(err, obj)
 }
 
 // Delete deletes obj; an object already gone is no error.
