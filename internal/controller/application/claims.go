@@ -23,24 +23,29 @@ type claim struct {
 	id     object.ID
 }
 
-// set replaces what app renders in server.
-func (c *claims) set(app, server string, ids []object.ID) {
+// set replaces what app renders in server and reports whether that changed.
+func (c *claims) set(app, server string, ids []object.ID) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.byObj == nil {
 		c.byObj, c.byApp = map[claim]map[string]bool{}, map[string][]claim{}
 	}
-	c.dropLocked(app)
 	mine := make([]claim, 0, len(ids))
 	for _, id := range ids {
-		k := claim{server, id}
+		mine = append(mine, claim{server, id})
+	}
+	if slices.Equal(c.byApp[app], mine) {
+		return false
+	}
+	c.dropLocked(app)
+	for _, k := range mine {
 		if c.byObj[k] == nil {
 			c.byObj[k] = map[string]bool{}
 		}
 		c.byObj[k][app] = true
-		mine = append(mine, k)
 	}
 	c.byApp[app] = mine
+	return true
 }
 
 // others lists the other applications that render id in server, sorted.

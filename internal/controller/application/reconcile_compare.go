@@ -35,7 +35,9 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			ids = append(ids, object.IDOf(t))
 		}
 	}
-	r.claims.set(st.instance, st.dest.server, ids)
+	if r.claims.set(st.instance, st.dest.server, ids) {
+		r.memo.claimsVersion.Add(1)
+	}
 	for i, t := range st.targets {
 		if tsync.IsHook(t) {
 			continue // hooks are run by syncs, not compared

@@ -43,16 +43,16 @@ func namespaceObject(app *v1alpha1.Application) *unstructured.Unstructured {
 func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duration, bool) {
 	app := st.app
 	os := app.Status.OperationState
-	running := os != nil && (os.Phase == v1alpha1.OperationRunning || os.Phase == v1alpha1.OperationTerminating)
+	active := running(os)
 	if app.Operation == nil && os != nil && (os.Phase == v1alpha1.OperationFailed || os.Phase == v1alpha1.OperationError) {
 		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
 	}
 	var autoWait time.Duration
-	if app.Operation == nil && !running {
+	if app.Operation == nil && !active {
 		app.Operation, autoWait = tsync.AutoSync(app, tsync.AutoSyncInput{Revisions: st.revisions, OutOfSync: st.outOfSync,
 			WipesAll: len(st.targets) == 0 && len(st.orphans) > 0})
 	}
-	if app.Operation == nil && !running {
+	if app.Operation == nil && !active {
 		return autoWait, false
 	}
 	op := app.Operation
@@ -76,7 +76,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		}
 		orphans = orphansOf(st, targets)
 	}
-	if app.Operation != nil && (!running || !equalJSON(os.Operation, *app.Operation)) {
+	if app.Operation != nil && (!active || !equalJSON(os.Operation, *app.Operation)) {
 		os = r.startOperation(st, spec, revisions)
 	}
 	req := tsync.Request{
@@ -136,11 +136,10 @@ func eventRef(app *v1alpha1.Application) *v1alpha1.Application {
 func (r *Reconciler) endOperation(st *state, err error) {
 	app := st.app
 	os := app.Status.OperationState
-	running := os != nil && (os.Phase == v1alpha1.OperationRunning || os.Phase == v1alpha1.OperationTerminating)
 	switch {
-	case app.Operation != nil && (!running || !equalJSON(os.Operation, *app.Operation)):
+	case app.Operation != nil && (!running(os) || !equalJSON(os.Operation, *app.Operation)):
 		app.Status.OperationState = tsync.Errored(*app.Operation, nil, err)
-	case running:
+	case running(os):
 		app.Status.OperationState = tsync.Errored(os.Operation, os, err)
 	default:
 		return

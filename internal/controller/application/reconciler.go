@@ -78,6 +78,8 @@ type Reconciler struct {
 	debounce *debouncer
 	// claims tell which applications render which objects.
 	claims claims
+	// memo keeps each app's last comparison while nothing changed.
+	memo compareMemo
 }
 
 // New builds a reconciler; cfg is the cluster the controller runs in (the
@@ -153,7 +155,10 @@ func (r *Reconciler) allApps(ctx context.Context, _ client.Object) []reconcile.R
 
 // liveChanged enqueues the application of a changed live object, after
 // the debounce delay.
-func (r *Reconciler) liveChanged(app string) { r.debounce.add(app) }
+func (r *Reconciler) liveChanged(app string) {
+	r.memo.changed(app)
+	r.debounce.add(app)
+}
 
 // enqueue queues an application instance for a reconcile.
 func (r *Reconciler) enqueue(app string) {
@@ -200,7 +205,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.client.Get(ctx, req.NamespacedName, app); err != nil {
 		if apierrors.IsNotFound(err) {
 			forget(req.Namespace, req.Name)
-			r.claims.forget(tracking.AppInstanceName(req.Name, req.Namespace, r.opts.Namespace))
+			instance := tracking.AppInstanceName(req.Name, req.Namespace, r.opts.Namespace)
+			r.claims.forget(instance)
+			r.memo.forget(instance)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -230,6 +237,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// checks the remote heads): remove it, as Argo CD does. A hard refresh
 	// renders again without the render cache.
 	st.hard = app.Annotations[refreshAnnotation] == "hard"
+	_, st.refresh = app.Annotations[refreshAnnotation]
 	delete(app.Annotations, refreshAnnotation)
 	defer func() {
 		setConditions(app, st.conditions)
@@ -272,9 +280,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
-	if err := r.reconcileCompare(ctx, st); err != nil {
-		r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
-		return ctrl.Result{RequeueAfter: requeue}, nil
+	if !r.memo.reuse(st) {
+		liveSeen, before := r.memo.liveVersion(st.instance), len(st.conditions)
+		if err := r.reconcileCompare(ctx, st); err != nil {
+			r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
+			return ctrl.Result{RequeueAfter: requeue}, nil
+		}
+		if !hasCondition(st.conditions[before:], v1alpha1.ApplicationConditionComparisonError) {
+			r.memo.remember(st, liveSeen, before)
+		}
 	}
 	if after, running := r.reconcileSync(ctx, st); running {
 		return ctrl.Result{RequeueAfter: after}, nil
@@ -289,6 +303,15 @@ func (r *Reconciler) failComparison(st *state, t v1alpha1.ApplicationConditionTy
 	st.condition(t, err.Error())
 	st.app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
 	r.endOperation(st, err)
+}
+
+func hasCondition(cs []v1alpha1.ApplicationCondition, t v1alpha1.ApplicationConditionType) bool {
+	for _, c := range cs {
+		if c.Type == t {
+			return true
+		}
+	}
+	return false
 }
 
 // olderVersion reports whether resourceVersion a is older than b, when both
@@ -341,6 +364,8 @@ type state struct {
 	dest *destCluster
 	// hard is a hard refresh: no cached render.
 	hard bool
+	// refresh is a requested refresh (normal or hard): compare afresh.
+	refresh bool
 	// settings are argocd-cm's; ignore the app's ignore rules and the
 	// system-wide ones.
 	settings   *settings.Settings

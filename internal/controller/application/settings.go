@@ -23,13 +23,17 @@ type settingsCache struct {
 	err     error
 }
 
+// noSettings are the defaults, one value so that an unchanged setting is
+// the same pointer from one reconcile to the next.
+var noSettings = &settings.Settings{}
+
 // get returns the current settings; without argocd-cm, the defaults. A key
 // that does not parse is named in the error and left out of the settings.
 func (c *settingsCache) get(ctx context.Context) (*settings.Settings, error) {
 	var cm corev1.ConfigMap
 	err := c.client.Get(ctx, client.ObjectKey{Namespace: c.namespace, Name: settings.ConfigMapName}, &cm)
 	if apierrors.IsNotFound(err) {
-		return &settings.Settings{}, nil
+		return noSettings, nil
 	}
 	if err != nil {
 		return &settings.Settings{}, err
