@@ -116,9 +116,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	if err != nil {
 		return false, err
 	}
-	var secrets corev1.SecretList
-	_ = c.List(ctx, &secrets, client.InNamespace(o.namespace), client.HasLabels{git.SecretTypeLabel})
-	opener := &source.Opener{Git: gc, Credentials: func(url string) git.Credentials { return git.CredentialsFor(url, secrets.Items) }}
+	opener := &source.Opener{Git: gc, Credentials: git.SecretCredentials(c, o.namespace)}
 
 	spec := app.Spec.DeepCopy()
 	if o.revision != "" {

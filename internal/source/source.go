@@ -20,8 +20,9 @@ type Opener struct {
 	// LocalPaths maps repository URLs to local directories used instead of
 	// the repository (tiphys app manifests --repo-path).
 	LocalPaths map[string]string
-	// Credentials returns the credentials for a repository URL; nil means anonymous.
-	Credentials func(url string) git.Credentials
+	// Credentials returns the credentials for a repository URL (see
+	// git.SecretCredentials); nil means anonymous.
+	Credentials func(ctx context.Context, url string) (git.Credentials, error)
 }
 
 // Opened is a source's repository at a revision.
@@ -55,7 +56,9 @@ func (o *Opener) Open(ctx context.Context, src v1alpha1.ApplicationSource) (*Ope
 	}
 	var creds git.Credentials
 	if o.Credentials != nil {
-		creds = o.Credentials(src.RepoURL)
+		if creds, err = o.Credentials(ctx, src.RepoURL); err != nil {
+			return nil, err
+		}
 	}
 	sha, err := repo.Resolve(ctx, src.TargetRevision, creds)
 	if err != nil {

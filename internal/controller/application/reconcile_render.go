@@ -42,7 +42,7 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.ApplicationSpec) render.AppRequest {
 	kubeVersion, _ := st.dest.disc.KubeVersion()
 	apiVersions, _ := st.dest.disc.APIVersions()
-	opener := r.opener(ctx)
+	opener := r.opener()
 	cached := r.renders.Render
 	if st.hard {
 		cached = nil

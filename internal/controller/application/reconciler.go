@@ -335,20 +335,9 @@ func jittered(d time.Duration) time.Duration {
 	return d + time.Duration(rand.Int64N(int64(d/10)+1))
 }
 
-// credentials returns a repository's credentials from the argocd namespace's Secrets.
-func (r *Reconciler) credentials(ctx context.Context, url string) git.Credentials {
-	var list corev1.SecretList
-	if err := r.client.List(ctx, &list, client.InNamespace(r.opts.Namespace),
-		client.HasLabels{git.SecretTypeLabel}); err != nil {
-		return git.Credentials{}
-	}
-	git.SortSecrets(list.Items)
-	return git.CredentialsFor(url, list.Items)
-}
-
 // opener opens sources with the repository credentials of the controller's namespace.
-func (r *Reconciler) opener(ctx context.Context) *src.Opener {
-	return &src.Opener{Git: r.git, Credentials: func(url string) git.Credentials { return r.credentials(ctx, url) }}
+func (r *Reconciler) opener() *src.Opener {
+	return &src.Opener{Git: r.git, Credentials: git.SecretCredentials(r.client, r.opts.Namespace)}
 }
 
 // state carries one reconcile's findings between phases.

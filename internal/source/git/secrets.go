@@ -1,10 +1,13 @@
 package git
 
 import (
+	"context"
+	"fmt"
 	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // Argo CD's Secret labels and types for repositories.
@@ -64,4 +67,20 @@ func SortSecrets(secrets []corev1.Secret) {
 		}
 		return secrets[i].Name < secrets[j].Name
 	})
+}
+
+// SecretCredentials returns a lookup of repository credentials from the
+// Argo CD repository Secrets (label argocd.argoproj.io/secret-type) in
+// namespace, read through c (a cache in the controller, the API server in
+// the CLI) at each call and sorted, so every caller picks the same Secret.
+// A Secret list that fails is an error, never anonymous access.
+func SecretCredentials(c client.Reader, namespace string) func(ctx context.Context, url string) (Credentials, error) {
+	return func(ctx context.Context, url string) (Credentials, error) {
+		var list corev1.SecretList
+		if err := c.List(ctx, &list, client.InNamespace(namespace), client.HasLabels{SecretTypeLabel}); err != nil {
+			return Credentials{}, fmt.Errorf("repository %s: list repository secrets in %s: %w", RedactURL(url), namespace, err)
+		}
+		SortSecrets(list.Items)
+		return CredentialsFor(url, list.Items), nil
+	}
 }
