@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -59,16 +58,7 @@ func TestAppVerbsAgainstController(t *testing.T) {
 	must(t, tiphys, "local", "up", "--dir", plane, "--detach")
 	kubeconfig := filepath.Join(plane, "kubeconfig")
 	must(t, tiphys, "install", "--kubeconfig", kubeconfig)
-	ctx, cancel := context.WithCancel(context.Background())
-	metricsAddr := freeAddr(t)
-	controller := exec.CommandContext(ctx, tiphys, "controller", "--kubeconfig", kubeconfig, "--resync", "2s",
-		"--cache-dir", filepath.Join(dir, "controller-cache"), "--metrics-addr", metricsAddr)
-	logFile, _ := os.Create(filepath.Join(dir, "controller.log"))
-	controller.Stdout, controller.Stderr = logFile, logFile
-	if err := controller.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = controller.Wait(); _ = logFile.Close() })
+	metricsAddr := startController(t, kubeconfig, dir).metricsAddr
 
 	repo := gittest.New(t)
 	first := repo.Commit("v1", shopManifests("v1"))
