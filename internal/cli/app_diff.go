@@ -20,6 +20,7 @@ import (
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/diff"
+	"github.com/tiphys/tiphys/internal/object"
 	"github.com/tiphys/tiphys/internal/render"
 	"github.com/tiphys/tiphys/internal/settings"
 	"github.com/tiphys/tiphys/internal/source"
@@ -139,12 +140,12 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 		return false, err
 	}
 	different := false
-	desired := map[string]bool{}
+	desired := map[object.ID]bool{}
 	for _, t := range res.Objects {
-		if _, hook := t.GetAnnotations()[tsync.AnnotationHook]; hook {
+		if tsync.IsHook(t) {
 			continue
 		}
-		desired[t.GetKind()+"/"+t.GetNamespace()+"/"+t.GetName()] = true
+		desired[object.IDOf(t)] = true
 		text, err := resourceDiff(ctx, live, t, ignore)
 		if err != nil {
 			return false, err
@@ -155,7 +156,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 		}
 	}
 	for _, rs := range app.Status.Resources {
-		if !rs.RequiresPruning || desired[rs.Kind+"/"+rs.Namespace+"/"+rs.Name] {
+		if !rs.RequiresPruning || desired[object.ID{Group: rs.Group, Kind: rs.Kind, Namespace: rs.Namespace, Name: rs.Name}] {
 			continue
 		}
 		different = true

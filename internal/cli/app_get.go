@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/object"
 )
 
 func newAppGetCmd() *cobra.Command {
@@ -72,7 +73,7 @@ version, sync wave and the result of the last sync; -o json|yaml prints the obje
 				}
 				if wide {
 					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", r.Group, r.Kind, r.Version, r.Namespace, r.Name, r.SyncWave,
-						r.Status, healthCode, hook, msg, synced[r.Group+"/"+r.Kind+"/"+r.Namespace+"/"+r.Name])
+						r.Status, healthCode, hook, msg, synced[object.ID{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}])
 					continue
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Group, r.Kind, r.Namespace, r.Name, r.Status, healthCode, hook, msg)
@@ -84,13 +85,13 @@ version, sync wave and the result of the last sync; -o json|yaml prints the obje
 	return cmd
 }
 
-// lastSyncResults are the results of the last sync by resource
-// (group/kind/namespace/name): "Synced: configmap/x configured".
-func lastSyncResults(app *v1alpha1.Application) map[string]string {
-	out := map[string]string{}
+// lastSyncResults are the results of the last sync by resource:
+// "Synced: configmap/x configured".
+func lastSyncResults(app *v1alpha1.Application) map[object.ID]string {
+	out := map[object.ID]string{}
 	if os := app.Status.OperationState; os != nil && os.SyncResult != nil {
 		for _, r := range os.SyncResult.Resources {
-			out[r.Group+"/"+r.Kind+"/"+r.Namespace+"/"+r.Name] = string(r.Status) + ": " + r.Message
+			out[object.ID{Group: r.Group, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}] = string(r.Status) + ": " + r.Message
 		}
 	}
 	return out

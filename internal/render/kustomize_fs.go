@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/tiphys/tiphys/internal/source/git"
 )
 
 // repoMount is where the repository appears in kustomize's file system.
@@ -80,7 +82,7 @@ func (l *lazyFS) ensure(p string, listDir bool) {
 	l.loaded[key] = true
 	info, err := fs.Stat(lower, rel)
 	if err != nil {
-		if errors.Is(err, ErrEscapes) || strings.Contains(err.Error(), "points outside") {
+		if errors.Is(err, ErrEscapes) || errors.Is(err, git.ErrEscapes) {
 			l.escape = err
 		}
 		return
