@@ -7,13 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/discovery/cached/memory"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/restmapper"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -86,13 +80,17 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	if err != nil {
 		return false, err
 	}
-	// The destination: this cluster, or the one a cluster Secret names.
-	if secret, err := cluster.FindSecret(ctx, c, o.namespace, app.Spec.Destination); err != nil {
+	// The destination, as the controller finds it: this cluster, or the one
+	// a cluster Secret names.
+	local, err := cluster.Connect(cluster.InCluster, cfg, cluster.ConnectOptions{FieldManager: cluster.FieldManager})
+	if err != nil {
+		return false, err
+	}
+	registry := &cluster.Registry{Client: c, Namespace: o.namespace, Local: local,
+		Options: cluster.ConnectOptions{FieldManager: cluster.FieldManager}}
+	dest, err := registry.Resolve(ctx, app.Spec.Destination)
+	if err != nil {
 		return false, fmt.Errorf("application %s: %w", name, err)
-	} else if secret != nil {
-		if cfg, err = cluster.SecretConfig(secret); err != nil {
-			return false, err
-		}
 	}
 	ignore := app.Spec.IgnoreDifferences
 	var cm corev1.ConfigMap
@@ -103,16 +101,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 		}
 		ignore = append(append(v1alpha1.IgnoreDifferences{}, ignore...), set.IgnoreDifferences...)
 	}
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
-	if err != nil {
-		return false, err
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return false, err
-	}
-	live := cluster.NewLiveCache(cluster.LiveCacheOptions{Client: dyn, Mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))})
-	disc := cluster.NewDiscovery(dc)
+	disc := dest.Discovery
 	gc, err := git.NewCache(git.CacheOptions{Dir: o.cacheDir})
 	if err != nil {
 		return false, err
@@ -132,12 +121,16 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	}
 	apiVersions, _ := disc.APIVersions()
 	res, err := render.RenderApp(ctx, render.AppRequest{
-		AppName: tracking.AppInstanceName(app.Name, app.Namespace, "argocd"), Spec: *spec,
+		AppName: tracking.AppInstanceName(app.Name, app.Namespace, o.namespace), Spec: *spec,
 		KubeVersion: kubeVersion, APIVersions: apiVersions, Namespaced: disc.Namespaced, Charts: &render.HTTPCharts{},
 		Open: opener.Source, Remote: opener.Remote,
 	})
 	if err != nil {
 		return false, err
+	}
+	var appOptions tsync.Options
+	if p := app.Spec.SyncPolicy; p != nil {
+		appOptions = tsync.ParseOptions(p.SyncOptions)
 	}
 	different := false
 	desired := map[object.ID]bool{}
@@ -146,7 +139,8 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 			continue
 		}
 		desired[object.IDOf(t)] = true
-		text, err := resourceDiff(ctx, live, t, ignore)
+		skip := appOptions.SkipValidation || tsync.ObjectOptions(t).SkipValidation
+		text, err := resourceDiff(ctx, dest.Writer, t, ignore, skip)
 		if err != nil {
 			return false, err
 		}
@@ -167,15 +161,13 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 
 // resourceDiff is the unified diff between a live object and what a sync of
 // desired would make of it, both normalized, with Secrets' values masked.
-func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences) (string, error) {
-	client, err := live.Resource(desired)
-	if err != nil {
-		return "", err
-	}
+func resourceDiff(ctx context.Context, w *cluster.Writer, desired *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences, skipValidation bool) (string, error) {
 	var liveText, wantText string
-	current, err := client.Get(ctx, desired.GetName(), metav1.GetOptions{})
+	current, err := w.Get(ctx, desired)
 	switch {
-	case apierrors.IsNotFound(err):
+	case err != nil:
+		return "", fmt.Errorf("get %s %s: %w", desired.GetKind(), desired.GetName(), err)
+	case current == nil:
 		m, err := diff.Normalize(desired, ignore, nil)
 		if err != nil {
 			return "", err
@@ -184,13 +176,10 @@ func resourceDiff(ctx context.Context, live *cluster.LiveCache, desired *unstruc
 		if wantText, err = toYAML(want.Object); err != nil {
 			return "", err
 		}
-	case err != nil:
-		return "", fmt.Errorf("get %s %s: %w", desired.GetKind(), desired.GetName(), err)
 	default:
-		predicted, err := client.Apply(ctx, desired.GetName(), desired, metav1.ApplyOptions{
-			FieldManager: "argocd-controller", Force: true, DryRun: []string{metav1.DryRunAll}})
+		predicted, err := w.DryRunApply(ctx, desired, skipValidation)
 		if err != nil {
-			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), cluster.WithoutSecretValues(err, desired))
+			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), err)
 		}
 		got, err := diff.Normalize(current, ignore, current.GetManagedFields())
 		if err != nil {

@@ -13,6 +13,10 @@ import (
 	"github.com/tiphys/tiphys/internal/object"
 )
 
+// FieldManager is the server-side apply field manager of syncs and
+// comparisons, Argo CD's.
+const FieldManager = "argocd-controller"
+
 // WriteOptions tune one write of a sync.
 type WriteOptions struct {
 	// SkipValidation drops unknown fields instead of failing (Validate=false);
@@ -44,10 +48,24 @@ type Writer struct {
 	applied func(desired, live *unstructured.Unstructured)
 }
 
-// NewWriter returns a writer that writes as fieldManager; applied (may be
-// nil) hears of each applied object and the server's answer.
-func NewWriter(live *LiveCache, fieldManager string, applied func(desired, live *unstructured.Unstructured)) *Writer {
-	return &Writer{live: live, manager: fieldManager, applied: applied}
+// NewWriter returns a writer that writes as fieldManager.
+func NewWriter(live *LiveCache, fieldManager string) *Writer {
+	return &Writer{live: live, manager: fieldManager}
+}
+
+// DryRunApply returns what Apply would leave of obj, changing nothing
+// (diff.Cluster).
+func (w *Writer) DryRunApply(ctx context.Context, obj *unstructured.Unstructured, skipValidation bool) (*unstructured.Unstructured, error) {
+	res, err := w.live.Resource(obj)
+	if err != nil {
+		return nil, err
+	}
+	return Apply(ctx, res, obj, ApplyOptions{FieldManager: w.manager, SkipValidation: skipValidation, DryRun: true})
+}
+
+// ManagedFields returns the managedFields of a live object (diff.Cluster).
+func (w *Writer) ManagedFields(ctx context.Context, live *unstructured.Unstructured) ([]metav1.ManagedFieldsEntry, error) {
+	return w.live.ManagedFields(ctx, live)
 }
 
 func (w *Writer) remember(obj *unstructured.Unstructured, err error) {

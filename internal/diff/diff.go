@@ -11,16 +11,16 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
-	"github.com/tiphys/tiphys/internal/cluster"
 )
 
-// Resources gives the dynamic client of an object's kind, and the
-// managedFields of a live object (cluster.LiveCache).
-type Resources interface {
-	Resource(obj *unstructured.Unstructured) (dynamic.ResourceInterface, error)
+// Cluster is what a comparison asks of the live cluster (cluster.Writer).
+type Cluster interface {
+	// DryRunApply returns what a server-side apply of obj, as syncs apply
+	// it, would leave; nothing changes. skipValidation is Validate=false.
+	DryRunApply(ctx context.Context, obj *unstructured.Unstructured, skipValidation bool) (*unstructured.Unstructured, error)
+	// ManagedFields returns the managedFields of a live object.
 	ManagedFields(ctx context.Context, live *unstructured.Unstructured) ([]metav1.ManagedFieldsEntry, error)
 }
 
@@ -29,10 +29,8 @@ type Resources interface {
 // resourceVersion and the ignore rules stay the same, so an unchanged
 // resource is never dry-run twice.
 type Differ struct {
-	// Resources gives clients per kind.
-	Resources Resources
-	// FieldManager is the server-side apply field manager of syncs.
-	FieldManager string
+	// Cluster answers dry runs and managedFields.
+	Cluster Cluster
 
 	mu    sync.Mutex
 	known map[string]bool
@@ -80,17 +78,13 @@ func (d *Differ) Diff(ctx context.Context, desired, live *unstructured.Unstructu
 	if ok {
 		return &Result{Modified: modified}, nil
 	}
-	res, err := d.Resources.Resource(desired)
-	if err != nil {
-		return nil, err
-	}
-	predicted, err := cluster.Apply(ctx, res, desired, cluster.ApplyOptions{FieldManager: d.FieldManager, SkipValidation: o.SkipValidation, DryRun: true})
+	predicted, err := d.Cluster.DryRunApply(ctx, desired, o.SkipValidation)
 	if err != nil {
 		return nil, fmt.Errorf("server-side dry run of %s %s: %w", desired.GetKind(), desired.GetName(), err)
 	}
 	var managed []metav1.ManagedFieldsEntry
 	if NeedsManagedFields(ignore, desired) {
-		if managed, err = d.Resources.ManagedFields(ctx, live); err != nil {
+		if managed, err = d.Cluster.ManagedFields(ctx, live); err != nil {
 			return nil, err
 		}
 	}

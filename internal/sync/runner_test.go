@@ -38,7 +38,7 @@ func newRunner(t *testing.T) *sync.Runner {
 	}
 	live := cluster.NewLiveCache(cluster.LiveCacheOptions{Client: env.Dynamic, Mapper: mapper})
 	t.Cleanup(live.Stop)
-	return &sync.Runner{Cluster: cluster.NewWriter(live, "argocd-controller", nil)}
+	return &sync.Runner{Cluster: cluster.NewWriter(live, cluster.FieldManager)}
 }
 
 // testNamespace creates a namespace of its own for a test.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -62,8 +63,13 @@ func (s *controllerSuite) Run() int {
 func newApp(t *testing.T, name, repoURL, path string, policy *v1alpha1.SyncPolicy, mutate ...func(*v1alpha1.Application)) *v1alpha1.Application {
 	t.Helper()
 	ctx := context.Background()
-	ns := &metav1.ObjectMeta{Name: name}
-	if err := env.Client.Create(ctx, namespace(ns.Name)); err != nil {
+	// A namespace of an earlier run of the same test (go test -count=2)
+	// is still being deleted: wait until it is gone.
+	eventually(t, "namespace "+name+" of an earlier run gone", func() (bool, error) {
+		ok, err := exists(&corev1.Namespace{}, "", name)
+		return !ok, err
+	})
+	if err := env.Client.Create(ctx, namespace(name)); err != nil {
 		t.Fatal(err)
 	}
 	app := &v1alpha1.Application{
@@ -78,9 +84,19 @@ func newApp(t *testing.T, name, repoURL, path string, policy *v1alpha1.SyncPolic
 	for _, f := range mutate {
 		f(app)
 	}
+	eventually(t, "application "+name+" of an earlier run gone", func() (bool, error) {
+		ok, err := exists(&v1alpha1.Application{}, "argocd", name)
+		return !ok, err
+	})
 	if err := env.Client.Create(ctx, app); err != nil {
 		t.Fatal(err)
 	}
+	// Leave nothing behind for the next run: the app (its finalizers, if
+	// any, are the test's to honour) and its namespace.
+	t.Cleanup(func() {
+		_ = env.Client.Delete(ctx, &v1alpha1.Application{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "argocd"}})
+		_ = env.Client.Delete(ctx, namespace(name))
+	})
 	return app
 }
 

@@ -35,7 +35,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			ids = append(ids, object.IDOf(t))
 		}
 	}
-	if r.claims.set(st.instance, st.dest.server, ids) {
+	if r.claims.set(st.instance, st.dest.Server, ids) {
 		r.memo.claimsVersion.Add(1)
 	}
 	for i, t := range st.targets {
@@ -49,7 +49,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 		}
 		targetKeys[id] = true
 		gvk := t.GroupVersionKind()
-		live, err := st.dest.live.Get(ctx, gvk, t.GetNamespace(), t.GetName())
+		live, err := st.dest.Live.Get(ctx, gvk, t.GetNamespace(), t.GetName())
 		if err != nil {
 			// A kind the cluster does not know yet, such as a CRD created by
 			// the same sync: the object counts as missing.
@@ -72,7 +72,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			rs.Health = &v1alpha1.HealthStatus{Status: v1alpha1.HealthStatusMissing}
 			healths = append(healths, &health.Status{Code: v1alpha1.HealthStatusMissing})
 		} else {
-			res, err := st.dest.differ.Diff(ctx, t, live, diff.Options{Ignore: st.ignore,
+			res, err := st.dest.Differ.Diff(ctx, t, live, diff.Options{Ignore: st.ignore,
 				SkipValidation: skipValidation || tsync.ObjectOptions(t).SkipValidation})
 			if err != nil {
 				rs.Status = v1alpha1.SyncStatusCodeUnknown
@@ -98,10 +98,10 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 		}
 	}
 	for gvk := range kinds {
-		if !st.settings.Managed(gvk.Group, gvk.Kind, st.dest.server) {
+		if !st.settings.Managed(gvk.Group, gvk.Kind, st.dest.Server) {
 			continue
 		}
-		objs, err := st.dest.live.ByApp(ctx, gvk, st.instance)
+		objs, err := st.dest.Live.ByApp(ctx, gvk, st.instance)
 		if err != nil {
 			continue
 		}
@@ -151,7 +151,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 // sharedWith lists the other applications that render the object id or
 // whose tracking id its live object carries.
 func (r *Reconciler) sharedWith(st *state, id object.ID, live *unstructured.Unstructured) []string {
-	others := r.claims.others(st.instance, st.dest.server, id)
+	others := r.claims.others(st.instance, st.dest.Server, id)
 	if owner := trackingApp(live); owner != "" && owner != st.instance && !slices.Contains(others, owner) {
 		others = append(others, owner)
 	}
@@ -211,7 +211,7 @@ func withoutIgnored(ctx context.Context, st *state, desired, live *unstructured.
 	var managed []metav1.ManagedFieldsEntry
 	if diff.NeedsManagedFields(st.ignore, desired) {
 		// Read failures leave the managers' fields to the sync, as without the rule.
-		managed, _ = st.dest.live.ManagedFields(ctx, live)
+		managed, _ = st.dest.Live.ManagedFields(ctx, live)
 	}
 	// A jq expression that does not parse is a ComparisonError of the
 	// comparison; the other rules still keep their live values.

@@ -53,7 +53,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 	if destErr != nil {
 		return blocked(destErr)
 	}
-	if err := st.dest.reachable(ctx); err != nil {
+	if err := st.dest.Reachable(ctx); err != nil {
 		return blocked(err)
 	}
 	instance := st.instance
@@ -64,7 +64,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 	remaining := 0
 	var failure error
 	for gvk := range kinds {
-		objs, err := st.dest.live.ByApp(ctx, gvk, instance)
+		objs, err := st.dest.Live.ByApp(ctx, gvk, instance)
 		if err != nil {
 			failure = err
 			continue
@@ -75,7 +75,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 			}
 			remaining++
 			if o.GetDeletionTimestamp() == nil {
-				if err := st.dest.sync.Delete(ctx, o, cluster.DeleteOptions{Propagation: policy}); err != nil {
+				if err := st.dest.Writer.Delete(ctx, o, cluster.DeleteOptions{Propagation: policy}); err != nil {
 					failure = err
 				}
 			}

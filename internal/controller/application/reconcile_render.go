@@ -14,13 +14,13 @@ import (
 // render cache. An error leaves the targets empty and the caller stops: a
 // render error never leads to a prune.
 func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
-	kubeVersion, err := st.dest.disc.KubeVersion()
+	kubeVersion, err := st.dest.Discovery.KubeVersion()
 	if err != nil {
-		return fmt.Errorf("cluster %s: %w", st.dest.server, err)
+		return fmt.Errorf("cluster %s: %w", st.dest.Server, err)
 	}
-	apiVersions, err := st.dest.disc.APIVersions()
+	apiVersions, err := st.dest.Discovery.APIVersions()
 	if err != nil {
-		return fmt.Errorf("cluster %s: %w", st.dest.server, err)
+		return fmt.Errorf("cluster %s: %w", st.dest.Server, err)
 	}
 	req := r.appRequest(ctx, st, st.app.Spec)
 	req.KubeVersion, req.APIVersions = kubeVersion, apiVersions
@@ -40,8 +40,8 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 
 // appRequest is the render request of a spec of the app.
 func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.ApplicationSpec) render.AppRequest {
-	kubeVersion, _ := st.dest.disc.KubeVersion()
-	apiVersions, _ := st.dest.disc.APIVersions()
+	kubeVersion, _ := st.dest.Discovery.KubeVersion()
+	apiVersions, _ := st.dest.Discovery.APIVersions()
 	opener := r.opener()
 	cached := r.renders.Render
 	if st.hard {
@@ -54,7 +54,7 @@ func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.Ap
 		Remote:      opener.Remote,
 		KubeVersion: kubeVersion,
 		APIVersions: apiVersions,
-		Namespaced:  st.dest.disc.Namespaced,
+		Namespaced:  st.dest.Discovery.Namespaced,
 		Charts:      r.charts,
 		Render:      cached,
 	}
@@ -66,7 +66,7 @@ func managedOnly(st *state, objs []*unstructured.Unstructured) []*unstructured.U
 	out := objs[:0:0]
 	for _, o := range objs {
 		gvk := o.GroupVersionKind()
-		if st.settings.Managed(gvk.Group, gvk.Kind, st.dest.server) {
+		if st.settings.Managed(gvk.Group, gvk.Kind, st.dest.Server) {
 			out = append(out, o)
 			continue
 		}

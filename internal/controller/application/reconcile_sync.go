@@ -87,7 +87,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		Namespace: namespaceObject(app),
 		Shared:    sharedResources(st, targets),
 		Served: func(gvk schema.GroupVersionKind) bool {
-			_, err := st.dest.live.Mapping(gvk)
+			_, err := st.dest.Live.Mapping(gvk)
 			return err == nil
 		},
 		Options: tsync.ParseOptions(syncPolicyOptions(app), syncOp.SyncOptions),

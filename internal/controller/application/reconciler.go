@@ -35,7 +35,7 @@ import (
 )
 
 // FieldManager is the server-side apply field manager of syncs, Argo CD's.
-const FieldManager = "argocd-controller"
+const FieldManager = cluster.FieldManager
 
 // InCluster is the server URL of the cluster the controller runs in.
 const InCluster = cluster.InCluster
@@ -67,7 +67,7 @@ type Reconciler struct {
 	git      *git.Cache
 	renders  *render.Cache
 	charts   *render.HTTPCharts
-	clusters *clusters
+	clusters *cluster.Registry
 	settings settingsCache
 	changes  chan event.GenericEvent
 	// written holds the resourceVersion of each Application's last write.
@@ -113,11 +113,13 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 		settings: settingsCache{client: mgr.GetClient(), namespace: o.Namespace},
 	}
 	r.debounce = &debouncer{delay: liveChangeDelay, fire: r.enqueue}
-	local, err := newDestCluster(InCluster, cfg, mgr.GetRESTMapper(), r.liveChanged)
+	opts := cluster.ConnectOptions{FieldManager: FieldManager, OnChange: r.liveChanged}
+	local, err := cluster.Connect(InCluster, cfg, cluster.ConnectOptions{FieldManager: FieldManager,
+		Mapper: mgr.GetRESTMapper(), OnChange: r.liveChanged})
 	if err != nil {
 		return nil, err
 	}
-	r.clusters = &clusters{client: mgr.GetClient(), namespace: o.Namespace, local: local, onChange: r.liveChanged}
+	r.clusters = &cluster.Registry{Client: mgr.GetClient(), Namespace: o.Namespace, Local: local, Options: opts}
 	return r, nil
 }
 
@@ -227,7 +229,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	orig := app.DeepCopy()
 	st := &state{app: app, instance: tracking.AppInstanceName(app.Name, app.Namespace, r.opts.Namespace)}
-	dest, destErr := r.clusters.resolve(ctx, app.Spec.Destination)
+	dest, destErr := r.clusters.Resolve(ctx, app.Spec.Destination)
 	st.dest = dest
 	if app.DeletionTimestamp != nil {
 		return r.reconcileDelete(ctx, st, orig, destErr)
@@ -263,7 +265,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		r.failComparison(st, v1alpha1.ApplicationConditionInvalidSpecError, destErr)
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
-	if err := dest.down(); err != nil {
+	if err := dest.Down(); err != nil {
 		r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
 		return ctrl.Result{RequeueAfter: min(requeue, 10*time.Second)}, nil
 	}
@@ -350,7 +352,7 @@ type state struct {
 	orphans   []*unstructured.Unstructured
 	outOfSync bool
 	// dest is the destination cluster.
-	dest *destCluster
+	dest *cluster.Destination
 	// hard is a hard refresh: no cached render.
 	hard bool
 	// refresh is a requested refresh (normal or hard): compare afresh.
@@ -364,7 +366,7 @@ type state struct {
 
 // runner advances syncs in the destination with argocd-cm's health checks.
 func (s *state) runner() *tsync.Runner {
-	return &tsync.Runner{Cluster: s.dest.sync, Health: s.settings.Health}
+	return &tsync.Runner{Cluster: s.dest.Writer, Health: s.settings.Health}
 }
 
 // synced reports a target the comparison found in sync.

@@ -1,0 +1,204 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/diff"
+)
+
+// Destination is one cluster that applications deploy to, with everything
+// kept per cluster: the watch cache of live objects, discovery, the
+// comparison cache and the writer of syncs. The controller and the CLI
+// build it the same way (Connect, Registry).
+type Destination struct {
+	// Server is the cluster's API server URL.
+	Server string
+	// Version is the resourceVersion of the cluster Secret it was built
+	// from ("" for the in-cluster destination).
+	Version string
+	// Live watches and serves live objects.
+	Live *LiveCache
+	// Discovery knows kinds, scopes and versions.
+	Discovery *Discovery
+	// Differ compares desired objects with live ones.
+	Differ *diff.Differ
+	// Writer makes syncs' changes.
+	Writer *Writer
+	conn   *connTracker
+}
+
+// ConnectOptions configure a destination.
+type ConnectOptions struct {
+	// FieldManager is the field manager of syncs and comparisons.
+	FieldManager string
+	// Mapper maps kinds to resources (default: a dynamic mapper of cfg).
+	Mapper meta.RESTMapper
+	// OnChange hears of every change to a tracked live object, with its
+	// application instance.
+	OnChange func(app string)
+}
+
+// Connect builds the destination of the cluster at server; informers
+// start on first use, so connecting makes no request. Watches reconnect as
+// soon as the cluster answers again (WatchConfig), and their failed
+// connections tell Down that the cluster is down.
+func Connect(server string, cfg *rest.Config, o ConnectOptions) (*Destination, error) {
+	conn := &connTracker{}
+	cfg = rest.CopyConfig(cfg)
+	cfg.Wrap(conn.wrap)
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: dynamic client: %w", server, err)
+	}
+	watch, err := dynamic.NewForConfig(WatchConfig(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: dynamic client: %w", server, err)
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: discovery client: %w", server, err)
+	}
+	mapper := o.Mapper
+	if mapper == nil {
+		hc, err := rest.HTTPClientFor(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("cluster %s: %w", server, err)
+		}
+		if mapper, err = apiutil.NewDynamicRESTMapper(cfg, hc); err != nil {
+			return nil, fmt.Errorf("cluster %s: rest mapper: %w", server, err)
+		}
+	}
+	live := NewLiveCache(LiveCacheOptions{Client: dyn, Watch: watch, Mapper: mapper})
+	live.OnChange = o.OnChange
+	d := &Destination{Server: server, Live: live, Discovery: NewDiscovery(dc), conn: conn}
+	d.Writer = NewWriter(live, o.FieldManager)
+	d.Differ = &diff.Differ{Cluster: d.Writer}
+	// What a sync just applied needs no dry run at the next comparison.
+	d.Writer.applied = func(desired, got *unstructured.Unstructured) { d.Differ.Remember(desired, got, nil) }
+	return d, nil
+}
+
+// Stop stops the destination's watches.
+func (d *Destination) Stop() { d.Live.Stop() }
+
+// Reachable asks the cluster for its version, with a short deadline: a
+// cluster that is down is reported at once, not after informer timeouts.
+func (d *Destination) Reachable(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return d.unreachable(d.Discovery.Ping(ctx))
+}
+
+// Down reports a cluster that is down: the last request to it (the
+// watches retry on their own) failed to connect. It costs no request.
+func (d *Destination) Down() error { return d.unreachable(d.conn.failure()) }
+
+// unreachable names the cluster in a connection error; nil stays nil.
+func (d *Destination) unreachable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("cluster %s is unreachable: %w", d.Server, err)
+}
+
+// Registry finds and keeps the destination clusters: the one the
+// controller runs in, and those of cluster Secrets in its namespace (label
+// argocd.argoproj.io/secret-type: cluster), as Argo CD declares them. A
+// destination is rebuilt when its Secret changes.
+type Registry struct {
+	// Client reads cluster Secrets.
+	Client client.Reader
+	// Namespace holds the cluster Secrets.
+	Namespace string
+	// Local is the in-cluster destination (InCluster).
+	Local *Destination
+	// Options configure the destinations of cluster Secrets.
+	Options ConnectOptions
+
+	mu     sync.Mutex
+	remote map[string]*Destination // by server URL
+}
+
+// Resolve returns the cluster an application deploys to. The destination
+// names the cluster by server URL or by name, never both.
+func (r *Registry) Resolve(ctx context.Context, d v1alpha1.ApplicationDestination) (*Destination, error) {
+	secret, err := FindSecret(ctx, r.Client, r.Namespace, d)
+	if err != nil {
+		return nil, err
+	}
+	if secret == nil {
+		if r.Local == nil {
+			return nil, fmt.Errorf("destination %s%s: no in-cluster destination", d.Server, d.Name)
+		}
+		return r.Local, nil
+	}
+	return r.connect(secret)
+}
+
+// connect returns the destination of a Secret, rebuilt when it changed.
+func (r *Registry) connect(s *corev1.Secret) (*Destination, error) {
+	server := string(s.Data["server"])
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if d, ok := r.remote[server]; ok && d.Version == s.ResourceVersion {
+		return d, nil
+	}
+	cfg, err := SecretConfig(s)
+	if err != nil {
+		return nil, err
+	}
+	d, err := Connect(server, cfg, r.Options)
+	if err != nil {
+		return nil, fmt.Errorf("cluster secret %s/%s: %w", s.Namespace, s.Name, err)
+	}
+	d.Version = s.ResourceVersion
+	if old, ok := r.remote[server]; ok {
+		old.Stop()
+	}
+	if r.remote == nil {
+		r.remote = map[string]*Destination{}
+	}
+	r.remote[server] = d
+	return d, nil
+}
+
+// connTracker remembers whether the last request to a cluster failed to
+// reach it. Watches retry a cluster that went away every quarter second,
+// so the tracker follows the cluster's state without requests of its own.
+type connTracker struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (t *connTracker) failure() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+func (t *connTracker) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		resp, err := rt.RoundTrip(req)
+		if req.Context().Err() != nil {
+			return resp, err // cancelled by the caller: says nothing of the cluster
+		}
+		t.mu.Lock()
+		t.err = err
+		t.mu.Unlock()
+		return resp, err
+	})
+}
