@@ -34,6 +34,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("create: %v", err)
 			}
+			t.Cleanup(func() { _ = res.Delete(ctx, want.GetName(), metav1.DeleteOptions{}) })
 			if status, ok := want.Object["status"]; ok && want.GetKind() == "ApplicationSet" {
 				created.Object["status"] = status
 				if _, err := res.UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
