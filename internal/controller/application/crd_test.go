@@ -57,9 +57,23 @@ func TestCRDAndItsResourcesInOneSync(t *testing.T) {
 			ManagedNamespaceMetadata: &v1alpha1.ManagedNamespaceMetadata{Labels: map[string]string{"team": "gadgets"}},
 		},
 	}
+	for _, obj := range []client.Object{&corev1.Namespace{}, &v1alpha1.Application{}} {
+		name, ns := "widgets-ns", ""
+		if _, isApp := obj.(*v1alpha1.Application); isApp {
+			name, ns = "widgets", "argocd"
+		}
+		eventually(t, name+" of an earlier run gone", func() (bool, error) {
+			ok, err := exists(obj, ns, name)
+			return !ok, err
+		})
+	}
 	if err := env.Client.Create(context.Background(), app); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		_ = env.Client.Delete(context.Background(), app)
+		_ = env.Client.Delete(context.Background(), namespace("widgets-ns"))
+	})
 	waitSyncedHealthy(t, "widgets", sha)
 
 	widget := &unstructured.Unstructured{}
