@@ -52,12 +52,7 @@ spec:
 // delete cascades.
 func TestAppVerbsAgainstController(t *testing.T) {
 	skipShort(t)
-	dir := t.TempDir()
-	plane := filepath.Join(dir, "plane")
-	t.Cleanup(func() { runCmd(tiphys, "local", "down", "--dir", plane) })
-	must(t, tiphys, "local", "up", "--dir", plane, "--detach")
-	kubeconfig := filepath.Join(plane, "kubeconfig")
-	must(t, tiphys, "install", "--kubeconfig", kubeconfig)
+	dir, _, kubeconfig := startPlane(t)
 	metricsAddr := startController(t, kubeconfig, dir).metricsAddr
 
 	repo := gittest.New(t)

@@ -53,12 +53,7 @@ spec:
 // when the controller restarts with every app synced, it writes nothing.
 func TestFaultsSurvived(t *testing.T) {
 	skipShort(t)
-	dir := t.TempDir()
-	plane := filepath.Join(dir, "plane")
-	t.Cleanup(func() { runCmd(tiphys, "local", "down", "--dir", plane) })
-	must(t, tiphys, "local", "up", "--dir", plane, "--detach")
-	kubeconfig := filepath.Join(plane, "kubeconfig")
-	must(t, tiphys, "install", "--kubeconfig", kubeconfig)
+	dir, plane, kubeconfig := startPlane(t)
 	kubectl := func(args ...string) result { return runCmd("kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...) }
 	controller := startController(t, kubeconfig, dir)
 

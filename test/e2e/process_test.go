@@ -8,6 +8,20 @@ import (
 	"testing"
 )
 
+// startPlane starts a local plane with the CRDs installed in a directory
+// of the test's own, stopped when the test ends; it returns that
+// directory, the plane's and the kubeconfig.
+func startPlane(t *testing.T) (dir, plane, kubeconfig string) {
+	t.Helper()
+	dir = t.TempDir()
+	plane = filepath.Join(dir, "plane")
+	t.Cleanup(func() { runCmd(tiphys, "local", "down", "--dir", plane) })
+	must(t, tiphys, "local", "up", "--dir", plane, "--detach")
+	kubeconfig = filepath.Join(plane, "kubeconfig")
+	must(t, tiphys, "install", "--kubeconfig", kubeconfig)
+	return dir, plane, kubeconfig
+}
+
 // controllerProcess is a `tiphys controller` the test runs, stops and
 // starts again.
 type controllerProcess struct {

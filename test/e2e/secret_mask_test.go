@@ -35,12 +35,7 @@ func secretManifest(password string) string {
 // different masks on the two sides, the unchanged user none.
 func TestSecretValuesAreMasked(t *testing.T) {
 	skipShort(t)
-	dir := t.TempDir()
-	plane := filepath.Join(dir, "plane")
-	t.Cleanup(func() { runCmd(tiphys, "local", "down", "--dir", plane) })
-	must(t, tiphys, "local", "up", "--dir", plane, "--detach")
-	kubeconfig := filepath.Join(plane, "kubeconfig")
-	must(t, tiphys, "install", "--kubeconfig", kubeconfig)
+	dir, _, kubeconfig := startPlane(t)
 
 	repo := gittest.New(t)
 	repo.Commit("secret", map[string]string{"app/secret.yaml": secretManifest("git-password-e2e")})
