@@ -54,7 +54,9 @@ spec:
 func TestFaultsSurvived(t *testing.T) {
 	skipShort(t)
 	dir, plane, kubeconfig := startPlane(t)
-	kubectl := func(args ...string) result { return runCmd("kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...) }
+	kubectl := func(args ...string) result {
+		return runCmd("kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	}
 	controller := startController(t, kubeconfig, dir)
 
 	repo := gittest.New(t)
