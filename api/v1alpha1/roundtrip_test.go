@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -34,7 +35,10 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("create: %v", err)
 			}
-			t.Cleanup(func() { _ = res.Delete(ctx, want.GetName(), metav1.DeleteOptions{}) })
+			t.Cleanup(func() { // the fixtures carry finalizers: drop them, then delete
+				_, _ = res.Patch(ctx, want.GetName(), types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`), metav1.PatchOptions{})
+				_ = res.Delete(ctx, want.GetName(), metav1.DeleteOptions{})
+			})
 			if status, ok := want.Object["status"]; ok && want.GetKind() == "ApplicationSet" {
 				created.Object["status"] = status
 				if _, err := res.UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
