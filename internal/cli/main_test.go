@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tiphys/tiphys/internal/source/git/gittest"
+)
+
+// run runs the tiphys command line in-process, as the binary's main does.
+func run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = Main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const manifestsApp = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  project: default
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+  source: {repoURL: REPO, path: app, targetRevision: main}
+`
+
+// Given an Application file and a local Git repository,
+// when `app manifests` renders it offline,
+// then it prints the objects in sync order, with the destination
+// namespace and the app's tracking id; and bad input ends with exit code 1
+// and an error naming the file and the cause.
+func TestAppManifests(t *testing.T) {
+	repo := gittest.New(t)
+	repo.Commit("app", map[string]string{
+		"app/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 1}\n",
+		"app/cm.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n",
+	})
+	dir := t.TempDir()
+	file := writeFile(t, dir, "app.yaml", strings.ReplaceAll(manifestsApp, "REPO", repo.URL()))
+	code, out, stderr := run("app", "manifests", "-f", file, "--cache-dir", filepath.Join(dir, "cache"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	cm, deploy := strings.Index(out, "kind: ConfigMap"), strings.Index(out, "kind: Deployment")
+	if cm < 0 || deploy < 0 || cm > deploy {
+		t.Errorf("objects missing or not in sync order (ConfigMap before Deployment):\n%s", out)
+	}
+	for _, want := range []string{"namespace: web", "argocd.argoproj.io/tracking-id: web:apps/Deployment:web/api"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	tests := []struct {
+		name, app, want string
+	}{
+		{"misspelt field", strings.ReplaceAll(strings.ReplaceAll(manifestsApp, "REPO", repo.URL()), "targetRevision", "targetRevison"), "targetRevison"},
+		{"not an Application", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "is not an argoproj.io/v1alpha1 Application"},
+		{"missing path", strings.ReplaceAll(strings.ReplaceAll(manifestsApp, "REPO", repo.URL()), "path: app", "path: nowhere"), "nowhere"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := writeFile(t, t.TempDir(), "bad.yaml", tt.app)
+			code, _, stderr := run("app", "manifests", "-f", file, "--cache-dir", filepath.Join(dir, "cache"))
+			if code != 1 || !strings.Contains(stderr, tt.want) || !strings.Contains(stderr, "bad.yaml") {
+				t.Errorf("exit %d, stderr %q: want exit 1 naming the file and %q", code, stderr, tt.want)
+			}
+		})
+	}
+}
+
+// Unknown output formats are an error, before anything is read.
+func TestUnknownOutputFormat(t *testing.T) {
+	var out bytes.Buffer
+	if ok, err := printStructured(&out, "xml", map[string]string{"a": "b"}); !ok || err == nil {
+		t.Fatalf("printStructured(xml) = %v, %v; want an error", ok, err)
+	}
+	for _, format := range []string{"json", "yaml"} {
+		out.Reset()
+		if ok, err := printStructured(&out, format, map[string]string{"a": "b"}); !ok || err != nil || !strings.Contains(out.String(), "b") {
+			t.Errorf("printStructured(%s) = %v, %v, %q", format, ok, err, out.String())
+		}
+	}
+}
