@@ -108,13 +108,23 @@ func attempted(app *v1alpha1.Application, revisions []string) bool {
 		return false
 	}
 	res := last.SyncResult
+	// The resolved revisions are compared; the sources without their
+	// targetRevision, so "HEAD" and "main" at one commit are one attempt.
 	if len(app.Spec.Sources) > 0 {
-		return reflect.DeepEqual(res.Revisions, revisions) && sameJSON(res.Sources, app.Spec.Sources)
+		return reflect.DeepEqual(res.Revisions, revisions) && sameJSON(withoutTargets(res.Sources), withoutTargets(app.Spec.Sources))
 	}
 	if len(revisions) == 0 || res.Revision != revisions[0] {
 		return false
 	}
-	return app.Spec.Source == nil || sameJSON(res.Source, *app.Spec.Source)
+	return app.Spec.Source == nil || sameJSON(withoutTargets(v1alpha1.ApplicationSources{res.Source}), withoutTargets(v1alpha1.ApplicationSources{*app.Spec.Source}))
+}
+
+func withoutTargets(sources v1alpha1.ApplicationSources) v1alpha1.ApplicationSources {
+	out := sources.DeepCopy()
+	for i := range out {
+		out[i].TargetRevision = ""
+	}
+	return out
 }
 
 func sameJSON(a, b any) bool {
