@@ -52,6 +52,16 @@ func TestAutoSync(t *testing.T) {
 			in: AutoSyncInput{Revisions: []string{"b"}, OutOfSync: true}, wait: 4 * time.Minute},
 		{name: "count starts again after the cooldown", app: app(true, false, ended(v1alpha1.OperationSucceeded, "b", true, 6*time.Minute, 9)),
 			in: AutoSyncInput{Revisions: []string{"b"}, OutOfSync: true}, sync: true, attempts: 1},
+		{name: "same commit under another targetRevision counts", app: func() *v1alpha1.Application {
+			a := app(false, false, ended(v1alpha1.OperationSucceeded, "b", false, time.Minute, 0))
+			a.Status.OperationState.SyncResult.Source.TargetRevision = "main"
+			return a
+		}(), in: AutoSyncInput{Revisions: []string{"b"}, OutOfSync: true}},
+		{name: "another source is not the same attempt", app: func() *v1alpha1.Application {
+			a := app(false, false, ended(v1alpha1.OperationSucceeded, "b", false, time.Minute, 0))
+			a.Status.OperationState.SyncResult.Source.Path = "other"
+			return a
+		}(), in: AutoSyncInput{Revisions: []string{"b"}, OutOfSync: true}, sync: true},
 		{name: "empty render without allowEmpty", app: app(false, false, nil),
 			in: AutoSyncInput{Revisions: []string{"b"}, OutOfSync: true, WipesAll: true}},
 		{name: "empty render with allowEmpty", app: app(false, true, nil),
