@@ -114,8 +114,9 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	}
 	r.debounce = &debouncer{delay: liveChangeDelay, fire: r.enqueue}
 	opts := cluster.ConnectOptions{FieldManager: FieldManager, OnChange: r.liveChanged}
-	local, err := cluster.Connect(InCluster, cfg, cluster.ConnectOptions{FieldManager: FieldManager,
-		Mapper: mgr.GetRESTMapper(), OnChange: r.liveChanged})
+	localOpts := opts
+	localOpts.Mapper = mgr.GetRESTMapper() // the manager's, shared
+	local, err := cluster.Connect(InCluster, cfg, localOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +293,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			r.memo.remember(st, liveSeen, before)
 		}
 	}
-	if after, running := r.reconcileSync(ctx, st); running {
+	// A running sync, or a self-heal waiting out its backoff, looks again
+	// sooner than the resync.
+	if after, running := r.reconcileSync(ctx, st); running || (after > 0 && after < requeue) {
 		return ctrl.Result{RequeueAfter: after}, nil
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
