@@ -143,7 +143,7 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	different := false
 	desired := map[string]bool{}
 	for _, t := range res.Objects {
-		if _, hook := t.GetAnnotations()[tsync.AnnotationHook]; hook {
+		if tsync.IsHook(t) {
 			continue
 		}
 		desired[t.GetKind()+"/"+t.GetNamespace()+"/"+t.GetName()] = true

@@ -133,6 +133,11 @@ func TestParseOptions(t *testing.T) {
 	if o := ObjectOptions(obj); !o.NoPrune || !o.NoDelete || !o.Force {
 		t.Fatalf("ObjectOptions = %+v", o)
 	}
+	// Helm's resource policy keep is Delete=false, as Argo CD reads it.
+	kept := testObject("v1", "Secret", "s", map[string]string{"helm.sh/resource-policy": "keep"}, nil)
+	if o := ObjectOptions(kept); o != (Options{NoDelete: true}) {
+		t.Fatalf("ObjectOptions of helm.sh/resource-policy: keep = %+v, want Delete=false only", o)
+	}
 }
 
 func TestRetryBackoff(t *testing.T) {

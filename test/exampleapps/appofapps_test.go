@@ -1,0 +1,239 @@
+package exampleapps_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/source/git/gittest"
+)
+
+// rootApp is the name of the app of apps, as Argo CD's own instance names it.
+const rootApp = "sync-example-apps"
+
+// Given a fork of argocd-example-apps in a local Git repository,
+// when its app of apps (apps/) is created with automated sync, pointed at the
+// fork through the chart's values as an Argo CD user would,
+// then the root and every example it creates that can run here end Synced
+// and Healthy at the fork's commit, every hook of their syncs succeeded,
+// and a refresh finds nothing to sync again;
+// and deleting the root deletes the examples and their objects.
+func TestAppOfApps(t *testing.T) {
+	dir := checkout(t)
+	examples := catalog(t, dir)
+	repo := gittest.New(t)
+	repo.CopyDir(dir)
+	sha := repo.Commit("argocd-example-apps", nil)
+
+	var run []example
+	var entries []any
+	for _, e := range examples {
+		if e.Skip != "" {
+			t.Logf("skipped %s: %s", e.Name, e.Skip)
+			continue
+		}
+		run, entries = append(run, e), append(entries, e.Entry)
+	}
+	if len(run) == 0 {
+		t.Fatal("no example can run")
+	}
+	helm := &v1alpha1.ApplicationSourceHelm{Parameters: []v1alpha1.HelmParameter{
+		{Name: "config.spec.source.repoURL", Value: repo.URL()},
+		{Name: "config.spec.source.targetRevision", Value: "main"},
+	}}
+	if len(run) < len(examples) {
+		raw, err := json.Marshal(map[string]any{"applications": entries})
+		if err != nil {
+			t.Fatal(err)
+		}
+		helm.ValuesObject = &runtime.RawExtension{Raw: raw}
+	}
+	root := &v1alpha1.Application{
+		ObjectMeta: metav1.ObjectMeta{Name: rootApp, Namespace: "argocd",
+			Finalizers: []string{"resources-finalizer.argocd.argoproj.io"}},
+		Spec: v1alpha1.ApplicationSpec{
+			Project:     "default",
+			Destination: v1alpha1.ApplicationDestination{Server: application.InCluster, Namespace: "argocd"},
+			Source:      &v1alpha1.ApplicationSource{RepoURL: repo.URL(), Path: "apps", TargetRevision: "main", Helm: helm},
+			SyncPolicy:  &v1alpha1.SyncPolicy{Automated: &v1alpha1.SyncPolicyAutomated{Prune: true, SelfHeal: true}},
+		},
+	}
+	names := []string{rootApp}
+	hooks := map[string][]string{}
+	for _, e := range run {
+		names = append(names, e.appName())
+		hooks[e.appName()] = e.Hooks
+	}
+	create(t, root, names[1:]...)
+
+	eventually(t, "every app Synced and Healthy", 5*time.Minute, func() (bool, error) {
+		return allSyncedHealthy(names, sha, nil)
+	})
+	history := map[string]int{}
+	for _, name := range names {
+		app, _ := getApp(name)
+		history[name] = len(app.Status.History)
+		t.Run(name, func(t *testing.T) { checkSynced(t, app, hooks[name]) })
+	}
+
+	// A refresh compares again: nothing drifted, nothing is synced again.
+	for _, name := range names {
+		app := refreshed(t, name)
+		if app.Status.Sync.Status != v1alpha1.SyncStatusCodeSynced || len(app.Status.History) != history[name] {
+			t.Errorf("after a refresh: %s (history %d, was %d)", describe(app), len(app.Status.History), history[name])
+		}
+	}
+
+	// Synced again by hand, as with argocd app sync: the hooks run again, a
+	// named one replacing its object of the first sync (BeforeHookCreation),
+	// a generateName one as an object of its own.
+	for _, name := range names {
+		requestSync(t, name)
+	}
+	eventually(t, "every app synced again", 5*time.Minute, func() (bool, error) {
+		return allSyncedHealthy(names, sha, history)
+	})
+	for _, name := range names {
+		app, _ := getApp(name)
+		t.Run(name+"/again", func(t *testing.T) { checkSynced(t, app, hooks[name]) })
+	}
+}
+
+// requestSync sets a sync operation on an app, as argocd app sync does.
+func requestSync(t *testing.T, name string) {
+	t.Helper()
+	app, err := getApp(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := client.MergeFrom(app.DeepCopy())
+	app.Operation = &v1alpha1.Operation{Sync: &v1alpha1.SyncOperation{Prune: true},
+		InitiatedBy: v1alpha1.OperationInitiator{Username: "tester"}}
+	if err := env.Client.Patch(context.Background(), app, patch); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// create creates an app and, at the end of the test, deletes it and waits
+// until it and the apps it creates (children) are gone.
+func create(t *testing.T, app *v1alpha1.Application, children ...string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := env.Client.Create(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := env.Client.Delete(ctx, app); err != nil && !apierrors.IsNotFound(err) {
+			t.Error(err)
+			return
+		}
+		eventually(t, app.Name+" and its children deleted", 3*time.Minute, func() (bool, error) {
+			var left []string
+			for _, name := range append([]string{app.Name}, children...) {
+				a, err := getApp(name)
+				switch {
+				case apierrors.IsNotFound(err):
+				case err != nil:
+					return false, err
+				default:
+					left = append(left, describe(a))
+				}
+			}
+			return len(left) == 0, errors.New(strings.Join(left, "\n"))
+		})
+	})
+}
+
+// allSyncedHealthy tells whether every named app is Synced and Healthy at
+// revision, with a sync more in its history than after (when given), and
+// else where each of the others stands.
+func allSyncedHealthy(names []string, revision string, after map[string]int) (bool, error) {
+	var pending []string
+	for _, name := range names {
+		app, err := syncedHealthy(name, revision)
+		if err == nil && after != nil && len(app.Status.History) <= after[name] {
+			err = fmt.Errorf("%s: not synced again yet: %s", name, describe(app))
+		}
+		if err != nil {
+			pending = append(pending, err.Error())
+		}
+	}
+	if len(pending) > 0 {
+		return false, errors.New("\n" + strings.Join(pending, "\n"))
+	}
+	return true, nil
+}
+
+// checkSynced checks an app's last sync and resources in detail: every
+// object synced, every hook ran and succeeded, every resource Synced and
+// Healthy.
+func checkSynced(t *testing.T, app *v1alpha1.Application, hooks []string) {
+	t.Helper()
+	os := app.Status.OperationState
+	if os == nil || os.SyncResult == nil {
+		t.Fatalf("no sync result: %s", describe(app))
+	}
+	for _, h := range hooks {
+		kind, name, _ := strings.Cut(h, " ")
+		prefix, generated := strings.CutSuffix(name, "*")
+		if !slices.ContainsFunc(os.SyncResult.Resources, func(r *v1alpha1.ResourceResult) bool {
+			return r.HookType != "" && r.Kind == kind && (r.Name == name || generated && strings.HasPrefix(r.Name, prefix))
+		}) {
+			t.Errorf("hook %s did not run", h)
+		}
+	}
+	for _, r := range os.SyncResult.Resources {
+		switch {
+		case r.HookType != "" && r.HookPhase != v1alpha1.OperationSucceeded:
+			t.Errorf("hook %s %s/%s (%s): %s %s", r.Kind, r.Namespace, r.Name, r.HookType, r.HookPhase, r.Message)
+		case r.HookType == "" && r.Status != v1alpha1.ResultCodeSynced && r.Status != v1alpha1.ResultCodePruned:
+			t.Errorf("%s %s/%s: %s %s", r.Kind, r.Namespace, r.Name, r.Status, r.Message)
+		}
+	}
+	if len(app.Status.Resources) == 0 {
+		t.Errorf("no resources: %s", describe(app))
+	}
+	for _, r := range app.Status.Resources {
+		if r.Status != v1alpha1.SyncStatusCodeSynced || (r.Health != nil && r.Health.Status != v1alpha1.HealthStatusHealthy) {
+			t.Errorf("resource %s %s/%s: %s, health %v", r.Kind, r.Namespace, r.Name, r.Status, r.Health)
+		}
+	}
+}
+
+// refreshed asks the controller to compare an app again (the refresh
+// annotation) and returns the app as that reconcile left it: the
+// controller removes the annotation in the status write that records what
+// it found.
+func refreshed(t *testing.T, name string) *v1alpha1.Application {
+	t.Helper()
+	app, err := getApp(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch := []byte(`{"metadata":{"annotations":{"argocd.argoproj.io/refresh":"normal"}}}`)
+	if err := env.Client.Patch(context.Background(), app, client.RawPatch(types.MergePatchType, patch)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, name+" refreshed", time.Minute, func() (bool, error) {
+		app, err = getApp(name)
+		if err != nil {
+			return false, err
+		}
+		_, pending := app.Annotations["argocd.argoproj.io/refresh"]
+		return !pending, nil
+	})
+	return app
+}
