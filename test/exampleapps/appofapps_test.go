@@ -12,7 +12,9 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -110,6 +112,32 @@ func TestAppOfApps(t *testing.T) {
 		app, _ := getApp(name)
 		t.Run(name+"/again", func(t *testing.T) { checkSynced(t, app, hooks[name]) })
 	}
+
+	// Deleting the root deletes the examples, and each example deletes
+	// every object it created, hooks included.
+	deleteApp(t, root, names[1:]...)
+	for _, e := range run {
+		noneLeft(t, e.appName(), e.Namespace, e.Kinds)
+	}
+}
+
+// noneLeft checks that no object of the kinds in namespace carries the
+// tracking id of app.
+func noneLeft(t *testing.T, app, namespace string, kinds []schema.GroupVersionKind) {
+	t.Helper()
+	for _, gvk := range kinds {
+		list := &unstructured.UnstructuredList{}
+		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		if err := env.Client.List(context.Background(), list, client.InNamespace(namespace)); err != nil {
+			t.Errorf("list %s in %s: %v", gvk.Kind, namespace, err)
+			continue
+		}
+		for _, o := range list.Items {
+			if strings.HasPrefix(o.GetAnnotations()["argocd.argoproj.io/tracking-id"], app+":") && o.GetDeletionTimestamp() == nil {
+				t.Errorf("%s %s/%s of the deleted app %s is left", o.GetKind(), o.GetNamespace(), o.GetName(), app)
+			}
+		}
+	}
 }
 
 // requestSync sets a sync operation on an app, as argocd app sync does.
@@ -131,29 +159,32 @@ func requestSync(t *testing.T, name string) {
 // until it and the apps it creates (children) are gone.
 func create(t *testing.T, app *v1alpha1.Application, children ...string) {
 	t.Helper()
-	ctx := context.Background()
-	if err := env.Client.Create(ctx, app); err != nil {
+	if err := env.Client.Create(context.Background(), app); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := env.Client.Delete(ctx, app); err != nil && !apierrors.IsNotFound(err) {
-			t.Error(err)
-			return
-		}
-		eventually(t, app.Name+" and its children deleted", 3*time.Minute, func() (bool, error) {
-			var left []string
-			for _, name := range append([]string{app.Name}, children...) {
-				a, err := getApp(name)
-				switch {
-				case apierrors.IsNotFound(err):
-				case err != nil:
-					return false, err
-				default:
-					left = append(left, describe(a))
-				}
+	t.Cleanup(func() { deleteApp(t, app, children...) })
+}
+
+// deleteApp deletes an app and waits until it and its children are gone.
+func deleteApp(t *testing.T, app *v1alpha1.Application, children ...string) {
+	t.Helper()
+	if err := env.Client.Delete(context.Background(), app); err != nil && !apierrors.IsNotFound(err) {
+		t.Error(err)
+		return
+	}
+	eventually(t, app.Name+" and its children deleted", 3*time.Minute, func() (bool, error) {
+		var left []string
+		for _, name := range append([]string{app.Name}, children...) {
+			a, err := getApp(name)
+			switch {
+			case apierrors.IsNotFound(err):
+			case err != nil:
+				return false, err
+			default:
+				left = append(left, describe(a))
 			}
-			return len(left) == 0, errors.New(strings.Join(left, "\n"))
-		})
+		}
+		return len(left) == 0, errors.New(strings.Join(left, "\n"))
 	})
 }
 

@@ -35,6 +35,8 @@ type example struct {
 	// Hooks are the hooks its syncs run, as "Kind name" (a generateName
 	// ends in "*"), read from an offline render.
 	Hooks []string
+	// Kinds are the kinds of its objects, hooks included.
+	Kinds []schema.GroupVersionKind
 }
 
 // appName is the name the chart gives the example's Application.
@@ -75,41 +77,47 @@ func catalog(t *testing.T, dir string) []example {
 				t.Fatalf("apps/values.yaml: tool of %s: %v", e.Name, err)
 			}
 		}
-		e.Skip, e.Hooks = inspect(t, dir, e)
+		inspect(t, dir, &e)
 		out = append(out, e)
 	}
 	return out
 }
 
-// inspect says why an example cannot run on the plane ("" when it can) and
-// lists the hooks its syncs run.
-func inspect(t *testing.T, dir string, e example) (skip string, hooks []string) {
+// inspect sets why an example cannot run on the plane (Skip), and else the
+// hooks its syncs run and the kinds of its objects, from an offline render.
+func inspect(t *testing.T, dir string, e *example) {
 	t.Helper()
 	if p := e.Source.Plugin; p != nil {
-		return fmt.Sprintf("config management plugin %q: Tiphys runs no plugins", p.Name), nil
+		e.Skip = fmt.Sprintf("config management plugin %q: Tiphys runs no plugins", p.Name)
+		return
 	}
 	if dep := downloadedDependency(t, filepath.Join(dir, e.Source.Path)); dep != "" {
-		return "Helm dependency " + dep + " is not vendored in charts/: it needs a download", nil
+		e.Skip = "Helm dependency " + dep + " is not vendored in charts/: it needs a download"
+		return
 	}
 	res, err := render.Render(context.Background(), render.Request{
 		AppName: e.appName(), Namespace: e.Namespace, Source: e.Source, Repo: os.DirFS(dir),
 	})
 	if err != nil {
-		return "", nil // the controller reports the render error, and the test fails on it
+		return // the controller reports the render error, and the test fails on it
 	}
 	for _, o := range res.Objects {
-		if !served(o.GroupVersionKind()) {
-			return fmt.Sprintf("kind %s is not served: the test plane has no %s CRD", o.GroupVersionKind(), o.GetKind()), nil
+		gvk := o.GroupVersionKind()
+		if !served(gvk) {
+			e.Skip = fmt.Sprintf("kind %s is not served: the test plane has no %s CRD", gvk, o.GetKind())
+			return
+		}
+		if !slices.Contains(e.Kinds, gvk) {
+			e.Kinds = append(e.Kinds, gvk)
 		}
 		if runsAsHook(o.GetAnnotations()) {
 			name := o.GetName()
 			if name == "" {
 				name = o.GetGenerateName() + "*"
 			}
-			hooks = append(hooks, o.GetKind()+" "+name)
+			e.Hooks = append(e.Hooks, o.GetKind()+" "+name)
 		}
 	}
-	return "", hooks
 }
 
 // runsAsHook tells whether annotations make an object a hook of a phase

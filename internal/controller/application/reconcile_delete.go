@@ -23,7 +23,8 @@ const (
 )
 
 // reconcileDelete cascades the deletion of an Application with a resources
-// finalizer to every live object it tracks, then removes the finalizer.
+// finalizer to every live object it tracks (hook objects included), then
+// removes the finalizer.
 // Without the finalizer the resources stay.
 // A destination that cannot be resolved or reached blocks the deletion
 // with a DeletionError condition that says why; nothing is left silently.
@@ -60,6 +61,14 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 	kinds := map[schema.GroupVersionKind]bool{}
 	for _, rs := range app.Status.Resources {
 		kinds[schema.GroupVersionKind{Group: rs.Group, Version: rs.Version, Kind: rs.Kind}] = true
+	}
+	// Hooks are not resources, but their objects carry the tracking id and
+	// are deleted too, as Argo CD deletes them: the last sync's results
+	// name their kinds.
+	if os := app.Status.OperationState; os != nil && os.SyncResult != nil {
+		for _, rr := range os.SyncResult.Resources {
+			kinds[schema.GroupVersionKind{Group: rr.Group, Version: rr.Version, Kind: rr.Kind}] = true
+		}
 	}
 	remaining := 0
 	var failure error
