@@ -118,11 +118,26 @@ func syncedHealthy(name, revision string) (*v1alpha1.Application, error) {
 		return nil, err
 	}
 	if app.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced && app.Status.Health.Status == v1alpha1.HealthStatusHealthy &&
-		app.Status.Sync.Revision == revision && app.Operation == nil &&
+		atRevision(app.Status.Sync, revision) && app.Operation == nil &&
 		app.Status.OperationState != nil && app.Status.OperationState.Phase == v1alpha1.OperationSucceeded {
 		return app, nil
 	}
 	return app, fmt.Errorf("%s", describe(app))
+}
+
+// atRevision tells whether an app's sources were compared at revision: its
+// one source's, or every source's of a multi-source app (whose sync status
+// has revisions and no revision, as in Argo CD).
+func atRevision(sync v1alpha1.SyncStatus, revision string) bool {
+	if len(sync.Revisions) == 0 {
+		return sync.Revision == revision
+	}
+	for _, r := range sync.Revisions {
+		if r != revision {
+			return false
+		}
+	}
+	return true
 }
 
 // describe says where an app stands, for failure messages.
@@ -131,8 +146,12 @@ func describe(app *v1alpha1.Application) string {
 	if os := app.Status.OperationState; os != nil {
 		op = fmt.Sprintf("%s: %s", os.Phase, os.Message)
 	}
+	rev := app.Status.Sync.Revision
+	if rev == "" && len(app.Status.Sync.Revisions) > 0 {
+		rev = app.Status.Sync.Revisions[0]
+	}
 	s := fmt.Sprintf("%s: sync %s at %.7s, health %s %s, operation %s", app.Name, app.Status.Sync.Status,
-		app.Status.Sync.Revision, app.Status.Health.Status, app.Status.Health.Message, op)
+		rev, app.Status.Health.Status, app.Status.Health.Message, op)
 	for _, c := range app.Status.Conditions {
 		s += fmt.Sprintf("; condition %s: %s", c.Type, c.Message)
 	}
