@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
@@ -112,6 +116,53 @@ func TestAppOfApps(t *testing.T) {
 		app, _ := getApp(name)
 		t.Run(name+"/again", func(t *testing.T) { checkSynced(t, app, hooks[name]) })
 	}
+
+	// A commit that scales the plain guestbook and the sync-waves example:
+	// every app moves to it, the two changed ones sync again (sync-waves'
+	// hooks run again), the others are Synced at the commit unchanged.
+	history = map[string]int{}
+	for _, name := range names {
+		app, _ := getApp(name)
+		history[name] = len(app.Status.History)
+	}
+	changed := map[string]bool{}
+	files := map[string]string{}
+	for _, e := range run {
+		if e.Name == "guestbook" || e.Name == "sync-waves" {
+			maps.Copy(files, scaled(t, repo.Dir, e.Source.Path, 2))
+			changed[e.appName()] = true
+		}
+	}
+	next := repo.Commit("scale guestbook and sync-waves", files)
+	eventually(t, "every app at the new commit", 3*time.Minute, func() (bool, error) {
+		return allSyncedHealthy(names, next, nil)
+	})
+	for _, name := range names {
+		app, _ := getApp(name)
+		if synced := len(app.Status.History) > history[name]; synced != changed[name] {
+			t.Errorf("%s synced again: %v, want %v (history %d, was %d)", name, synced, changed[name], len(app.Status.History), history[name])
+		}
+		if changed[name] {
+			t.Run(name+"/scaled", func(t *testing.T) { checkSynced(t, app, hooks[name]) })
+		}
+	}
+
+	// A child Application deleted by hand comes back: the root heals it,
+	// and it syncs its objects again.
+	child, err := getApp(names[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Client.Delete(context.Background(), child); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, names[1]+" recreated and synced", 3*time.Minute, func() (bool, error) {
+		app, err := syncedHealthy(names[1], next)
+		if err == nil && app.UID == child.UID {
+			err = fmt.Errorf("%s: not deleted yet", names[1])
+		}
+		return err == nil, err
+	})
 
 	// Deleting the root deletes the examples, and each example deletes
 	// every object it created, hooks included.
@@ -213,20 +264,20 @@ func allSyncedHealthy(names []string, revision string, after map[string]int) (bo
 // Healthy.
 func checkSynced(t *testing.T, app *v1alpha1.Application, hooks []string) {
 	t.Helper()
-	os := app.Status.OperationState
-	if os == nil || os.SyncResult == nil {
+	op := app.Status.OperationState
+	if op == nil || op.SyncResult == nil {
 		t.Fatalf("no sync result: %s", describe(app))
 	}
 	for _, h := range hooks {
 		kind, name, _ := strings.Cut(h, " ")
 		prefix, generated := strings.CutSuffix(name, "*")
-		if !slices.ContainsFunc(os.SyncResult.Resources, func(r *v1alpha1.ResourceResult) bool {
+		if !slices.ContainsFunc(op.SyncResult.Resources, func(r *v1alpha1.ResourceResult) bool {
 			return r.HookType != "" && r.Kind == kind && (r.Name == name || generated && strings.HasPrefix(r.Name, prefix))
 		}) {
 			t.Errorf("hook %s did not run", h)
 		}
 	}
-	for _, r := range os.SyncResult.Resources {
+	for _, r := range op.SyncResult.Resources {
 		switch {
 		case r.HookType != "" && r.HookPhase != v1alpha1.OperationSucceeded:
 			t.Errorf("hook %s %s/%s (%s): %s %s", r.Kind, r.Namespace, r.Name, r.HookType, r.HookPhase, r.Message)
@@ -267,4 +318,46 @@ func refreshed(t *testing.T, name string) *v1alpha1.Application {
 		return !pending, nil
 	})
 	return app
+}
+
+// scaled rewrites the manifests of the directory example at path in the
+// work tree root with replicas for every Deployment and ReplicaSet, and
+// returns the files (path in the repository → content) for a commit.
+func scaled(t *testing.T, root, path string, replicas int64) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(root, path, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no manifests in %s (%v)", path, err)
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []string
+		changed := false
+		for _, doc := range strings.Split("\n"+string(b), "\n---") {
+			var obj map[string]any
+			if err := yaml.Unmarshal([]byte(doc), &obj); err != nil || obj == nil {
+				continue
+			}
+			if kind := obj["kind"]; kind == "Deployment" || kind == "ReplicaSet" {
+				if err := unstructured.SetNestedField(obj, replicas, "spec", "replicas"); err != nil {
+					t.Fatal(err)
+				}
+				changed = true
+			}
+			y, err := yaml.Marshal(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs = append(docs, string(y))
+		}
+		if changed {
+			rel, _ := filepath.Rel(root, f)
+			out[filepath.ToSlash(rel)] = strings.Join(docs, "---\n")
+		}
+	}
+	return out
 }
