@@ -159,3 +159,25 @@ func TestRetryBackoff(t *testing.T) {
 		}
 	}
 }
+
+// An app that manages its own manifest applies it and does not wait for
+// its health, the outcome of the very operation.
+func TestNewPlanSelfNoWait(t *testing.T) {
+	self := testObject("argoproj.io/v1alpha1", "Application", "root", nil, nil)
+	live := self.DeepCopy()
+	live.SetUID("4f1c")
+	other := testObject("argoproj.io/v1alpha1", "Application", "child", nil, nil)
+	req := Request{Targets: []*unstructured.Unstructured{self, other}, Self: "4f1c",
+		Live: func(id object.ID) *unstructured.Unstructured {
+			if id.Name == "root" {
+				return live
+			}
+			return nil
+		}}
+	plan := NewPlan(req, &v1alpha1.OperationState{})
+	for _, task := range plan.Groups[0] {
+		if want := task.Target.GetName() == "root"; task.NoWait != want {
+			t.Errorf("%s: NoWait %v, want %v", task.Target.GetName(), task.NoWait, want)
+		}
+	}
+}

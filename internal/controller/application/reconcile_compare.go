@@ -80,7 +80,9 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			} else {
 				rs.Status = v1alpha1.SyncStatusCodeSynced
 			}
-			if hs, _ := health.Of(live, st.settings.Health); hs != nil {
+			// An app's own manifest does not count in its health: the app
+			// would wait for itself (Argo CD leaves it out too).
+			if hs, _ := health.Of(live, st.settings.Health); hs != nil && !selfReferenced(live, app) {
 				rs.Health = &v1alpha1.HealthStatus{Status: hs.Code, Message: hs.Message}
 				healths = append(healths, hs)
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -79,8 +80,8 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 			continue
 		}
 		for _, o := range objs {
-			if !ownTrackingID(o, instance) || tsync.ObjectOptions(o).NoDelete {
-				continue // not the app's, or kept when the app goes (Delete=false)
+			if !ownTrackingID(o, instance) || !deletedWithApp(o, app) {
+				continue
 			}
 			remaining++
 			if o.GetDeletionTimestamp() == nil {
@@ -98,4 +99,20 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 	}
 	app.Finalizers = slices.DeleteFunc(app.Finalizers, func(f string) bool { return f == fin })
 	return ctrl.Result{}, client.IgnoreNotFound(r.client.Patch(ctx, app, client.MergeFrom(orig)))
+}
+
+// deletedWithApp tells whether an object the app tracks goes with it, as
+// Argo CD decides: not a CustomResourceDefinition (its deletion would take
+// every custom resource of its kind, anyone's), not the Application itself
+// (an app that manages its own manifest would wait for itself forever), not
+// one with Delete=false or Helm's resource policy keep.
+func deletedWithApp(o *unstructured.Unstructured, app *v1alpha1.Application) bool {
+	gvk := o.GroupVersionKind()
+	switch {
+	case gvk.Group == "apiextensions.k8s.io" && gvk.Kind == "CustomResourceDefinition":
+		return false
+	case selfReferenced(o, app):
+		return false
+	}
+	return !tsync.ObjectOptions(o).NoDelete
 }

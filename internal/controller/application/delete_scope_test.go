@@ -2,10 +2,12 @@ package application_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/source/git/gittest"
@@ -81,5 +83,70 @@ func TestDeleteTakesHookObjects(t *testing.T) {
 	}
 	if ok, _ := exists(&corev1.ConfigMap{}, "delhooks", "kept"); !ok {
 		t.Error("the ConfigMap with helm.sh/resource-policy: keep was deleted with its app")
+	}
+}
+
+// selfManaged is an app's own manifest beside a CRD of its own.
+const selfManaged = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: selfref
+  namespace: argocd
+  finalizers: [resources-finalizer.argocd.argoproj.io]
+spec:
+  project: default
+  destination: {server: https://kubernetes.default.svc, namespace: selfref}
+  source: {repoURL: REPO, path: app, targetRevision: main}
+  syncPolicy: {automated: {prune: true}}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.selfref.example.com}
+spec:
+  group: selfref.example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget, listKind: GadgetList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`
+
+// Given an app that manages its own Application manifest and a CRD,
+// when it syncs, it is Synced and Healthy (its own manifest neither counts
+// in its health nor holds up its sync, as in Argo CD);
+// and when the Application is deleted with the resources finalizer,
+// then it goes (it does not wait for its own deletion) and the CRD stays,
+// as Argo CD never deletes CRDs with an app: that would delete every
+// custom resource of the kind.
+func TestDeleteSparesCRDsAndItself(t *testing.T) {
+	env.Require(t)
+	ctx := context.Background()
+	repo := gittest.New(t)
+	sha := repo.Commit("app", map[string]string{"app/all.yaml": strings.ReplaceAll(selfManaged, "REPO", repo.URL())})
+	crd := func() *unstructured.Unstructured {
+		u := &unstructured.Unstructured{}
+		u.SetAPIVersion("apiextensions.k8s.io/v1")
+		u.SetKind("CustomResourceDefinition")
+		u.SetName("gadgets.selfref.example.com")
+		return u
+	}
+	t.Cleanup(func() { _ = env.Client.Delete(ctx, crd()) })
+	app := newApp(t, "selfref", repo.URL(), "app", automated(true, false), func(a *v1alpha1.Application) {
+		a.Finalizers = []string{"resources-finalizer.argocd.argoproj.io"}
+	})
+	waitSyncedHealthy(t, "selfref", sha)
+
+	if err := env.Client.Delete(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the selfref Application is gone", func() (bool, error) {
+		ok, err := exists(&v1alpha1.Application{}, "argocd", "selfref")
+		return !ok, err
+	})
+	if ok, err := exists(crd(), "", "gadgets.selfref.example.com"); !ok {
+		t.Errorf("the CRD was deleted with its app (%v)", err)
 	}
 }
