@@ -78,10 +78,10 @@ func TestAppOfApps(t *testing.T) {
 		},
 	}
 	names := []string{rootApp}
-	hooks := map[string][]string{}
+	expect := map[string]example{}
 	for _, e := range run {
 		names = append(names, e.appName())
-		hooks[e.appName()] = e.Hooks
+		expect[e.appName()] = e
 	}
 	create(t, root, names[1:]...)
 
@@ -92,7 +92,7 @@ func TestAppOfApps(t *testing.T) {
 	for _, name := range names {
 		app, _ := getApp(name)
 		history[name] = len(app.Status.History)
-		t.Run(name, func(t *testing.T) { checkSynced(t, app, hooks[name]) })
+		t.Run(name, func(t *testing.T) { checkSynced(t, app, expect[name]) })
 	}
 
 	// A refresh compares again: nothing drifted, nothing is synced again.
@@ -114,7 +114,7 @@ func TestAppOfApps(t *testing.T) {
 	})
 	for _, name := range names {
 		app, _ := getApp(name)
-		t.Run(name+"/again", func(t *testing.T) { checkSynced(t, app, hooks[name]) })
+		t.Run(name+"/again", func(t *testing.T) { checkSynced(t, app, expect[name]) })
 	}
 
 	// A commit that scales the plain guestbook and the sync-waves example:
@@ -143,7 +143,7 @@ func TestAppOfApps(t *testing.T) {
 			t.Errorf("%s synced again: %v, want %v (history %d, was %d)", name, synced, changed[name], len(app.Status.History), history[name])
 		}
 		if changed[name] {
-			t.Run(name+"/scaled", func(t *testing.T) { checkSynced(t, app, hooks[name]) })
+			t.Run(name+"/scaled", func(t *testing.T) { checkSynced(t, app, expect[name]) })
 		}
 	}
 
@@ -261,14 +261,17 @@ func allSyncedHealthy(names []string, revision string, after map[string]int) (bo
 
 // checkSynced checks an app's last sync and resources in detail: every
 // object synced, every hook ran and succeeded, every resource Synced and
-// Healthy.
-func checkSynced(t *testing.T, app *v1alpha1.Application, hooks []string) {
+// Healthy, and the summary's URLs those of the example.
+func checkSynced(t *testing.T, app *v1alpha1.Application, e example) {
 	t.Helper()
 	op := app.Status.OperationState
 	if op == nil || op.SyncResult == nil {
 		t.Fatalf("no sync result: %s", describe(app))
 	}
-	for _, h := range hooks {
+	if urls := app.Status.Summary.ExternalURLs; !sameSet(urls, e.URLs) {
+		t.Errorf("summary URLs %q, want %q", urls, e.URLs)
+	}
+	for _, h := range e.Hooks {
 		kind, name, _ := strings.Cut(h, " ")
 		prefix, generated := strings.CutSuffix(name, "*")
 		if !slices.ContainsFunc(op.SyncResult.Resources, func(r *v1alpha1.ResourceResult) bool {
@@ -360,4 +363,12 @@ func scaled(t *testing.T, root, path string, replicas int64) map[string]string {
 		}
 	}
 	return out
+}
+
+// sameSet tells whether two lists hold the same strings.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 
@@ -35,6 +36,9 @@ type example struct {
 	// Hooks are the hooks its syncs run, as "Kind name" (a generateName
 	// ends in "*"), read from an offline render.
 	Hooks []string
+	// URLs are the external URLs its summary shows: one per Ingress rule
+	// and path with a host, as Argo CD lists them.
+	URLs []string
 	// Kinds are the kinds of its objects, hooks included.
 	Kinds []schema.GroupVersionKind
 }
@@ -110,6 +114,9 @@ func inspect(t *testing.T, dir string, e *example) {
 		if !slices.Contains(e.Kinds, gvk) {
 			e.Kinds = append(e.Kinds, gvk)
 		}
+		if o.GetKind() == "Ingress" {
+			e.URLs = append(e.URLs, ingressURLs(o)...)
+		}
 		if runsAsHook(o.GetAnnotations()) {
 			name := o.GetName()
 			if name == "" {
@@ -118,6 +125,33 @@ func inspect(t *testing.T, dir string, e *example) {
 			e.Hooks = append(e.Hooks, o.GetKind()+" "+name)
 		}
 	}
+}
+
+// ingressURLs are the URLs Argo CD shows for an Ingress whose rules have
+// hosts: scheme (https with a TLS secret), host and path
+// ("http://sockshop.apps.argoproj.io/").
+func ingressURLs(o *unstructured.Unstructured) []string {
+	scheme := "http"
+	tls, _, _ := unstructured.NestedSlice(o.Object, "spec", "tls")
+	for _, t := range tls {
+		if m, _ := t.(map[string]any); m["secretName"] != nil {
+			scheme = "https"
+		}
+	}
+	var out []string
+	rules, _, _ := unstructured.NestedSlice(o.Object, "spec", "rules")
+	for _, r := range rules {
+		rule, _ := r.(map[string]any)
+		host, _ := rule["host"].(string)
+		paths, _, _ := unstructured.NestedSlice(rule, "http", "paths")
+		for _, p := range paths {
+			path, _ := p.(map[string]any)["path"].(string)
+			if host != "" {
+				out = append(out, scheme+"://"+host+strings.TrimSuffix(path, "*"))
+			}
+		}
+	}
+	return out
 }
 
 // runsAsHook tells whether annotations make an object a hook of a phase

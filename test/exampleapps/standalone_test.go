@@ -160,7 +160,7 @@ func TestStandaloneExamples(t *testing.T) {
 	for _, s := range run {
 		t.Run(s.name, func(t *testing.T) {
 			app, _ := getApp(s.name + suffix)
-			checkSynced(t, app, nil)
+			checkSynced(t, app, example{})
 			s.check(t, s.name+suffix)
 		})
 	}
