@@ -13,6 +13,16 @@
 // Application overrides the chart's repoURL and targetRevision with Helm
 // parameters, as an Argo CD user running a fork would.
 //
+// TestAppOfApps checks, for the root and every example it creates: Synced
+// and Healthy at the commit, every hook of the sync run and succeeded, the
+// summary's URLs as Argo CD lists them; a refresh syncs nothing again; a
+// sync by hand runs the hooks again; a commit that scales two examples
+// moves every app to it and syncs only those two; a child deleted by hand
+// is recreated by the root; deleting the root deletes every example and
+// every object they created, hook objects included.
+// TestStandaloneExamples runs examples as Applications of their own with
+// the source options Argo CD's documentation shows.
+//
 // # What is skipped
 //
 // An example is left out of the chart's applications list (through the
