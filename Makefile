@@ -9,7 +9,7 @@ VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo d
 LDFLAGS    := -X github.com/tiphys/tiphys/internal/version.Version=$(VERSION)
 GO_TEST_FLAGS ?= -timeout 30m
 
-.PHONY: bench-large all build tools generate verify-generate vet test bench demo demo-down clean
+.PHONY: bench-large all build tools generate verify-generate vet test example-apps bench demo demo-down clean
 
 all: build
 
@@ -40,6 +40,14 @@ vet:
 ## test: every test, unit and cluster ones (the cluster tests start local control planes)
 test: tools build verify-generate vet
 	TIPHYS_BIN_DIR=$(BIN) go test $(GO_TEST_FLAGS) ./...
+
+## example-apps: Argo CD's example repository on a local plane, every example Synced and Healthy
+## (ARGOCD_EXAMPLE_APPS=DIR, a checkout of https://github.com/argoproj/argocd-example-apps)
+example-apps: tools
+	@if [ -z "$(ARGOCD_EXAMPLE_APPS)" ]; then \
+	  echo "usage: make example-apps ARGOCD_EXAMPLE_APPS=DIR (a checkout of https://github.com/argoproj/argocd-example-apps)" >&2; exit 2; fi
+	TIPHYS_BIN_DIR=$(BIN) TIPHYS_ARGOCD_EXAMPLE_APPS=$(abspath $(ARGOCD_EXAMPLE_APPS)) \
+	  go test $(GO_TEST_FLAGS) -count=1 -v ./test/exampleapps
 
 ## bench: benchmarks, each printed beside its baseline
 bench: tools

@@ -99,9 +99,6 @@ func renderHelm(ctx context.Context, req Request, env *BuildEnv, dir string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("helm output: %w", err)
 	}
-	for _, o := range objs {
-		mapHelmHook(o)
-	}
 	return objs, nil
 }
 

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,30 +29,69 @@ const (
 	DeleteHookFailed         = "HookFailed"
 )
 
-// IsHook reports whether obj is a hook (it has the hook annotation, even
-// one of phases that never run in a sync, such as Skip).
+// Helm's hook annotations. Argo CD reads them on every object, whatever
+// rendered it (a Helm chart, or plain YAML copied from one), when the
+// object has no Argo CD annotation of the same meaning.
+const (
+	helmHook             = "helm.sh/hook"
+	helmHookDeletePolicy = "helm.sh/hook-delete-policy"
+	helmHookWeight       = "helm.sh/hook-weight"
+)
+
+// helmHookPhases are the sync phases of Helm hook types; a Helm hook of
+// any other type (test, pre-delete, rollback hooks) never runs in a sync.
+var helmHookPhases = map[string]v1alpha1.SyncPhase{
+	"crd-install":  v1alpha1.SyncPhasePreSync,
+	"pre-install":  v1alpha1.SyncPhasePreSync,
+	"pre-upgrade":  v1alpha1.SyncPhasePreSync,
+	"post-install": v1alpha1.SyncPhasePostSync,
+	"post-upgrade": v1alpha1.SyncPhasePostSync,
+}
+
+// helmDeletePolicies are the delete policies of Helm's names for them.
+var helmDeletePolicies = map[string]string{
+	"before-hook-creation": DeleteBeforeHookCreation,
+	"hook-succeeded":       DeleteHookSucceeded,
+	"hook-failed":          DeleteHookFailed,
+}
+
+// IsHook reports whether obj is a hook: it has the hook annotation (even
+// one of phases that never run in a sync, such as Skip) or Helm's.
 func IsHook(obj *unstructured.Unstructured) bool {
-	_, ok := obj.GetAnnotations()[AnnotationHook]
-	return ok
+	ann := obj.GetAnnotations()
+	_, argo := ann[AnnotationHook]
+	_, helm := ann[helmHook]
+	return argo || helm
 }
 
 // Phases are the sync phases an object runs in: Sync for an ordinary
 // object, each listed phase for a hook (PreSync, Sync, PostSync,
 // SyncFail), none for a hook that never runs in a sync (Skip, PreDelete,
-// PostDelete).
+// PostDelete). A Helm hook without the Argo CD annotation runs in the
+// phases of its Helm types: pre-install and pre-upgrade in PreSync,
+// post-install and post-upgrade in PostSync.
 func Phases(obj *unstructured.Unstructured) []v1alpha1.SyncPhase {
-	hook, isHook := obj.GetAnnotations()[AnnotationHook]
-	if !isHook {
-		return []v1alpha1.SyncPhase{v1alpha1.SyncPhaseSync}
-	}
-	var out []v1alpha1.SyncPhase
-	for _, h := range strings.Split(hook, ",") {
-		switch p := v1alpha1.SyncPhase(strings.TrimSpace(h)); p {
-		case v1alpha1.SyncPhasePreSync, v1alpha1.SyncPhaseSync, v1alpha1.SyncPhasePostSync, v1alpha1.SyncPhaseSyncFail:
-			out = append(out, p)
+	ann := obj.GetAnnotations()
+	if hook, ok := ann[AnnotationHook]; ok {
+		var out []v1alpha1.SyncPhase
+		for _, h := range strings.Split(hook, ",") {
+			switch p := v1alpha1.SyncPhase(strings.TrimSpace(h)); p {
+			case v1alpha1.SyncPhasePreSync, v1alpha1.SyncPhaseSync, v1alpha1.SyncPhasePostSync, v1alpha1.SyncPhaseSyncFail:
+				out = append(out, p)
+			}
 		}
+		return out
 	}
-	return out
+	if hook, ok := ann[helmHook]; ok {
+		var out []v1alpha1.SyncPhase
+		for _, h := range strings.Split(hook, ",") {
+			if p, ok := helmHookPhases[strings.TrimSpace(h)]; ok && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	return []v1alpha1.SyncPhase{v1alpha1.SyncPhaseSync}
 }
 
 // Phase is the first sync phase of an object (see Phases); ok is false for
@@ -87,15 +127,23 @@ func hookObject(obj *unstructured.Unstructured, phase v1alpha1.SyncPhase, revisi
 	return out
 }
 
-// hasDeletePolicy reports whether a hook has a delete policy; a hook
-// without any has BeforeHookCreation, Argo CD's default.
+// hasDeletePolicy reports whether a hook has a delete policy, in Argo CD's
+// annotation or in Helm's (both count, as in Argo CD); a hook without any
+// has BeforeHookCreation, Argo CD's default.
 func hasDeletePolicy(obj *unstructured.Unstructured, policy string) bool {
-	v, ok := obj.GetAnnotations()[AnnotationDeletePolicy]
-	if !ok {
+	ann := obj.GetAnnotations()
+	argo, hasArgo := ann[AnnotationDeletePolicy]
+	helm, hasHelm := ann[helmHookDeletePolicy]
+	if !hasArgo && !hasHelm {
 		return policy == DeleteBeforeHookCreation
 	}
-	for _, p := range strings.Split(v, ",") {
+	for _, p := range strings.Split(argo, ",") {
 		if strings.TrimSpace(p) == policy {
+			return true
+		}
+	}
+	for _, p := range strings.Split(helm, ",") {
+		if helmDeletePolicies[strings.TrimSpace(p)] == policy {
 			return true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/object"
@@ -44,6 +45,11 @@ type Request struct {
 	// Options are the sync options of the application and the operation,
 	// parsed once (ParseOptions(app's, operation's)).
 	Options Options
+	// Self is the UID of the syncing Application: a target whose live
+	// object has it is the app's own manifest (an app that manages
+	// itself), applied but never waited for, since its health is the
+	// outcome of this very operation.
+	Self types.UID
 }
 
 // Start begins a sync operation: a Running state whose result records the

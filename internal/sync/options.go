@@ -98,9 +98,21 @@ func ParseOptions(lists ...[]string) Options {
 	return o
 }
 
-// ObjectOptions are the options of an object's sync-options annotation.
+// helmResourcePolicy is Helm's annotation that keeps an object when its
+// release goes; its value "keep" means Delete=false to Argo CD too.
+const helmResourcePolicy = "helm.sh/resource-policy"
+
+// ObjectOptions are the options of an object's sync-options annotation,
+// with Delete=false for an object that Helm's resource policy keeps.
 func ObjectOptions(obj *unstructured.Unstructured) Options {
-	return ParseOptions(strings.Split(obj.GetAnnotations()[AnnotationSyncOptions], ","))
+	ann := obj.GetAnnotations()
+	o := ParseOptions(strings.Split(ann[AnnotationSyncOptions], ","))
+	for _, p := range strings.Split(ann[helmResourcePolicy], ",") {
+		if strings.TrimSpace(p) == "keep" {
+			o.NoDelete = true
+		}
+	}
+	return o
 }
 
 // merge is o with the options set in obj turned on as well: an object's

@@ -38,13 +38,17 @@ var phaseOrder = map[v1alpha1.SyncPhase]int{
 	v1alpha1.SyncPhasePreSync: 0, v1alpha1.SyncPhaseSync: 1, v1alpha1.SyncPhasePostSync: 2, v1alpha1.SyncPhaseSyncFail: 3,
 }
 
-// Wave is an object's sync wave (0 unless annotated).
+// Wave is an object's sync wave: its sync-wave annotation, else its Helm
+// hook weight (helm.sh/hook-weight, on a hook or not, as Argo CD reads it),
+// else 0.
 func Wave(obj *unstructured.Unstructured) int {
-	w, err := strconv.Atoi(strings.TrimSpace(obj.GetAnnotations()[AnnotationSyncWave]))
-	if err != nil {
-		return 0
+	ann := obj.GetAnnotations()
+	for _, key := range []string{AnnotationSyncWave, helmHookWeight} {
+		if w, err := strconv.Atoi(strings.TrimSpace(ann[key])); err == nil {
+			return w
+		}
 	}
-	return w
+	return 0
 }
 
 // Order sorts objects in the order a sync applies them: by phase (PreSync,

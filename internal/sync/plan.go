@@ -28,6 +28,9 @@ type Task struct {
 	Hook bool
 	// Prune marks deletions of objects that are no longer desired.
 	Prune bool
+	// NoWait marks the application's own manifest (Request.Self): done
+	// once applied.
+	NoWait bool
 	// Options are the task's sync options: the operation's with the
 	// object's own sync-options annotation added.
 	Options Options
@@ -110,6 +113,7 @@ func NewPlan(req Request, state *v1alpha1.OperationState) *Plan {
 				Options: opts.merge(ObjectOptions(t))}
 			if !hook && req.Live != nil {
 				task.Live = req.Live(object.IDOf(t))
+				task.NoWait = task.Live != nil && req.Self != "" && task.Live.GetUID() == req.Self
 			}
 			if hook {
 				task.Options.Force, task.Options.Replace = false, false // hooks are created

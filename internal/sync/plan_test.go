@@ -133,6 +133,11 @@ func TestParseOptions(t *testing.T) {
 	if o := ObjectOptions(obj); !o.NoPrune || !o.NoDelete || !o.Force {
 		t.Fatalf("ObjectOptions = %+v", o)
 	}
+	// Helm's resource policy keep is Delete=false, as Argo CD reads it.
+	kept := testObject("v1", "Secret", "s", map[string]string{"helm.sh/resource-policy": "keep"}, nil)
+	if o := ObjectOptions(kept); o != (Options{NoDelete: true}) {
+		t.Fatalf("ObjectOptions of helm.sh/resource-policy: keep = %+v, want Delete=false only", o)
+	}
 }
 
 func TestRetryBackoff(t *testing.T) {
@@ -151,6 +156,28 @@ func TestRetryBackoff(t *testing.T) {
 	for _, tt := range tests {
 		if got := RetryBackoff(tt.strategy, tt.n); got != tt.want {
 			t.Errorf("RetryBackoff(%+v, %d) = %s, want %s", tt.strategy.Backoff, tt.n, got, tt.want)
+		}
+	}
+}
+
+// An app that manages its own manifest applies it and does not wait for
+// its health, the outcome of the very operation.
+func TestNewPlanSelfNoWait(t *testing.T) {
+	self := testObject("argoproj.io/v1alpha1", "Application", "root", nil, nil)
+	live := self.DeepCopy()
+	live.SetUID("4f1c")
+	other := testObject("argoproj.io/v1alpha1", "Application", "child", nil, nil)
+	req := Request{Targets: []*unstructured.Unstructured{self, other}, Self: "4f1c",
+		Live: func(id object.ID) *unstructured.Unstructured {
+			if id.Name == "root" {
+				return live
+			}
+			return nil
+		}}
+	plan := NewPlan(req, &v1alpha1.OperationState{})
+	for _, task := range plan.Groups[0] {
+		if want := task.Target.GetName() == "root"; task.NoWait != want {
+			t.Errorf("%s: NoWait %v, want %v", task.Target.GetName(), task.NoWait, want)
 		}
 	}
 }

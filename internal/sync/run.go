@@ -302,7 +302,7 @@ func isNoMatch(err error) bool {
 // finished reports whether a started task is complete: prunes at once,
 // hooks when they succeed, resources when they are no longer Progressing.
 func (r *Runner) finished(ctx context.Context, t *Task, rr *v1alpha1.ResourceResult) (bool, error) {
-	if t.Prune {
+	if t.Prune || t.NoWait {
 		return true, nil
 	}
 	if t.Hook && rr.HookPhase != v1alpha1.OperationRunning {

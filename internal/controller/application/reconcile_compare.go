@@ -82,7 +82,9 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 			} else {
 				rs.Status = v1alpha1.SyncStatusCodeSynced
 			}
-			if hs, _ := health.Of(live, st.settings.Health); hs != nil {
+			// An app's own manifest does not count in its health: the app
+			// would wait for itself (Argo CD leaves it out too).
+			if hs, _ := health.Of(live, st.settings.Health); hs != nil && !selfReferenced(live, app) {
 				rs.Health = &v1alpha1.HealthStatus{Status: hs.Code, Message: hs.Message}
 				healths = append(healths, hs)
 			}
@@ -144,7 +146,7 @@ func (r *Reconciler) reconcileCompare(ctx context.Context, st *state) error {
 		app.Status.Health.LastTransitionTime = &now
 	}
 	app.Status.Health.Status = code
-	app.Status.Summary = summary(st.targets)
+	app.Status.Summary = summary(st.targets, st.live)
 	return nil
 }
 
@@ -236,8 +238,9 @@ func hasCompareOption(o *unstructured.Unstructured, opt string) bool {
 	return false
 }
 
-// summary lists images and external URLs of the desired objects.
-func summary(targets []*unstructured.Unstructured) v1alpha1.ApplicationSummary {
+// summary lists the images of the desired objects and the external URLs
+// of the app's objects, live ones where they exist (see externalURLs).
+func summary(targets []*unstructured.Unstructured, live map[object.ID]*unstructured.Unstructured) v1alpha1.ApplicationSummary {
 	var s v1alpha1.ApplicationSummary
 	seen := map[string]bool{}
 	for _, t := range targets {
@@ -247,15 +250,14 @@ func summary(targets []*unstructured.Unstructured) v1alpha1.ApplicationSummary {
 				s.Images = append(s.Images, img)
 			}
 		}
-		if t.GetKind() == "Ingress" {
-			rules, _, _ := unstructured.NestedSlice(t.Object, "spec", "rules")
-			for _, rule := range rules {
-				if m, ok := rule.(map[string]any); ok {
-					if host, ok := m["host"].(string); ok && !seen["url:"+host] {
-						seen["url:"+host] = true
-						s.ExternalURLs = append(s.ExternalURLs, "http://"+host)
-					}
-				}
+		o := t
+		if l := live[object.IDOf(t)]; l != nil {
+			o = l
+		}
+		for _, u := range externalURLs(o) {
+			if !seen["url:"+u] {
+				seen["url:"+u] = true
+				s.ExternalURLs = append(s.ExternalURLs, u)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,7 +24,8 @@ const (
 )
 
 // reconcileDelete cascades the deletion of an Application with a resources
-// finalizer to every live object it tracks, then removes the finalizer.
+// finalizer to every live object it tracks (hook objects included), then
+// removes the finalizer.
 // Without the finalizer the resources stay.
 // A destination that cannot be resolved or reached blocks the deletion
 // with a DeletionError condition that says why; nothing is left silently.
@@ -61,6 +63,14 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 	for _, rs := range app.Status.Resources {
 		kinds[schema.GroupVersionKind{Group: rs.Group, Version: rs.Version, Kind: rs.Kind}] = true
 	}
+	// Hooks are not resources, but their objects carry the tracking id and
+	// are deleted too, as Argo CD deletes them: the last sync's results
+	// name their kinds.
+	if os := app.Status.OperationState; os != nil && os.SyncResult != nil {
+		for _, rr := range os.SyncResult.Resources {
+			kinds[schema.GroupVersionKind{Group: rr.Group, Version: rr.Version, Kind: rr.Kind}] = true
+		}
+	}
 	remaining := 0
 	var failure error
 	for gvk := range kinds {
@@ -70,8 +80,8 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 			continue
 		}
 		for _, o := range objs {
-			if !ownTrackingID(o, instance) || tsync.ObjectOptions(o).NoDelete {
-				continue // not the app's, or kept when the app goes (Delete=false)
+			if !ownTrackingID(o, instance) || !deletedWithApp(o, app) {
+				continue
 			}
 			remaining++
 			if o.GetDeletionTimestamp() == nil {
@@ -89,4 +99,20 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 	}
 	app.Finalizers = slices.DeleteFunc(app.Finalizers, func(f string) bool { return f == fin })
 	return ctrl.Result{}, client.IgnoreNotFound(r.client.Patch(ctx, app, client.MergeFrom(orig)))
+}
+
+// deletedWithApp tells whether an object the app tracks goes with it, as
+// Argo CD decides: not a CustomResourceDefinition (its deletion would take
+// every custom resource of its kind, anyone's), not the Application itself
+// (an app that manages its own manifest would wait for itself forever), not
+// one with Delete=false or Helm's resource policy keep.
+func deletedWithApp(o *unstructured.Unstructured, app *v1alpha1.Application) bool {
+	gvk := o.GroupVersionKind()
+	switch {
+	case gvk.Group == "apiextensions.k8s.io" && gvk.Kind == "CustomResourceDefinition":
+		return false
+	case selfReferenced(o, app):
+		return false
+	}
+	return !tsync.ObjectOptions(o).NoDelete
 }

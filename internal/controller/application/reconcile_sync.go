@@ -91,6 +91,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 			return err == nil
 		},
 		Options: tsync.ParseOptions(syncPolicyOptions(app), syncOp.SyncOptions),
+		Self:    app.UID,
 	}
 	wait := st.runner().Advance(ctx, os, req)
 	if !tsync.Completed(os.Phase) {

@@ -95,7 +95,10 @@ func (r *Repo) Tree(rev string) *git.TreeFS {
 	return tree
 }
 
-// CopyDir copies a directory tree (such as testdata/repo) into the work tree.
+// CopyDir copies a directory tree (such as testdata/repo, or a checkout of
+// another repository) into the work tree; a .git directory in it is left
+// out (a directory, or a worktree's .git file), so a checkout's files are
+// committed to this repository's own history.
 func (r *Repo) CopyDir(src string) {
 	r.t.Helper()
 	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
@@ -104,6 +107,12 @@ func (r *Repo) CopyDir(src string) {
 		}
 		rel, _ := filepath.Rel(src, p)
 		dst := filepath.Join(r.Dir, rel)
+		if info.Name() == ".git" && p != src {
+			if info.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil // a worktree's link to its repository
+		}
 		if info.IsDir() {
 			return os.MkdirAll(dst, 0o755)
 		}
