@@ -22,6 +22,11 @@ type Opener struct {
 	LocalPaths map[string]string
 	// Credentials returns the credentials for a repository URL; nil means anonymous.
 	Credentials func(url string) git.Credentials
+	// Refresh makes every Git repository opened list its remote's refs
+	// afresh, as a user's refresh (the argocd.argoproj.io/refresh
+	// annotation, normal or hard) asks; otherwise a listing made less than
+	// git.CacheOptions.ListInterval ago, for any application, answers.
+	Refresh bool
 }
 
 // Opened is a source's repository at a revision.
@@ -57,7 +62,7 @@ func (o *Opener) Open(ctx context.Context, src v1alpha1.ApplicationSource) (*Ope
 	if o.Credentials != nil {
 		creds = o.Credentials(src.RepoURL)
 	}
-	sha, err := repo.Resolve(ctx, src.TargetRevision, creds)
+	sha, err := repo.Resolve(ctx, src.TargetRevision, creds, git.FetchOptions{Refresh: o.Refresh})
 	if err != nil {
 		return nil, err
 	}

@@ -12,12 +12,12 @@ import (
 
 var hexRevision = regexp.MustCompile(`^[0-9a-fA-F]{4,40}$`)
 
-// Resolve brings the clone up to date (cheaply, see Fetch) and resolves a
-// targetRevision to a commit SHA: "" and HEAD are the remote's default
-// branch; then a branch, a tag (annotated tags peeled), a full ref name, or
-// a full or abbreviated commit SHA.
-func (r *Repo) Resolve(ctx context.Context, revision string, creds Credentials) (string, error) {
-	if _, err := r.Fetch(ctx, creds); err != nil {
+// Resolve brings the clone up to date (cheaply and shared with other
+// callers, see Fetch) and resolves a targetRevision to a commit SHA: "" and
+// HEAD are the remote's default branch; then a branch, a tag (annotated tags
+// peeled), a full ref name, or a full or abbreviated commit SHA.
+func (r *Repo) Resolve(ctx context.Context, revision string, creds Credentials, opts FetchOptions) (string, error) {
+	if _, err := r.Fetch(ctx, creds, opts); err != nil {
 		return "", err
 	}
 	return r.ResolveLocal(revision)
