@@ -7,12 +7,13 @@
 // [CacheOptions].ListInterval after it started, take its result, so the
 // applications of one repository list it once per interval, not once each;
 // [FetchOptions].Refresh demands a listing of the caller's own time (a
-// user's refresh). Revisions
-// (HEAD, branches, tags, full or short SHAs) resolve with [Repo.Resolve]; the
-// files of a commit are an [fs.FS] from [Repo.FS], and [Repo.TreeHash] gives
-// the content hash of any path, which keys the render cache. Decoded trees are
-// kept per clone by hash, so the trees a commit did not touch cost nothing to
-// look up again at the next commit.
+// user's refresh). Revisions (HEAD, branches, tags, full or short SHAs)
+// resolve with [Repo.Resolve].
+//
+// The files of a commit are an [fs.FS] from [Repo.FS], and [TreeFS.TreeHash]
+// gives the content hash of any path, which keys the render cache. Decoded
+// trees are kept per clone by hash, so looking up a path again at the next
+// commit decodes only the directories that commit changed.
 //
 // Credentials come from Argo CD's repository and repo-creds Secrets
 // ([CredentialsFor]) and never appear in errors or logs.
