@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"syscall"
 	"text/tabwriter"
@@ -33,15 +34,30 @@ type idle struct {
 }
 
 // measureIdle waits out the window and returns the CPU and API requests
-// it saw.
-func measureIdle(count *counter, window time.Duration) (idle, error) {
+// it saw; with a profile path, it writes a CPU profile of the window there.
+func measureIdle(count *counter, window time.Duration, profile string) (idle, error) {
 	if window <= 0 {
 		return idle{}, fmt.Errorf("idle window %s: must be positive", window)
+	}
+	stop := func() error { return nil }
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return idle{}, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			_ = f.Close()
+			return idle{}, err
+		}
+		stop = func() error { pprof.StopCPUProfile(); return f.Close() }
 	}
 	verbsBefore, before := count.snapshot()
 	cpu := cpuTime()
 	time.Sleep(window)
 	used := cpuTime() - cpu
+	if err := stop(); err != nil {
+		return idle{}, err
+	}
 	verbsAfter, after := count.snapshot()
 	out := idle{window: window, cpu: used, requests: after - before}
 	for v, c := range verbsAfter {

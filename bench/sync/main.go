@@ -48,6 +48,7 @@ type options struct {
 	apps       int
 	idle       time.Duration
 	memProfile string
+	cpuProfile string
 }
 
 func main() {
@@ -55,6 +56,7 @@ func main() {
 	flag.IntVar(&o.apps, "apps", 100, "number of applications")
 	flag.DurationVar(&o.idle, "idle", idleWindow, "idle window over which the controller's CPU and API requests are measured (figures scaled to "+idleWindow.String()+")")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of the controller after the sync to this file")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the idle window to this file")
 	flag.Parse()
 	if err := o.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -160,7 +162,7 @@ func (o options) run() error {
 	// Idle: once the first no-op resyncs after the sync are over, nothing
 	// changes in Git or in the cluster.
 	time.Sleep(resync + 2*time.Second)
-	idle, err := measureIdle(count, o.idle)
+	idle, err := measureIdle(count, o.idle, o.cpuProfile)
 	if err != nil {
 		return err
 	}

@@ -116,6 +116,10 @@ type Repo struct {
 	listMu  sync.Mutex
 	listing *listing
 
+	// resolved memoizes ResolveLocal; a fetch, holding mu, clears it.
+	resolvedMu sync.Mutex
+	resolved   map[string]string
+
 	// objects are decoded trees and blob facts, shared by every TreeFS.
 	objects objectCache
 }

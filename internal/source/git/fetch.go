@@ -146,6 +146,9 @@ func (r *Repo) fetch(ctx context.Context, creds Credentials) (bool, error) {
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.resolvedMu.Lock()
+	r.resolved = nil // the refs move: resolve again
+	r.resolvedMu.Unlock()
 	err = r.repo.FetchContext(ctx, &gogit.FetchOptions{
 		RemoteName: "origin", Auth: auth, InsecureSkipTLS: creds.Insecure, ClientCert: cert, ClientKey: key,
 		Force: true, Prune: true, Tags: gogit.NoTags,

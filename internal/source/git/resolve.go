@@ -24,9 +24,32 @@ func (r *Repo) Resolve(ctx context.Context, revision string, creds Credentials, 
 }
 
 // ResolveLocal resolves a revision against the clone as it is, without
-// asking the remote.
+// asking the remote. Its answers are kept until the next fetch, which
+// alone moves the clone's refs: reading them from disk for every
+// application of a repository on every resync was a good part of an idle
+// controller's work.
 func (r *Repo) ResolveLocal(revision string) (string, error) {
 	defer r.reading()()
+	r.resolvedMu.Lock()
+	sha, ok := r.resolved[revision]
+	r.resolvedMu.Unlock()
+	if ok {
+		return sha, nil
+	}
+	sha, err := r.resolveLocal(revision)
+	if err != nil {
+		return "", err
+	}
+	r.resolvedMu.Lock()
+	if r.resolved == nil || len(r.resolved) > 1024 {
+		r.resolved = map[string]string{}
+	}
+	r.resolved[revision] = sha
+	r.resolvedMu.Unlock()
+	return sha, nil
+}
+
+func (r *Repo) resolveLocal(revision string) (string, error) {
 	rev := strings.TrimSpace(revision)
 	var candidates []plumbing.ReferenceName
 	switch {
