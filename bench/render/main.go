@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -25,12 +26,16 @@ import (
 
 func main() {
 	apps := flag.Int("apps", 1000, "number of applications in the monorepo")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the cached pass after the one-app commit to this file")
 	flag.Parse()
 	if err := run(*apps); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
+
+// cpuProfile is where -cpuprofile writes the profile of the one-app commit.
+var cpuProfile string
 
 func run(n int) error {
 	dir, err := os.MkdirTemp("", "tiphys-bench-render-")
@@ -58,17 +63,22 @@ func run(n int) error {
 		took, baselineTook time.Duration
 	}
 	var rows []row
-	pass := func(phase string) error {
+	pass := func(phase, profile string) error {
 		tree, err := head(repo)
 		if err != nil {
 			return err
 		}
 		before := cache.Stats().Renders
+		stop, err := startProfile(profile)
+		if err != nil {
+			return err
+		}
 		start := time.Now()
 		if err := renderAll(tree, n, cache.Render); err != nil {
 			return err
 		}
 		took := time.Since(start)
+		stop()
 		start = time.Now()
 		if err := renderAll(tree, n, render.Render); err != nil {
 			return err
@@ -76,10 +86,10 @@ func run(n int) error {
 		rows = append(rows, row{phase, cache.Stats().Renders - before, int64(n), took, time.Since(start)})
 		return nil
 	}
-	if err := pass("cold"); err != nil {
+	if err := pass("cold", ""); err != nil {
 		return err
 	}
-	if err := pass("warm (resync, no change)"); err != nil {
+	if err := pass("warm (resync, no change)", ""); err != nil {
 		return err
 	}
 	if err := gitCmd(repoDir, "commit", "-q", "--allow-empty", "-m", "docs", "--", "."); err != nil {
@@ -91,7 +101,7 @@ func run(n int) error {
 	if err := gitCmd(repoDir, "commit", "-q", "-am", "scale app-42"); err != nil {
 		return err
 	}
-	if err := pass("commit touching one values file"); err != nil {
+	if err := pass("commit touching one values file", cpuProfile); err != nil {
 		return err
 	}
 
@@ -104,8 +114,24 @@ func run(n int) error {
 	return w.Flush()
 }
 
+// startProfile starts a CPU profile into path ("" for none) and returns its stop.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
+}
+
 func head(repo *git.Repo) (*git.TreeFS, error) {
-	sha, err := repo.Resolve(context.Background(), "main", git.Credentials{})
+	sha, err := repo.Resolve(context.Background(), "main", git.Credentials{}, git.FetchOptions{Refresh: true})
 	if err != nil {
 		return nil, err
 	}

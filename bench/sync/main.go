@@ -3,11 +3,15 @@
 // Deployment with one replica, Ingress), each in its own namespace, synced
 // cold; beside it, the same objects applied by `kubectl apply
 // --server-side` and by a raw client-go server-side-apply loop (the
-// physical limit). It prints wall time to all Deployments available, API
-// requests by verb, requests during a quiet period (no-op resyncs),
-// self-heal latency and controller memory.
+// physical limit). Then, with nothing changing, the controller's CPU and API
+// requests over an idle window (3 minutes; -idle shortens it, the figures
+// are scaled to 3 minutes); self-heal latency; a commit that touches one
+// app (with a refresh, as a webhook sends: time to that app synced, and the
+// controller's CPU until every app compared at the new commit); and
+// controller memory.
 //
 //	go run ./bench/sync -apps 100
+//	go run ./bench/sync -apps 100 -idle 30s
 //	go run ./bench/sync -apps 1000
 package main
 
@@ -15,7 +19,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,21 +26,15 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/go-logr/logr"
-	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
@@ -46,59 +43,29 @@ import (
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
+// options are the command line.
+type options struct {
+	apps       int
+	idle       time.Duration
+	memProfile string
+	cpuProfile string
+}
+
 func main() {
-	apps := flag.Int("apps", 100, "number of applications")
-	quiet := flag.Duration("quiet", 30*time.Second, "quiet period over which no-op requests are counted")
-	flag.StringVar(&memProfile, "memprofile", "", "write a heap profile of the controller after the sync to this file")
+	var o options
+	flag.IntVar(&o.apps, "apps", 100, "number of applications")
+	flag.DurationVar(&o.idle, "idle", idleWindow, "idle window over which the controller's CPU and API requests are measured (figures scaled to "+idleWindow.String()+")")
+	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of the controller after the sync to this file")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the idle window to this file")
 	flag.Parse()
-	if err := run(*apps, *quiet); err != nil {
+	if err := o.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-// counter counts API requests by verb.
-type counter struct {
-	mu    sync.Mutex
-	verbs map[string]int
-	total atomic.Int64
-}
-
-func (c *counter) wrap(rt http.RoundTripper) http.RoundTripper {
-	return roundTripper(func(r *http.Request) (*http.Response, error) {
-		verb := r.Method
-		if r.Method == http.MethodGet && (r.URL.Query().Get("watch") == "true") {
-			verb = "WATCH"
-		} else if r.Method == http.MethodGet && !strings.Contains(r.URL.Path[strings.LastIndex(r.URL.Path, "/"):], ".") &&
-			r.URL.Query().Get("limit") != "" {
-			verb = "LIST"
-		}
-		if r.URL.Query().Get("dryRun") != "" {
-			verb += "(dry-run)"
-		}
-		c.mu.Lock()
-		c.verbs[verb]++
-		c.mu.Unlock()
-		c.total.Add(1)
-		return rt.RoundTrip(r)
-	})
-}
-
-func (c *counter) snapshot() (map[string]int, int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := map[string]int{}
-	for k, v := range c.verbs {
-		out[k] = v
-	}
-	return out, c.total.Load()
-}
-
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-func run(n int, quiet time.Duration) error {
+func (o options) run() error {
+	n := o.apps
 	ctx := context.Background()
 	bin, err := testenv.BinDir()
 	if err != nil {
@@ -192,18 +159,13 @@ func run(n int, quiet time.Duration) error {
 	tiphysTime := time.Since(start)
 	coldVerbs, coldTotal := count.snapshot()
 
-	time.Sleep(2 * time.Second)
-	quietBefore, before := count.snapshot()
-	time.Sleep(quiet)
-	quietAfter, after := count.snapshot()
-	noop := after - before
-	var quietVerbs []string
-	for v, c := range quietAfter {
-		if d := c - quietBefore[v]; d > 0 {
-			quietVerbs = append(quietVerbs, fmt.Sprintf("%s=%d", v, d))
-		}
+	// Idle: once the first no-op resyncs after the sync are over, nothing
+	// changes in Git or in the cluster.
+	time.Sleep(resync + 2*time.Second)
+	idle, err := measureIdle(count, o.idle, o.cpuProfile)
+	if err != nil {
+		return err
 	}
-	sort.Strings(quietVerbs)
 
 	// Self-heal: delete a managed ConfigMap and time its return.
 	if err := kube.CoreV1().ConfigMaps("tiphys-0").Delete(ctx, "app-0", metav1.DeleteOptions{}); err != nil {
@@ -220,25 +182,31 @@ func run(n int, quiet time.Duration) error {
 		time.Sleep(20 * time.Millisecond)
 	}
 	heal := time.Since(start)
+
+	commit, err := measureCommit(ctx, plane.Config, count, filepath.Join(repo, "git"), n, idle.cpuPerSecond())
+	if err != nil {
+		return err
+	}
+
 	runtime.GC()
 	var mem runtime.MemStats
 	runtime.ReadMemStats(&mem)
-	if memProfile != "" {
-		if err := writeHeapProfile(memProfile); err != nil {
+	if o.memProfile != "" {
+		if err := writeHeapProfile(o.memProfile); err != nil {
 			return err
 		}
 	}
 
 	objects := 5 * n
-	fmt.Printf("cold sync of %d apps (%d objects) on the local control plane\n\n", n, objects)
+	fmt.Printf("cold sync of %d apps (%d objects) on the local control plane; resync and Git poll every %s\n\n", n, objects, resync)
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "measure\ttiphys\tkubectl apply --server-side\tclient-go SSA loop\t")
 	fmt.Fprintf(w, "wall time to all Deployments available\t%s\t%s\t%s\t\n", round(tiphysTime), round(kubectlTime), round(rawTime))
 	fmt.Fprintf(w, "  as a multiple of kubectl\t%.2fx\t1.00x\t%.2fx\t\n", tiphysTime.Seconds()/kubectlTime.Seconds(), rawTime.Seconds()/kubectlTime.Seconds())
 	fmt.Fprintf(w, "API requests during the cold sync\t%d\t-\t%d\t\n", coldTotal, rawRequests)
 	fmt.Fprintf(w, "  per object / per app\t%.1f / %.1f\t-\t%.1f / -\t\n", float64(coldTotal)/float64(objects), float64(coldTotal)/float64(n), float64(rawRequests)/float64(objects))
-	fmt.Fprintf(w, "API requests per minute, nothing changing\t%.0f\t-\t-\t\n", float64(noop)/quiet.Minutes())
-	fmt.Fprintf(w, "  per object per no-op resync (every %s)\t%.3f\t-\t-\t\n", resync, float64(noop)/float64(objects)/(quiet.Seconds()/resync.Seconds()))
+	fmt.Fprintf(w, "API requests per minute, nothing changing\t%.0f\t-\t-\t\n", float64(idle.requests)/idle.window.Minutes())
+	fmt.Fprintf(w, "  per object per no-op resync (every %s)\t%.3f\t-\t-\t\n", resync, float64(idle.requests)/float64(objects)/(idle.window.Seconds()/resync.Seconds()))
 	fmt.Fprintf(w, "self-heal after a delete\t%s\t-\t-\t\n", round(heal))
 	fmt.Fprintf(w, "controller heap (after GC)\t%.1f MiB\t-\t-\t\n", float64(mem.HeapAlloc)/(1<<20))
 	if err := w.Flush(); err != nil {
@@ -250,12 +218,9 @@ func run(n int, quiet time.Duration) error {
 	}
 	sort.Strings(verbs)
 	fmt.Printf("\ntiphys requests by verb (cold sync): %s\n", strings.Join(verbs, " "))
-	fmt.Printf("tiphys requests by verb (quiet period): %s\n", strings.Join(quietVerbs, " "))
-	return nil
+	fmt.Printf("tiphys requests by verb (idle): %s\n\n", strings.Join(idle.verbs, " "))
+	return printNothingChanged(n, idle, commit)
 }
-
-// memProfile is where -memprofile writes the heap profile.
-var memProfile string
 
 func writeHeapProfile(path string) error {
 	f, err := os.Create(path)
@@ -270,202 +235,7 @@ func writeHeapProfile(path string) error {
 }
 
 // resync is the controller's resync period in the benchmark: short, so the
-// quiet period holds several no-op resyncs of every app.
+// idle window holds several no-op resyncs of every app.
 const resync = 10 * time.Second
 
 func round(d time.Duration) time.Duration { return d.Round(10 * time.Millisecond) }
-
-func waitAvailable(ctx context.Context, kube kubernetes.Interface, prefix string, n int) error {
-	deadline := time.Now().Add(10 * time.Minute)
-	for time.Now().Before(deadline) {
-		list, err := kube.AppsV1().Deployments("").List(ctx, metav1.ListOptions{})
-		if err == nil {
-			ready := 0
-			for _, d := range list.Items {
-				if strings.HasPrefix(d.Namespace, prefix) && available(&d) {
-					ready++
-				}
-			}
-			if ready >= n {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("deployments %s* not available in time", prefix)
-}
-
-func available(d *appsv1.Deployment) bool { return d.Status.AvailableReplicas >= 1 }
-
-func waitApps(ctx context.Context, c client.Client, n int) error {
-	deadline := time.Now().Add(10 * time.Minute)
-	for time.Now().Before(deadline) {
-		var list v1alpha1.ApplicationList
-		if err := c.List(ctx, &list, client.InNamespace("argocd")); err == nil {
-			done := 0
-			for _, a := range list.Items {
-				if a.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced && a.Status.Health.Status == v1alpha1.HealthStatusHealthy {
-					done++
-				}
-			}
-			if done >= n {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("applications not Synced and Healthy in time")
-}
-
-// rawApply server-side-applies every object under dir with 8 workers.
-func rawApply(ctx context.Context, cfg *rest.Config, dir string) error {
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	var objs []*unstructured.Unstructured
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		for _, doc := range strings.Split(string(b), "\n---\n") {
-			u := &unstructured.Unstructured{}
-			if err := yaml.Unmarshal([]byte(doc), &u.Object); err != nil || len(u.Object) == 0 {
-				continue
-			}
-			objs = append(objs, u)
-		}
-	}
-	// Namespaces first, then the rest.
-	sort.SliceStable(objs, func(i, j int) bool { return objs[i].GetKind() == "Namespace" && objs[j].GetKind() != "Namespace" })
-	apply := func(u *unstructured.Unstructured) error {
-		gvr := map[string]string{"Namespace": "namespaces", "ServiceAccount": "serviceaccounts", "ConfigMap": "configmaps",
-			"Service": "services", "Deployment": "deployments", "Ingress": "ingresses"}[u.GetKind()]
-		gv := u.GroupVersionKind()
-		res := dyn.Resource(gv.GroupVersion().WithResource(gvr))
-		var ri dynamic.ResourceInterface = res
-		if u.GetNamespace() != "" {
-			ri = res.Namespace(u.GetNamespace())
-		}
-		_, err := ri.Apply(ctx, u.GetName(), u, metav1.ApplyOptions{FieldManager: "bench", Force: true})
-		return err
-	}
-	var nsObjs, rest []*unstructured.Unstructured
-	for _, o := range objs {
-		if o.GetKind() == "Namespace" {
-			nsObjs = append(nsObjs, o)
-		} else {
-			rest = append(rest, o)
-		}
-	}
-	for _, batch := range [][]*unstructured.Unstructured{nsObjs, rest} {
-		work := make(chan *unstructured.Unstructured)
-		errs := make(chan error, len(batch))
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for u := range work {
-					if err := apply(u); err != nil {
-						errs <- err
-					}
-				}
-			}()
-		}
-		for _, o := range batch {
-			work <- o
-		}
-		close(work)
-		wg.Wait()
-		close(errs)
-		if err := <-errs; err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeRepo writes the workload three times: for kubectl, for the raw loop
-// (each with its own namespaces) and as a Git repository for the apps.
-func writeRepo(dir string, n int) error {
-	write := func(path, content string) error {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(path, []byte(content), 0o644)
-	}
-	for i := range n {
-		for _, v := range []struct{ sub, ns string }{{"kubectl", "kubectl-"}, {"raw", "raw-"}} {
-			ns := fmt.Sprintf("%s%d", v.ns, i)
-			content := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n---\n" + workload(i, ns)
-			if err := write(filepath.Join(dir, v.sub, fmt.Sprintf("app-%d.yaml", i)), content); err != nil {
-				return err
-			}
-		}
-		if err := write(filepath.Join(dir, "git", "apps", fmt.Sprintf("app-%d", i), "all.yaml"), workload(i, "")); err != nil {
-			return err
-		}
-	}
-	g := filepath.Join(dir, "git")
-	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"-c", "user.name=b", "-c", "user.email=b@e", "commit", "-q", "-m", "apps"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = g
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("git %v: %v: %s", args, err, out)
-		}
-	}
-	return nil
-}
-
-func workload(i int, ns string) string {
-	nsLine := ""
-	if ns != "" {
-		nsLine = "\n  namespace: " + ns
-	}
-	name := fmt.Sprintf("app-%d", i)
-	return strings.NewReplacer("NAME", name, "NSLINE", nsLine).Replace(`apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: NAMENSLINE
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: NAMENSLINE
-data: {greeting: hello}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: NAMENSLINE
-spec:
-  selector: {app: NAME}
-  ports: [{port: 80}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: NAMENSLINE
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: NAME}}
-  template:
-    metadata: {labels: {app: NAME}}
-    spec:
-      serviceAccountName: NAME
-      containers: [{name: app, image: nginx:1.27}]
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: NAMENSLINE
-spec:
-  rules:
-  - host: NAME.example.com
-    http:
-      paths: [{path: /, pathType: Prefix, backend: {service: {name: NAME, port: {number: 80}}}}]
-`)
-}

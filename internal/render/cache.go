@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -242,9 +243,14 @@ func identity(req Request) (string, error) {
 // path and the current value of every expanded build variable.
 func (c *Cache) fingerprint(ident string, in inputs, env *BuildEnv, hashers map[string]TreeHasher) (string, error) {
 	h := sha256.New()
-	h.Write([]byte(ident))
+	write := func(parts ...string) {
+		for _, p := range parts {
+			h.Write([]byte(p))
+		}
+	}
+	write(ident)
 	for _, name := range in.vars {
-		fmt.Fprintf(h, "\x00$%s=%s", name, env.value(name))
+		write("\x00$", name, "=", env.value(name))
 	}
 	for _, r := range in.reads {
 		fsys := hashers[r.fsys]
@@ -255,7 +261,7 @@ func (c *Cache) fingerprint(ident string, in inputs, env *BuildEnv, hashers map[
 		if err != nil {
 			return "", err
 		}
-		fmt.Fprintf(h, "\x00%s\x00%s\x00%d\x00%s", r.fsys, r.path, r.op, state)
+		write("\x00", r.fsys, "\x00", r.path, "\x00", strconv.Itoa(int(r.op)), "\x00", state)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -266,7 +272,7 @@ func (c *Cache) pathState(fsys TreeHasher, r read) (string, error) {
 	if !ok {
 		return pathState(fsys, r)
 	}
-	memo := fmt.Sprintf("%s\x00%s\x00%d", cm.Commit(), r.path, r.op)
+	memo := cm.Commit() + "\x00" + r.path + "\x00" + strconv.Itoa(int(r.op))
 	c.statesMu.Lock()
 	state, hit := c.states[memo]
 	c.statesMu.Unlock()

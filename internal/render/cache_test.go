@@ -13,7 +13,7 @@ import (
 
 // monorepo commits n apps: even ones Helm charts with a values file per
 // app under envs/, odd ones plain directories.
-func monorepo(t *testing.T, n int) *gittest.Repo {
+func monorepo(t testing.TB, n int) *gittest.Repo {
 	t.Helper()
 	src := gittest.New(t)
 	files := map[string]string{
@@ -43,7 +43,7 @@ func appSource(i int) v1alpha1.ApplicationSource {
 
 func renderAll(t *testing.T, c *render.Cache, repo *git.Repo, n int) {
 	t.Helper()
-	sha, err := repo.Resolve(context.Background(), "main", git.Credentials{})
+	sha, err := repo.Resolve(context.Background(), "main", git.Credentials{}, git.FetchOptions{Refresh: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestCacheRendersOnlyChangedInputs(t *testing.T) {
 	src.Commit("change the shared chart", map[string]string{"charts/svc/values.yaml": "replicas: 3\n"})
 	step("commit to the shared chart", n/2)
 
-	sha, _ := repo.Resolve(context.Background(), "main", git.Credentials{})
+	sha, _ := repo.Resolve(context.Background(), "main", git.Credentials{}, git.FetchOptions{Refresh: true})
 	tree, _ := repo.FS(sha)
 	res, err := c.Render(context.Background(), render.Request{AppName: "app-4", Namespace: "apps", Source: appSource(4), Repo: tree})
 	if err != nil {
@@ -124,7 +124,7 @@ func TestCacheKeysByExpandedBuildVariables(t *testing.T) {
 	values := map[string]string{"stamped": "$ARGOCD_APP_REVISION", "plain": "$ARGOCD_APP_NAME"}
 	renderBoth := func(name string, wantRenders int64) {
 		t.Helper()
-		sha, err := repo.Resolve(context.Background(), "main", git.Credentials{})
+		sha, err := repo.Resolve(context.Background(), "main", git.Credentials{}, git.FetchOptions{Refresh: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,7 +36,7 @@ func TestKustomizeRemoteBase(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		s, err := r.Resolve(ctx, rev, git.Credentials{})
+		s, err := r.Resolve(ctx, rev, git.Credentials{}, git.FetchOptions{})
 		if err != nil {
 			return nil, err
 		}

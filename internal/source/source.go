@@ -23,6 +23,11 @@ type Opener struct {
 	// Credentials returns the credentials for a repository URL (see
 	// git.SecretCredentials); nil means anonymous.
 	Credentials func(ctx context.Context, url string) (git.Credentials, error)
+	// Refresh makes every Git repository opened list its remote's refs
+	// afresh, as a user's refresh (the argocd.argoproj.io/refresh
+	// annotation, normal or hard) asks; otherwise a listing made less than
+	// git.CacheOptions.ListInterval ago, for any application, answers.
+	Refresh bool
 }
 
 // Opened is a source's repository at a revision.
@@ -60,7 +65,7 @@ func (o *Opener) Open(ctx context.Context, src v1alpha1.ApplicationSource) (*Ope
 			return nil, err
 		}
 	}
-	sha, err := repo.Resolve(ctx, src.TargetRevision, creds)
+	sha, err := repo.Resolve(ctx, src.TargetRevision, creds, git.FetchOptions{Refresh: o.Refresh})
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,9 @@ func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.Ap
 	kubeVersion, _ := st.dest.Discovery.KubeVersion()
 	apiVersions, _ := st.dest.Discovery.APIVersions()
 	opener := r.opener()
+	// A user's refresh lists the repository's refs afresh; otherwise apps
+	// of one repository share a listing made moments ago.
+	opener.Refresh = st.refresh
 	cached := r.renders.Render
 	if st.hard {
 		cached = nil

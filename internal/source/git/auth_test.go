@@ -23,13 +23,13 @@ func TestHTTPBasicAuth(t *testing.T) {
 	url := srv.URL + "/private.git"
 
 	r := open(t, newCache(t), url)
-	got, err := r.Resolve(context.Background(), "main", git.Credentials{Username: "bot", Password: "s3cret-token"})
+	got, err := r.Resolve(context.Background(), "main", git.Credentials{Username: "bot", Password: "s3cret-token"}, git.FetchOptions{})
 	if err != nil || got != sha {
 		t.Fatalf("Resolve with credentials = %s, %v; want %s", got, err, sha)
 	}
 
 	r2 := open(t, newCache(t), url)
-	_, err = r2.Resolve(context.Background(), "main", git.Credentials{Username: "bot", Password: "wrong-password"})
+	_, err = r2.Resolve(context.Background(), "main", git.Credentials{Username: "bot", Password: "wrong-password"}, git.FetchOptions{})
 	if err == nil {
 		t.Fatal("Resolve with a wrong password succeeded")
 	}
@@ -52,14 +52,14 @@ func TestSSH(t *testing.T) {
 	url := "ssh://git@" + srv.Addr + bare
 
 	creds := git.Credentials{SSHPrivateKey: srv.ClientKey, KnownHosts: srv.KnownHosts}
-	got, err := open(t, newCache(t), url).Resolve(context.Background(), "main", creds)
+	got, err := open(t, newCache(t), url).Resolve(context.Background(), "main", creds, git.FetchOptions{})
 	if err != nil || got != sha {
 		t.Fatalf("Resolve over SSH = %s, %v; want %s", got, err, sha)
 	}
 
 	other := gittest.ServeSSH(t)
 	creds.KnownHosts = other.KnownHosts
-	_, err = open(t, newCache(t), url).Resolve(context.Background(), "main", creds)
+	_, err = open(t, newCache(t), url).Resolve(context.Background(), "main", creds, git.FetchOptions{})
 	if err == nil || !strings.Contains(err.Error(), "not in known hosts") {
 		t.Errorf("unknown host key: err = %v", err)
 	}
@@ -76,11 +76,11 @@ func TestHTTPSClientCertificate(t *testing.T) {
 	url := srv.URL + "/mtls.git"
 
 	creds := git.Credentials{TLSClientCert: cert.Cert, TLSClientKey: cert.Key, Insecure: true}
-	got, err := open(t, newCache(t), url).Resolve(context.Background(), "main", creds)
+	got, err := open(t, newCache(t), url).Resolve(context.Background(), "main", creds, git.FetchOptions{})
 	if err != nil || got != sha {
 		t.Fatalf("Resolve with a client certificate = %s, %v; want %s", got, err, sha)
 	}
-	if _, err := open(t, newCache(t), url).Resolve(context.Background(), "main", git.Credentials{Insecure: true}); err == nil {
+	if _, err := open(t, newCache(t), url).Resolve(context.Background(), "main", git.Credentials{Insecure: true}, git.FetchOptions{}); err == nil {
 		t.Error("Resolve without a client certificate succeeded")
 	}
 }

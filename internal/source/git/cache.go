@@ -21,7 +21,19 @@ type CacheOptions struct {
 	Dir string
 	// FetchTimeout bounds one remote request (default 90s).
 	FetchTimeout time.Duration
+	// ListInterval is how long a listing of a repository's refs answers
+	// later Fetch and Resolve calls for it (default DefaultListInterval):
+	// the applications reading one repository, reconciled one after the
+	// other, list its refs once per interval rather than once each. A
+	// negative value shares only a listing in flight. A call with
+	// FetchOptions.Refresh always gets a listing of its own time.
+	ListInterval time.Duration
 }
+
+// DefaultListInterval is the default CacheOptions.ListInterval: short beside
+// a controller's Git poll (30s), long enough to serve every application of
+// a repository whose reconciles the poll's jitter spread out.
+const DefaultListInterval = 5 * time.Second
 
 // Cache holds one bare clone per normalized repository URL.
 type Cache struct {
@@ -37,6 +49,9 @@ func NewCache(o CacheOptions) (*Cache, error) {
 	}
 	if o.FetchTimeout <= 0 {
 		o.FetchTimeout = 90 * time.Second
+	}
+	if o.ListInterval == 0 {
+		o.ListInterval = DefaultListInterval
 	}
 	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("git cache: %w", err)
@@ -72,7 +87,7 @@ func (c *Cache) Repo(url string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("git repository %s: open clone: %w", RedactURL(url), err)
 	}
-	r := &Repo{url: url, dir: dir, repo: repo, timeout: c.opts.FetchTimeout}
+	r := &Repo{url: url, dir: dir, repo: repo, timeout: c.opts.FetchTimeout, listInterval: c.opts.ListInterval}
 	c.repos[key] = r
 	return r, nil
 }
@@ -80,9 +95,10 @@ func (c *Cache) Repo(url string) (*Repo, error) {
 // Repo is the bare clone of one repository. Its methods are safe for
 // concurrent use: fetches are exclusive, reads shared.
 type Repo struct {
-	url     string
-	dir     string
-	timeout time.Duration
+	url          string
+	dir          string
+	timeout      time.Duration
+	listInterval time.Duration
 
 	// mu guards the go-git repository: a fetch holds it exclusively, and
 	// reads hold it shared, as go-git's pack readers are not safe for
@@ -94,6 +110,18 @@ type Repo struct {
 	headsMu   sync.Mutex
 	heads     map[string]string // remote refs at the last fetch
 	fetchedAt time.Time
+
+	// listMu guards listing, the newest listing of the remote's refs,
+	// in flight or done, which serves the calls it can (see Fetch).
+	listMu  sync.Mutex
+	listing *listing
+
+	// resolved memoizes ResolveLocal; a fetch, holding mu, clears it.
+	resolvedMu sync.Mutex
+	resolved   map[string]string
+
+	// objects are decoded trees and blob facts, shared by every TreeFS.
+	objects objectCache
 }
 
 // URL is the repository URL as first given.

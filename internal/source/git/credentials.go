@@ -1,10 +1,12 @@
 package git
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -51,6 +53,17 @@ func (c Credentials) String() string {
 
 // GoString never shows secrets either.
 func (c Credentials) GoString() string { return c.String() }
+
+// key identifies the credentials without showing them, so that only calls
+// with the same credentials share a listing of a repository's refs.
+func (c Credentials) key() string {
+	h := sha256.New()
+	for _, f := range []string{c.Username, c.Password, c.SSHPrivateKey, c.KnownHosts, c.TLSClientCert, c.TLSClientKey, strconv.FormatBool(c.Insecure)} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return string(h.Sum(nil))
+}
 
 func isSSH(url string) bool {
 	return strings.HasPrefix(url, "ssh://") || (!strings.Contains(url, "://") && strings.Contains(url, "@"))

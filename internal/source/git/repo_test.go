@@ -32,9 +32,11 @@ func open(t *testing.T, c *git.Cache, url string) *git.Repo {
 	return r
 }
 
+// resolve resolves rev with a refresh: the remote is listed again, so a
+// commit made a moment before is seen.
 func resolve(t *testing.T, r *git.Repo, rev string) string {
 	t.Helper()
-	sha, err := r.Resolve(context.Background(), rev, git.Credentials{})
+	sha, err := r.Resolve(context.Background(), rev, git.Credentials{}, git.FetchOptions{Refresh: true})
 	if err != nil {
 		t.Fatalf("resolve %q: %v", rev, err)
 	}
@@ -73,7 +75,7 @@ func TestResolveRevisions(t *testing.T) {
 			}
 		})
 	}
-	if _, err := r.Resolve(context.Background(), "no-such-branch", git.Credentials{}); err == nil ||
+	if _, err := r.Resolve(context.Background(), "no-such-branch", git.Credentials{}, git.FetchOptions{}); err == nil ||
 		!strings.Contains(err.Error(), `revision "no-such-branch" not found`) {
 		t.Errorf("unknown revision: err = %v", err)
 	}
@@ -88,7 +90,7 @@ func TestResolveFollowsMovesAndForcePush(t *testing.T) {
 	if got := resolve(t, r, "main"); got != base {
 		t.Fatalf("main = %s, want %s", got, base)
 	}
-	fetched, err := r.Fetch(context.Background(), git.Credentials{})
+	fetched, err := r.Fetch(context.Background(), git.Credentials{}, git.FetchOptions{Refresh: true})
 	if err != nil || fetched {
 		t.Errorf("Fetch of an unchanged remote: fetched=%v err=%v, want no fetch", fetched, err)
 	}
@@ -244,7 +246,7 @@ func TestConcurrentReaders(t *testing.T) {
 				errs <- err
 				return
 			}
-			got, err := r.Resolve(context.Background(), "main", git.Credentials{})
+			got, err := r.Resolve(context.Background(), "main", git.Credentials{}, git.FetchOptions{})
 			if err != nil || got != sha {
 				errs <- errors.Join(err, errors.New("wrong sha "+got))
 				return

@@ -12,21 +12,44 @@ import (
 
 var hexRevision = regexp.MustCompile(`^[0-9a-fA-F]{4,40}$`)
 
-// Resolve brings the clone up to date (cheaply, see Fetch) and resolves a
-// targetRevision to a commit SHA: "" and HEAD are the remote's default
-// branch; then a branch, a tag (annotated tags peeled), a full ref name, or
-// a full or abbreviated commit SHA.
-func (r *Repo) Resolve(ctx context.Context, revision string, creds Credentials) (string, error) {
-	if _, err := r.Fetch(ctx, creds); err != nil {
+// Resolve brings the clone up to date (cheaply and shared with other
+// callers, see Fetch) and resolves a targetRevision to a commit SHA: "" and
+// HEAD are the remote's default branch; then a branch, a tag (annotated tags
+// peeled), a full ref name, or a full or abbreviated commit SHA.
+func (r *Repo) Resolve(ctx context.Context, revision string, creds Credentials, opts FetchOptions) (string, error) {
+	if _, err := r.Fetch(ctx, creds, opts); err != nil {
 		return "", err
 	}
 	return r.ResolveLocal(revision)
 }
 
 // ResolveLocal resolves a revision against the clone as it is, without
-// asking the remote.
+// asking the remote. Its answers are kept until the next fetch, which
+// alone moves the clone's refs: reading them from disk for every
+// application of a repository on every resync was a good part of an idle
+// controller's work.
 func (r *Repo) ResolveLocal(revision string) (string, error) {
 	defer r.reading()()
+	r.resolvedMu.Lock()
+	sha, ok := r.resolved[revision]
+	r.resolvedMu.Unlock()
+	if ok {
+		return sha, nil
+	}
+	sha, err := r.resolveLocal(revision)
+	if err != nil {
+		return "", err
+	}
+	r.resolvedMu.Lock()
+	if r.resolved == nil || len(r.resolved) > 1024 {
+		r.resolved = map[string]string{}
+	}
+	r.resolved[revision] = sha
+	r.resolvedMu.Unlock()
+	return sha, nil
+}
+
+func (r *Repo) resolveLocal(revision string) (string, error) {
 	rev := strings.TrimSpace(revision)
 	var candidates []plumbing.ReferenceName
 	switch {

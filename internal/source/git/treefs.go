@@ -7,7 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,7 +29,7 @@ var ErrEscapes = errors.New("points outside the repository")
 type TreeFS struct {
 	repo   *Repo
 	commit string
-	root   *object.Tree
+	root   *dir
 	// MaxFileSize overrides the package default for this tree.
 	MaxFileSize int64
 	// hashes memoizes TreeHash: a tree never changes, and many
@@ -39,27 +39,21 @@ type TreeFS struct {
 
 // FS returns the files of commit sha.
 func (r *Repo) FS(sha string) (*TreeFS, error) {
-	defer r.reading()()
-	c, err := r.repo.CommitObject(plumbing.NewHash(sha))
+	root, err := r.rootOf(sha)
 	if err != nil {
-		return nil, r.errorf("commit "+sha, err)
+		return nil, err
 	}
-	tree, err := c.Tree()
-	if err != nil {
-		return nil, r.errorf("tree of "+sha, err)
-	}
-	return &TreeFS{repo: r, commit: sha, root: tree, MaxFileSize: MaxFileSize}, nil
+	return &TreeFS{repo: r, commit: sha, root: root, MaxFileSize: MaxFileSize}, nil
 }
 
 // Commit is the SHA the tree belongs to.
 func (t *TreeFS) Commit() string { return t.commit }
 
-func (t *TreeFS) lock() func() { return t.repo.reading() }
-
 // lookup finds the entry at name, following symlinks inside the tree. It
-// returns the resolved path, the entry (nil for the root) and its tree for
-// directories.
-func (t *TreeFS) lookup(op, name string) (string, *object.TreeEntry, *object.Tree, error) {
+// returns the resolved path, the entry (nil for the root) and, for a
+// directory, its decoded tree. Trees come from the clone's object cache,
+// so a lookup through unchanged directories decodes nothing.
+func (t *TreeFS) lookup(op, name string) (string, *object.TreeEntry, *dir, error) {
 	if !fs.ValidPath(name) {
 		return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}
@@ -75,19 +69,18 @@ func (t *TreeFS) lookup(op, name string) (string, *object.TreeEntry, *object.Tre
 		if tree == nil {
 			return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
 		}
-		e, err := tree.FindEntry(part)
-		if err != nil {
+		e, ok := tree.find(part)
+		if !ok {
 			return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
 		}
 		if e.Mode == filemode.Symlink {
 			if hops++; hops > 40 {
 				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: errors.New("too many symlinks")}
 			}
-			target, err := t.blobBytes(e.Hash, 4096)
+			dest, err := t.repo.linkTarget(e.Hash)
 			if err != nil {
 				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: err}
 			}
-			dest := string(target)
 			joined := path.Join(append([]string{strings.Join(resolved, "/")}, dest)...)
 			if path.IsAbs(dest) || joined == ".." || strings.HasPrefix(joined, "../") {
 				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: fmt.Errorf("symlink to %q %w", dest, ErrEscapes)}
@@ -106,7 +99,7 @@ func (t *TreeFS) lookup(op, name string) (string, *object.TreeEntry, *object.Tre
 		resolved = append(resolved, part)
 		tree = nil
 		if e.Mode == filemode.Dir {
-			sub, err := t.repo.repo.TreeObject(e.Hash)
+			sub, err := t.repo.tree(e.Hash)
 			if err != nil {
 				return "", nil, nil, &fs.PathError{Op: op, Path: name, Err: err}
 			}
@@ -123,8 +116,10 @@ func (t *TreeFS) lookup(op, name string) (string, *object.TreeEntry, *object.Tre
 	return p, entry, tree, nil
 }
 
-func (t *TreeFS) blobBytes(h plumbing.Hash, limit int64) ([]byte, error) {
-	blob, err := t.repo.repo.BlobObject(h)
+// blobBytes reads blob h, refusing one over limit bytes.
+func (r *Repo) blobBytes(h plumbing.Hash, limit int64) ([]byte, error) {
+	defer r.reading()()
+	blob, err := r.repo.BlobObject(h)
 	if err != nil {
 		return nil, err
 	}
@@ -142,17 +137,14 @@ func (t *TreeFS) blobBytes(h plumbing.Hash, limit int64) ([]byte, error) {
 // Open opens a file or directory. Through a symlink it opens the target,
 // named as the link (as os.Open does).
 func (t *TreeFS) Open(name string) (fs.File, error) {
-	unlock := t.lock()
-	defer unlock()
 	_, entry, tree, err := t.lookup("open", name)
 	if err != nil {
 		return nil, err
 	}
 	if tree != nil {
-		entries := t.dirEntries(tree)
-		return &dirFile{info: fileInfo{name: path.Base(name), dir: true}, entries: entries}, nil
+		return &dirFile{info: fileInfo{name: path.Base(name), dir: true}, entries: tree.list()}, nil
 	}
-	data, err := t.blobBytes(entry.Hash, t.MaxFileSize)
+	data, err := t.repo.blobBytes(entry.Hash, t.MaxFileSize)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
@@ -174,8 +166,6 @@ func (t *TreeFS) ReadFile(name string) ([]byte, error) {
 
 // ReadDir lists a directory, sorted by name.
 func (t *TreeFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	unlock := t.lock()
-	defer unlock()
 	_, _, tree, err := t.lookup("readdir", name)
 	if err != nil {
 		return nil, err
@@ -183,14 +173,12 @@ func (t *TreeFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if tree == nil {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
 	}
-	return t.dirEntries(tree), nil
+	return slices.Clone(tree.list()), nil
 }
 
 // Stat describes a file or directory, following symlinks; the name is the
 // one asked for (as os.Stat's).
 func (t *TreeFS) Stat(name string) (fs.FileInfo, error) {
-	unlock := t.lock()
-	defer unlock()
 	_, entry, tree, err := t.lookup("stat", name)
 	if err != nil {
 		return nil, err
@@ -198,7 +186,7 @@ func (t *TreeFS) Stat(name string) (fs.FileInfo, error) {
 	if tree != nil {
 		return fileInfo{name: path.Base(name), dir: true}, nil
 	}
-	size, _ := t.repo.repo.Storer.EncodedObjectSize(entry.Hash)
+	size, _ := t.repo.blobSize(entry.Hash)
 	return fileInfo{name: path.Base(name), size: size}, nil
 }
 
@@ -212,8 +200,6 @@ func (t *TreeFS) TreeHash(name string) (string, error) {
 	if h, ok := t.hashes.Load(name); ok {
 		return h.(string), nil
 	}
-	unlock := t.lock()
-	defer unlock()
 	_, entry, tree, err := t.lookup("hash", name)
 	var h string
 	switch {
@@ -222,25 +208,12 @@ func (t *TreeFS) TreeHash(name string) (string, error) {
 	case err != nil:
 		return "", err
 	case entry == nil:
-		h = tree.Hash.String()
+		h = tree.hash.String()
 	default:
 		h = entry.Hash.String()
 	}
 	t.hashes.Store(name, h)
 	return h, nil
-}
-
-func (t *TreeFS) dirEntries(tree *object.Tree) []fs.DirEntry {
-	out := make([]fs.DirEntry, 0, len(tree.Entries))
-	for _, e := range tree.Entries {
-		if e.Mode == filemode.Submodule {
-			continue
-		}
-		info := fileInfo{name: e.Name, dir: e.Mode == filemode.Dir, symlink: e.Mode == filemode.Symlink}
-		out = append(out, fs.FileInfoToDirEntry(info))
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
-	return out
 }
 
 type fileInfo struct {

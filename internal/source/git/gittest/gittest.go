@@ -84,7 +84,7 @@ func (r *Repo) Tree(rev string) *git.TreeFS {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	sha, err := repo.Resolve(context.Background(), rev, git.Credentials{})
+	sha, err := repo.Resolve(context.Background(), rev, git.Credentials{}, git.FetchOptions{})
 	if err != nil {
 		r.t.Fatal(err)
 	}

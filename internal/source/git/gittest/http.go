@@ -17,9 +17,10 @@ import (
 	"time"
 )
 
-// handler serves the repositories under root with git http-backend (the
+// Handler serves the repositories under root with git http-backend (the
 // real Git smart HTTP server), requiring basic auth when user is not empty.
-func handler(t testing.TB, root, user, password string) http.Handler {
+// Tests that watch or hold requests wrap it; ServeHTTP serves it as is.
+func Handler(t testing.TB, root, user, password string) http.Handler {
 	t.Helper()
 	gitPath, err := exec.LookPath("git")
 	if err != nil {
@@ -47,7 +48,7 @@ func handler(t testing.TB, root, user, password string) http.Handler {
 // root/name.git is at URL + "/name.git".
 func ServeHTTP(t testing.TB, root, user, password string) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(handler(t, root, user, password))
+	srv := httptest.NewServer(Handler(t, root, user, password))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -80,7 +81,7 @@ func ServeHTTPSClientCert(t testing.TB, root string) (*httptest.Server, ClientCe
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(handler(t, root, "", ""))
+	srv := httptest.NewUnstartedServer(Handler(t, root, "", ""))
 	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
