@@ -54,7 +54,7 @@ bench: tools
 	go run ./bench/render -apps 1000
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 100
 
-## bench-large: the sync benchmark with 1000 apps (5000 objects; about 15 minutes)
+## bench-large: the sync benchmark with 1000 apps (5000 objects; about 20 minutes)
 bench-large: tools
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 1000
 

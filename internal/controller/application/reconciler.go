@@ -240,7 +240,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// checks the remote heads): remove it, as Argo CD does. A hard refresh
 	// renders again without the render cache.
 	st.hard = app.Annotations[refreshAnnotation] == "hard"
+	// A requested sync, like a refresh, works from a fresh look at Git.
 	_, st.refresh = app.Annotations[refreshAnnotation]
+	st.refresh = st.refresh || app.Operation != nil
 	delete(app.Annotations, refreshAnnotation)
 	defer func() {
 		setConditions(app, st.conditions)

@@ -28,8 +28,10 @@ type FetchOptions struct {
 // it leads to) is shared: calls made while one is in flight wait for it, and
 // calls made less than CacheOptions.ListInterval after one started take its
 // result without asking the remote, unless opts.Refresh asks for a new one.
-// Only calls with the same credentials share a listing. It reports whether
-// the listing that answered the call fetched anything.
+// Only calls with the same credentials share a listing, and a failed one is
+// shared too (an unreachable server is asked once per interval, not once per
+// application). It reports whether the listing that answered the call
+// fetched anything.
 func (r *Repo) Fetch(ctx context.Context, creds Credentials, opts FetchOptions) (bool, error) {
 	called := time.Now()
 	key := creds.key()

@@ -142,7 +142,8 @@ func (t *TreeFS) Open(name string) (fs.File, error) {
 		return nil, err
 	}
 	if tree != nil {
-		return &dirFile{info: fileInfo{name: path.Base(name), dir: true}, entries: tree.list()}, nil
+		// A copy: the listing is shared, and readers may sort what they get.
+		return &dirFile{info: fileInfo{name: path.Base(name), dir: true}, entries: slices.Clone(tree.list())}, nil
 	}
 	data, err := t.repo.blobBytes(entry.Hash, t.MaxFileSize)
 	if err != nil {
