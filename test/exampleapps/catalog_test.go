@@ -33,6 +33,9 @@ type example struct {
 	Namespace string
 	// Skip says why the example cannot run here; empty when it runs.
 	Skip string
+	// Cause is a word that Tiphys's own error for a skipped example must
+	// contain (the plugin, the dependency, the kind).
+	Cause string
 	// Hooks are the hooks its syncs run, as "Kind name" (a generateName
 	// ends in "*"), read from an offline render.
 	Hooks []string
@@ -92,11 +95,11 @@ func catalog(t *testing.T, dir string) []example {
 func inspect(t *testing.T, dir string, e *example) {
 	t.Helper()
 	if p := e.Source.Plugin; p != nil {
-		e.Skip = fmt.Sprintf("config management plugin %q: Tiphys runs no plugins", p.Name)
+		e.Skip, e.Cause = fmt.Sprintf("config management plugin %q: Tiphys runs no plugins", p.Name), "plugin"
 		return
 	}
-	if dep := downloadedDependency(t, filepath.Join(dir, e.Source.Path)); dep != "" {
-		e.Skip = "Helm dependency " + dep + " is not vendored in charts/: it needs a download"
+	if dep, name := downloadedDependency(t, filepath.Join(dir, e.Source.Path)); dep != "" {
+		e.Skip, e.Cause = "Helm dependency "+dep+" is not vendored in charts/: it needs a download", name
 		return
 	}
 	res, err := render.Render(context.Background(), render.Request{
@@ -109,6 +112,7 @@ func inspect(t *testing.T, dir string, e *example) {
 		gvk := o.GroupVersionKind()
 		if !served(gvk) {
 			e.Skip = fmt.Sprintf("kind %s is not served: the test plane has no %s CRD", gvk, o.GetKind())
+			e.Cause = o.GetKind()
 			return
 		}
 		if !slices.Contains(e.Kinds, gvk) {
@@ -171,9 +175,10 @@ func runsAsHook(ann map[string]string) bool {
 	return false
 }
 
-// downloadedDependency names a dependency of the chart in chartDir that is
-// neither vendored in charts/ nor a local path, or returns "".
-func downloadedDependency(t *testing.T, chartDir string) string {
+// downloadedDependency describes a dependency of the chart in chartDir that
+// is neither vendored in charts/ nor a local path, and gives its name; or
+// returns "".
+func downloadedDependency(t *testing.T, chartDir string) (desc, name string) {
 	t.Helper()
 	var deps struct {
 		Dependencies []struct{ Name, Version, Repository string } `json:"dependencies"`
@@ -192,11 +197,11 @@ func downloadedDependency(t *testing.T, chartDir string) string {
 			}
 			vendored, _ := filepath.Glob(filepath.Join(chartDir, "charts", d.Name+"*"))
 			if len(vendored) == 0 {
-				return fmt.Sprintf("%s %s from %s", d.Name, d.Version, d.Repository)
+				return fmt.Sprintf("%s %s from %s", d.Name, d.Version, d.Repository), d.Name
 			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // served tells whether the plane serves a kind.

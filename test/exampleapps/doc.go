@@ -21,7 +21,9 @@
 // is recreated by the root; deleting the root deletes every example and
 // every object they created, hook objects included.
 // TestStandaloneExamples runs examples as Applications of their own with
-// the source options Argo CD's documentation shows.
+// the source options Argo CD's documentation shows. TestSkippedExamplesSayWhy
+// runs the skipped ones as Applications too: each must say why it cannot
+// run, naming the plugin, the dependency or the kind, and be deletable.
 //
 // # What is skipped
 //

@@ -150,3 +150,30 @@ func TestDeleteSparesCRDsAndItself(t *testing.T) {
 		t.Errorf("the CRD was deleted with its app (%v)", err)
 	}
 }
+
+// Given an app whose objects include a kind the cluster does not serve (its
+// CRD is not installed, so its syncs fail before they start),
+// when the Application is deleted with the resources finalizer,
+// then it goes: no object of that kind can exist to wait for.
+func TestDeleteWithAKindNotServed(t *testing.T) {
+	env.Require(t)
+	ctx := context.Background()
+	repo := gittest.New(t)
+	sha := repo.Commit("app", map[string]string{"app/objects.yaml": configMaps("settings") +
+		"---\napiVersion: rollouts.example.com/v1\nkind: Canary\nmetadata: {name: web}\nspec: {steps: 3}\n"})
+	app := newApp(t, "notserved", repo.URL(), "app", automated(true, false), func(a *v1alpha1.Application) {
+		a.Finalizers = []string{"resources-finalizer.argocd.argoproj.io"}
+	})
+	op := waitOperation(t, "notserved", sha)
+	if op.Phase != v1alpha1.OperationFailed || !strings.Contains(op.Message, "Canary") {
+		t.Fatalf("sync %s: %s, want a failure naming the kind", op.Phase, op.Message)
+	}
+
+	if err := env.Client.Delete(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the notserved Application is gone", func() (bool, error) {
+		ok, err := exists(&v1alpha1.Application{}, "argocd", "notserved")
+		return !ok, err
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -75,6 +76,12 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, st *state, orig *v1alp
 	var failure error
 	for gvk := range kinds {
 		objs, err := st.dest.Live.ByApp(ctx, gvk, instance)
+		if meta.IsNoMatchError(err) {
+			// The cluster does not serve the kind (after a fresh look at
+			// its discovery): its CRD never came or is gone, and no object
+			// of it is left to delete.
+			continue
+		}
 		if err != nil {
 			failure = err
 			continue
