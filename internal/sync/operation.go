@@ -110,6 +110,8 @@ func (r *Runner) Advance(ctx context.Context, state *v1alpha1.OperationState, re
 	var phase v1alpha1.OperationPhase
 	var msg string
 	switch started := len(state.SyncResult.Resources) > 0; {
+	case !started && len(op.Resources) > 0 && len(selected(req.Targets, op.Resources))+len(selected(req.Orphans, op.Resources)) == 0:
+		phase, msg = v1alpha1.OperationFailed, "none of the selected resources is part of the application: "+describeSelection(op.Resources)
 	case !started && req.Options.FailOnSharedResource && len(req.Shared) > 0:
 		phase, msg = v1alpha1.OperationFailed, fmt.Sprintf("shared resources found and FailOnSharedResource is set: %s", strings.Join(req.Shared, ", "))
 	case !started && req.Served != nil && plan.Preflight(req.Served) != nil:
@@ -139,6 +141,19 @@ func (r *Runner) Advance(ctx context.Context, state *v1alpha1.OperationState, re
 	}
 	finish(state, phase, msg)
 	return 0
+}
+
+// describeSelection lists a sync's selected resources as group:kind:name,
+// the CLI's --resource form.
+func describeSelection(rs []v1alpha1.SyncOperationResource) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Group + ":" + r.Kind + ":" + r.Name
+		if r.Namespace != "" {
+			out[i] = r.Group + ":" + r.Kind + ":" + r.Namespace + "/" + r.Name
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func finish(state *v1alpha1.OperationState, phase v1alpha1.OperationPhase, msg string) {

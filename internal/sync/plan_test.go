@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -179,5 +180,19 @@ func TestNewPlanSelfNoWait(t *testing.T) {
 		if want := task.Target.GetName() == "root"; task.NoWait != want {
 			t.Errorf("%s: NoWait %v, want %v", task.Target.GetName(), task.NoWait, want)
 		}
+	}
+}
+
+// A sync of selected resources none of which is the app's fails at once,
+// naming the selection, and changes nothing (Argo CD's CLI refuses it too).
+func TestAdvanceRefusesASelectionThatMatchesNothing(t *testing.T) {
+	state := Start(v1alpha1.Operation{Sync: &v1alpha1.SyncOperation{
+		Resources: []v1alpha1.SyncOperationResource{{Kind: "ConfigMap", Name: "nonexistent"}}}}, v1alpha1.SyncOperationResult{})
+	r := &Runner{} // no cluster: nothing may be written
+	if wait := r.Advance(t.Context(), state, Request{Targets: []*unstructured.Unstructured{testObject("v1", "ConfigMap", "config", nil, nil)}}); wait != 0 {
+		t.Fatalf("wait %s, want a final phase", wait)
+	}
+	if state.Phase != v1alpha1.OperationFailed || !strings.Contains(state.Message, ":ConfigMap:nonexistent") {
+		t.Fatalf("operation %s %q, want Failed naming the selection", state.Phase, state.Message)
 	}
 }

@@ -8,14 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/util/wait"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/controller/application/apptest"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -29,43 +27,7 @@ func TestMain(m *testing.M) {
 		// Every test skips; no plane is needed.
 		os.Exit(m.Run())
 	}
-	os.Exit(testenv.Main(&controllerSuite{m}, &env))
-}
-
-// controllerSuite runs the controller beside the package's own plane.
-type controllerSuite struct{ m *testing.M }
-
-func (s *controllerSuite) Run() int {
-	if env == nil {
-		return s.m.Run()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ctrl.SetLogger(logr.Discard())
-	if os.Getenv("TIPHYS_TEST_LOG") != "" {
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
-	}
-	mgr, err := ctrl.NewManager(env.Config, application.ManagerOptions("argocd", "0"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	dir, err := os.MkdirTemp("", "tiphys-exampleapps-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	r, err := application.New(mgr, env.Config, application.Options{Resync: 10 * time.Second, CacheDir: dir})
-	if err == nil {
-		err = r.SetupWithManager(mgr)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	go func() { _ = mgr.Start(ctx) }()
-	return s.m.Run()
+	os.Exit(apptest.Main(m, &env, application.Options{Resync: 10 * time.Second}))
 }
 
 // checkout is the example repository's directory, or a skip when none is given.

@@ -7,55 +7,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/controller/application/apptest"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
 var env *testenv.Env
 
 func TestMain(m *testing.M) {
-	os.Exit(testenv.Main(&controllerSuite{m}, &env))
-}
-
-// controllerSuite starts the controller beside the package's control plane.
-type controllerSuite struct{ m *testing.M }
-
-func (s *controllerSuite) Run() int {
-	if env == nil {
-		return s.m.Run()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ctrl.SetLogger(logr.Discard())
-	if os.Getenv("TIPHYS_TEST_LOG") != "" {
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
-	}
-	mgr, err := ctrl.NewManager(env.Config, application.ManagerOptions("argocd", "0"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	dir, _ := os.MkdirTemp("", "tiphys-controller-test-")
-	defer os.RemoveAll(dir)
-	r, err := application.New(mgr, env.Config, application.Options{Resync: 2 * time.Second, CacheDir: dir})
-	if err == nil {
-		err = r.SetupWithManager(mgr)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	go func() { _ = mgr.Start(ctx) }()
-	return s.m.Run()
+	os.Exit(apptest.Main(m, &env, application.Options{Resync: 2 * time.Second}))
 }
 
 // newApp creates an Application for the path of a repository in its own

@@ -2,12 +2,12 @@ package application
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -117,17 +117,8 @@ func (r *Reconciler) startOperation(st *state, spec *v1alpha1.ApplicationSpec, r
 	if u := app.Operation.InitiatedBy.Username; u != "" {
 		who = "sync by " + u
 	}
-	r.events.Eventf(eventRef(app), nil, corev1.EventTypeNormal, "OperationStarted", "Sync", "Initiated %s to %s", who, result.Revision)
+	r.events.record(app, corev1.EventTypeNormal, "OperationStarted", fmt.Sprintf("Initiated %s to %s", who, result.Revision))
 	return os
-}
-
-// eventRef is the Application as Events name it: without its
-// resourceVersion, so that repeated Events of one kind are aggregated into
-// one Event with a series count (the recorder keys Events by the object
-// reference) instead of one object per status write.
-func eventRef(app *v1alpha1.Application) *v1alpha1.Application {
-	return &v1alpha1.Application{TypeMeta: app.TypeMeta,
-		ObjectMeta: metav1.ObjectMeta{Namespace: app.Namespace, Name: app.Name, UID: app.UID}}
 }
 
 // endOperation ends a requested or running operation at once with phase
@@ -158,12 +149,11 @@ func (r *Reconciler) operationCompleted(st *state) {
 	if os.Phase != v1alpha1.OperationSucceeded {
 		eventType = corev1.EventTypeWarning
 	}
-	revision := ""
-	if os.SyncResult != nil {
-		revision = os.SyncResult.Revision
+	what := "Sync operation"
+	if os.SyncResult != nil && os.SyncResult.Revision != "" {
+		what += " to " + os.SyncResult.Revision
 	}
-	r.events.Eventf(eventRef(app), nil, eventType, "OperationCompleted", "Sync", "Sync operation to %s %s: %s",
-		revision, strings.ToLower(string(os.Phase)), os.Message)
+	r.events.record(app, eventType, "OperationCompleted", fmt.Sprintf("%s %s: %s", what, strings.ToLower(string(os.Phase)), os.Message))
 	dryRun := os.Operation.Sync != nil && os.Operation.Sync.DryRun
 	if os.Phase == v1alpha1.OperationSucceeded && !dryRun {
 		tsync.AppendHistory(app, os)

@@ -20,7 +20,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -73,7 +72,7 @@ type Reconciler struct {
 	// written holds the resourceVersion of each Application's last write.
 	written sync.Map
 	// events records sync starts and ends on the Application.
-	events recorder.EventRecorder
+	events *appEvents
 	// debounce gathers live changes per application.
 	debounce *debouncer
 	// claims tell which applications render which objects.
@@ -109,7 +108,7 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 		renders:  render.NewCache(o.RenderCacheBytes),
 		charts:   &render.HTTPCharts{},
 		changes:  make(chan event.GenericEvent, 1024),
-		events:   mgr.GetEventRecorder("tiphys-application-controller"),
+		events:   &appEvents{recorder: mgr.GetEventRecorder("tiphys-application-controller")},
 		settings: settingsCache{client: mgr.GetClient(), namespace: o.Namespace},
 	}
 	r.debounce = &debouncer{delay: liveChangeDelay, fire: r.enqueue}
@@ -211,6 +210,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			instance := tracking.AppInstanceName(req.Name, req.Namespace, r.opts.Namespace)
 			r.claims.forget(instance)
 			r.memo.forget(instance)
+			r.events.forget(req.Namespace, req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
