@@ -7,7 +7,9 @@ STATE      := $(CURDIR)/.state
 DEMO_DIR   := $(STATE)/demo
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS    := -X github.com/tiphys/tiphys/internal/version.Version=$(VERSION)
-GO_TEST_FLAGS ?= -timeout 30m
+# -count=1: no cached results; the e2e tests build the binary themselves,
+# which Go's test cache cannot see.
+GO_TEST_FLAGS ?= -timeout 30m -count=1
 
 .PHONY: bench-large all build tools generate verify-generate vet test example-apps bench demo demo-down clean
 
