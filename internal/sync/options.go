@@ -59,16 +59,17 @@ func ParseOptions(lists ...[]string) Options {
 	for _, list := range lists {
 		for _, opt := range list {
 			name, value, _ := strings.Cut(strings.TrimSpace(opt), "=")
-			on := strings.EqualFold(strings.TrimSpace(value), "true")
+			value = strings.ToLower(strings.TrimSpace(value))
+			on, off := value == "true", value == "false"
 			switch strings.TrimSpace(name) {
 			case "Prune":
-				o.NoPrune = strings.EqualFold(strings.TrimSpace(value), "false")
+				o.NoPrune = off
 			case "Delete":
-				o.NoDelete = strings.EqualFold(strings.TrimSpace(value), "false")
+				o.NoDelete = off
 			case "PruneLast":
 				o.PruneLast = on
 			case "Validate":
-				o.SkipValidation = strings.EqualFold(strings.TrimSpace(value), "false")
+				o.SkipValidation = off
 			case "SkipDryRunOnMissingResource":
 				o.SkipDryRunOnMissingResource = on
 			case "Force":
@@ -84,7 +85,7 @@ func ParseOptions(lists ...[]string) Options {
 			case "RespectIgnoreDifferences":
 				o.RespectIgnoreDifferences = on
 			case "PrunePropagationPolicy":
-				switch strings.ToLower(strings.TrimSpace(value)) {
+				switch value {
 				case "background":
 					o.PrunePropagation = metav1.DeletePropagationBackground
 				case "orphan":
