@@ -31,6 +31,7 @@ var checks = map[schema.GroupKind]Check{
 	{Group: "apps", Kind: "ReplicaSet"}:                               replicaSetHealth,
 	{Kind: "Pod"}:                                                     podHealth,
 	{Group: "batch", Kind: "Job"}:                                     jobHealth,
+	{Group: "batch", Kind: "CronJob"}:                                 cronJobHealth,
 	{Kind: "Service"}:                                                 serviceHealth,
 	{Group: "networking.k8s.io", Kind: "Ingress"}:                     ingressHealth,
 	{Kind: "PersistentVolumeClaim"}:                                   pvcHealth,
