@@ -42,6 +42,12 @@ func LuaOverrides(cm map[string]string) (Overrides, error) {
 		}
 		gk := parseGroupKind(strings.TrimPrefix(key, customizationPrefix))
 		script := cm[key]
+		if strings.TrimSpace(script) == "" {
+			// An empty check switches the built-in one off: the kind gets
+			// the generic check on its conditions.
+			out[gk] = genericHealth
+			continue
+		}
 		// Compile once now, so a syntax error is reported with its key.
 		if _, err := compileLua(script); err != nil {
 			errs = append(errs, fmt.Errorf("argocd-cm %s: %w", key, err))

@@ -76,3 +76,20 @@ func TestCronJobHPAPod(t *testing.T) {
 		})
 	}
 }
+
+// An empty Lua check in argocd-cm switches a kind's built-in check off:
+// the kind falls back to the generic check on its conditions.
+func TestEmptyCustomizationSwitchesBuiltInOff(t *testing.T) {
+	cert := parse(t, `{apiVersion: cert-manager.io/v1, kind: Certificate, metadata: {name: c}, status: {conditions: [
+		{type: Ready, status: "True", message: up to date}, {type: Issuing, status: "True", message: renewing}]}}`)
+	if st, _ := Of(cert, nil); st.Code != v1alpha1.HealthStatusProgressing {
+		t.Fatalf("built-in: %+v, want Progressing while issuing", st)
+	}
+	overrides, err := LuaOverrides(map[string]string{"resource.customizations.health.cert-manager.io_Certificate": ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := Of(cert, overrides); st.Code != v1alpha1.HealthStatusHealthy || st.Message != "up to date" {
+		t.Fatalf("switched off: %+v, want the generic check's Healthy from Ready", st)
+	}
+}
