@@ -17,17 +17,31 @@ import (
 type adminHealthOptions struct {
 	file     string
 	argocdCM string
+	output   string
+}
+
+// objectHealth is one object's health as -o json|yaml prints it.
+type objectHealth struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	// Status is empty for a kind without health.
+	Status  string `json:"status,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 func newAdminHealthCmd() *cobra.Command {
 	o := &adminHealthOptions{}
 	cmd := &cobra.Command{
-		Use:   "health -f OBJECTS.yaml [--argocd-cm FILE]",
+		Use:   "health -f OBJECTS.yaml [--argocd-cm FILE] [-o json|yaml]",
 		Short: "Print the health each object would get, with the Lua checks of an argocd-cm",
 		Long: `Print the health status and message Tiphys gives each object in a YAML file (live objects,
 say from 'kubectl get -o yaml'), using the built-in checks and, with --argocd-cm, the Lua
 health customizations (resource.customizations.health.<group>_<kind>) of that ConfigMap.
-Use it to debug a custom health check before you install it.`,
+Use it to debug a custom health check before you install it. With -o json or yaml it prints a
+list of {apiVersion, kind, namespace, name, status, message} for scripts; status is empty for a
+kind that has no health.`,
 		Example: `  kubectl get certificates -A -o yaml > certs.yaml
   tiphys admin health -f certs.yaml --argocd-cm argocd-cm.yaml`,
 		Args: cobra.NoArgs,
@@ -35,6 +49,7 @@ Use it to debug a custom health check before you install it.`,
 	}
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "YAML or JSON file of objects (required)")
 	cmd.Flags().StringVar(&o.argocdCM, "argocd-cm", "", "argocd-cm ConfigMap file with Lua health checks")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "output format: json|yaml (default: a table)")
 	_ = cmd.MarkFlagRequired("file")
 	return cmd
 }
@@ -58,19 +73,29 @@ func (o *adminHealthOptions) run(out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("objects: %w", err)
 	}
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "KIND\tNAMESPACE\tNAME\tHEALTH\tMESSAGE")
 	objs, err := render.ParseManifests(b)
 	if err != nil {
 		return fmt.Errorf("objects %s: %w", o.file, err)
 	}
+	results := make([]objectHealth, 0, len(objs))
 	for _, it := range objs {
-		st, _ := health.Of(it, overrides)
-		code, msg := "-", "no health check for this kind"
-		if st != nil {
-			code, msg = string(st.Code), st.Message
+		r := objectHealth{APIVersion: it.GetAPIVersion(), Kind: it.GetKind(), Namespace: it.GetNamespace(), Name: it.GetName()}
+		if st, _ := health.Of(it, overrides); st != nil {
+			r.Status, r.Message = string(st.Code), st.Message
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", it.GetKind(), it.GetNamespace(), it.GetName(), code, msg)
+		results = append(results, r)
+	}
+	if ok, err := printStructured(out, o.output, results); ok || err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "KIND\tNAMESPACE\tNAME\tHEALTH\tMESSAGE")
+	for _, r := range results {
+		code, msg := r.Status, r.Message
+		if code == "" {
+			code, msg = "-", "no health check for this kind"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.Kind, r.Namespace, r.Name, code, msg)
 	}
 	return w.Flush()
 }

@@ -93,3 +93,30 @@ func TestUnknownOutputFormat(t *testing.T) {
 		}
 	}
 }
+
+// `admin health -o json` prints each object's health for scripts; a bad
+// output format is an error.
+func TestAdminHealthJSON(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "objs.yaml", `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: jobs}
+status: {lastScheduleTime: "2026-11-30T10:05:00Z", lastSuccessfulTime: "2026-11-30T10:00:30Z"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+`)
+	code, out, stderr := run("admin", "health", "-f", file, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`"kind": "CronJob"`, `"status": "Degraded"`, `"message": "CronJob has not completed its last execution successfully"`, `"name": "settings"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+	if code, _, _ := run("admin", "health", "-f", file, "-o", "xml"); code == 0 {
+		t.Error("-o xml was accepted")
+	}
+}
