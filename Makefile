@@ -54,6 +54,7 @@ example-apps: tools
 ## bench: benchmarks, each printed beside its baseline
 bench: tools
 	go run ./bench/render -apps 1000
+	go run ./bench/health -objects 5000
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 100
 
 ## bench-large: the sync benchmark with 1000 apps (5000 objects; about 20 minutes)
