@@ -10,8 +10,9 @@ type condition struct {
 	Type, Status, Reason, Message string
 	// HasMessage tells an empty message from none (Lua's `message or …`).
 	HasMessage bool
-	// ObservedGeneration is the condition's, 0 when it has none.
-	ObservedGeneration int64
+	// ObservedGeneration is the condition's, if HasObservedGeneration.
+	ObservedGeneration    int64
+	HasObservedGeneration bool
 }
 
 // messageOr is the condition's message, or def when it has none.
@@ -37,9 +38,9 @@ func conditionsOf(raw []any) []condition {
 		}
 		s := func(k string) string { v, _ := m[k].(string); return v }
 		_, hasMsg := m["message"].(string)
-		gen, _, _ := unstructured.NestedInt64(m, "observedGeneration")
+		gen, hasGen, _ := unstructured.NestedInt64(m, "observedGeneration")
 		out = append(out, condition{Type: s("type"), Status: s("status"), Reason: s("reason"), Message: s("message"),
-			HasMessage: hasMsg, ObservedGeneration: gen})
+			HasMessage: hasMsg, ObservedGeneration: gen, HasObservedGeneration: hasGen})
 	}
 	return out
 }
