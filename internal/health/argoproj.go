@@ -11,12 +11,11 @@ import (
 // gitops-engine. Rollout is in rollout.go.
 func init() {
 	const (
-		ok       = v1alpha1.HealthStatusHealthy
-		working  = v1alpha1.HealthStatusProgressing
-		bad      = v1alpha1.HealthStatusDegraded
-		unknown  = v1alpha1.HealthStatusUnknown
-		running  = "Analysis run is running"
-		finished = "Experiment is successful"
+		ok      = v1alpha1.HealthStatusHealthy
+		working = v1alpha1.HealthStatusProgressing
+		bad     = v1alpha1.HealthStatusDegraded
+		unknown = v1alpha1.HealthStatusUnknown
+		running = "Analysis run is running"
 	)
 	register("argoproj.io", map[string]Check{
 		"AnalysisRun": phaseRule{Waiting: "Waiting for analysis run to finish: status has not been reconciled.", Phases: map[string]phaseHealth{
@@ -30,7 +29,7 @@ func init() {
 		"Experiment": phaseRule{Waiting: "Waiting for experiment to finish: status has not been reconciled.", Phases: map[string]phaseHealth{
 			"Pending":    {Code: working, Message: "Experiment is pending"},
 			"Running":    {Code: working, Message: "Experiment is running"},
-			"Successful": {Code: ok, Message: finished},
+			"Successful": {Code: ok, Message: "Experiment is successful"},
 			"Failed":     {Code: bad, Message: "Experiment has failed"},
 			"Error":      {Code: bad, Message: "Experiment had an error"},
 		}}.check,
