@@ -8,10 +8,28 @@ import (
 
 type condition struct {
 	Type, Status, Reason, Message string
+	// HasMessage tells an empty message from none (Lua's `message or …`).
+	HasMessage bool
+	// ObservedGeneration is the condition's, if HasObservedGeneration.
+	ObservedGeneration    int64
+	HasObservedGeneration bool
+}
+
+// messageOr is the condition's message, or def when it has none.
+func (c condition) messageOr(def string) string {
+	if c.HasMessage {
+		return c.Message
+	}
+	return def
 }
 
 func conditions(obj *unstructured.Unstructured) []condition {
 	raw, _, _ := unstructured.NestedSlice(obj.Object, "status", "conditions")
+	return conditionsOf(raw)
+}
+
+// conditionsOf reads a list of conditions anywhere in an object.
+func conditionsOf(raw []any) []condition {
 	out := make([]condition, 0, len(raw))
 	for _, r := range raw {
 		m, ok := r.(map[string]any)
@@ -19,7 +37,10 @@ func conditions(obj *unstructured.Unstructured) []condition {
 			continue
 		}
 		s := func(k string) string { v, _ := m[k].(string); return v }
-		out = append(out, condition{Type: s("type"), Status: s("status"), Reason: s("reason"), Message: s("message")})
+		_, hasMsg := m["message"].(string)
+		gen, hasGen, _ := unstructured.NestedInt64(m, "observedGeneration")
+		out = append(out, condition{Type: s("type"), Status: s("status"), Reason: s("reason"), Message: s("message"),
+			HasMessage: hasMsg, ObservedGeneration: gen, HasObservedGeneration: hasGen})
 	}
 	return out
 }
