@@ -38,7 +38,7 @@ data:
   resource.customizations.health.cert-manager.io_Certificate: |
     local hs = {status = "Progressing", message = "Waiting"}
     for i, c in ipairs(obj.status.conditions) do
-      if c.type == "Ready" and c.status == "False" then hs = {status = "Degraded", message = c.message} end
+      if c.type == "Ready" and c.status == "False" then hs = {status = "Degraded", message = "lua: " .. c.message} end
     end
     return hs
 `)
@@ -51,15 +51,16 @@ data:
 		return ""
 	}
 	out := must(t, tiphys, "admin", "health", "-f", objects, "--argocd-cm", cm)
-	if got := health(out, "web-tls"); got != "Degraded issuer not found" {
+	if got := health(out, "web-tls"); got != "Degraded lua: issuer not found" {
 		t.Errorf("web-tls with the Lua check: %q\n%s", got, out)
 	}
 	if got := health(out, "migrate"); got != "Healthy" {
 		t.Errorf("migrate: %q\n%s", got, out)
 	}
-	// Without the Lua check the generic Ready-condition check applies.
+	// Without the Lua check the built-in cert-manager check applies: Ready
+	// False is Degraded, as in Argo CD.
 	out = must(t, tiphys, "admin", "health", "-f", objects)
-	if got := health(out, "web-tls"); got != "Progressing issuer not found" {
+	if got := health(out, "web-tls"); got != "Degraded issuer not found" {
 		t.Errorf("web-tls without the Lua check: %q\n%s", got, out)
 	}
 }
