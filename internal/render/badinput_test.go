@@ -3,8 +3,6 @@ package render_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,15 +18,7 @@ func badRepo(t *testing.T, files map[string]string, links map[string]string) *gi
 	t.Helper()
 	src := gittest.New(t)
 	src.Write(files)
-	for name, target := range links {
-		p := filepath.Join(src.Dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(target, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	src.Symlink(links)
 	return src.Tree(src.Commit("bad input", nil))
 }
 

@@ -2,8 +2,6 @@ package render_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -60,9 +58,7 @@ func TestCacheRendersAgainWhenAReadPathChanges(t *testing.T) {
 		"apps/web/extra/other.yaml": configMap("other", "value", "v1"),
 		"shared/cm.yaml":            configMap("shared", "value", "v1"),
 	})
-	if err := os.Symlink("../../shared/cm.yaml", filepath.Join(src.Dir, "apps/web/shared.yaml")); err != nil {
-		t.Fatal(err)
-	}
+	src.Symlink(map[string]string{"apps/web/shared.yaml": "../../shared/cm.yaml"})
 	src.Commit("app", nil)
 	c := newCachedRenders(t)
 	spec := v1alpha1.ApplicationSpec{Destination: v1alpha1.ApplicationDestination{Namespace: "web"},

@@ -1,8 +1,6 @@
 package render
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/tiphys/tiphys/internal/source/git/gittest"
@@ -13,12 +11,7 @@ import (
 func TestLazyFSListsSymlinkedDirectories(t *testing.T) {
 	src := gittest.New(t)
 	src.Write(map[string]string{"base/kustomization.yaml": "resources: []\n", "overlay/kustomization.yaml": "resources:\n- base\n"})
-	if err := os.Symlink("../base", filepath.Join(src.Dir, "overlay/base")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("../base/kustomization.yaml", filepath.Join(src.Dir, "overlay/copy.yaml")); err != nil {
-		t.Fatal(err)
-	}
+	src.Symlink(map[string]string{"overlay/base": "../base", "overlay/copy.yaml": "../base/kustomization.yaml"})
 	fsys := newLazyFS(src.Tree(src.Commit("links", nil)), 1<<20)
 	if _, err := fsys.ReadDir("/repo/overlay"); err != nil {
 		t.Fatal(err)

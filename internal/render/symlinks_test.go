@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -23,15 +22,7 @@ func linkedRepo(t *testing.T, files, links map[string]string) (tree, local fs.FS
 	t.Helper()
 	src := gittest.New(t)
 	src.Write(files)
-	for name, target := range links {
-		p := filepath.Join(src.Dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(target, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	src.Symlink(links)
 	sha := src.Commit("links", nil)
 	root, err := os.OpenRoot(src.Dir)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -113,12 +112,7 @@ func TestResolveFollowsMovesAndForcePush(t *testing.T) {
 func TestTreeFS(t *testing.T) {
 	src := gittest.New(t)
 	src.Write(map[string]string{"apps/web/deploy.yaml": "kind: Deployment\n", "apps/api/deploy.yaml": "kind: Service\n"})
-	if err := os.Symlink("../web/deploy.yaml", filepath.Join(src.Dir, "apps/api/link.yaml")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("../../../etc/passwd", filepath.Join(src.Dir, "apps/api/escape.yaml")); err != nil {
-		t.Fatal(err)
-	}
+	src.Symlink(map[string]string{"apps/api/link.yaml": "../web/deploy.yaml", "apps/api/escape.yaml": "../../../etc/passwd"})
 	one := src.Commit("one", nil)
 	two := src.Commit("two", map[string]string{"apps/web/deploy.yaml": "kind: StatefulSet\n"})
 
@@ -161,16 +155,12 @@ func TestTreeFS(t *testing.T) {
 func TestTreeFSSymlinkedDirectories(t *testing.T) {
 	src := gittest.New(t)
 	src.Write(map[string]string{"apps/shared/cm.yaml": "kind: ConfigMap\n", "apps/web/deploy.yaml": "kind: Deployment\n"})
-	for name, target := range map[string]string{
+	src.Symlink(map[string]string{
 		"apps/web/common":  "../shared",
 		"apps/web/outside": "../../../etc",
 		"apps/web/abs":     "/etc",
 		"apps/web/self":    ".",
-	} {
-		if err := os.Symlink(target, filepath.Join(src.Dir, name)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	src.Commit("links", nil)
 	r := open(t, newCache(t), src.URL())
 	tree, err := r.FS(resolve(t, r, "main"))

@@ -63,6 +63,20 @@ func (r *Repo) Write(files map[string]string) {
 	}
 }
 
+// Symlink makes symbolic links (path → target) in the work tree.
+func (r *Repo) Symlink(links map[string]string) {
+	r.t.Helper()
+	for name, target := range links {
+		p := filepath.Join(r.Dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			r.t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+}
+
 // Commit writes files, commits everything and returns the commit SHA.
 func (r *Repo) Commit(msg string, files map[string]string) string {
 	r.t.Helper()
