@@ -2,6 +2,7 @@ package health
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,10 +11,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files of the health fixtures")
 
-// Every fixture under testdata/<group>/<Kind>/NAME.yaml gets the health its
-// golden file NAME.golden holds ("Status: message"); NAME starts with the
-// expected status in lower case, so a golden file that drifts from its
-// name fails too. Refresh the golden files with -update.
+// Every fixture file under testdata/<group>/<Kind>/NAME.yaml gets the
+// health its golden file NAME.golden holds. A file of one object holds
+// "Status: message" and NAME starts with the expected status in lower
+// case; a file of several objects (documents split by ---) holds one line
+// per object, `<metadata.name> Status: "message"`, and each object's name
+// starts with its expected status. A golden file that drifts from the
+// names fails too. Refresh the golden files with -update.
 func TestFixtures(t *testing.T) {
 	files, err := filepath.Glob("testdata/*/*/*.yaml")
 	if err != nil {
@@ -28,20 +32,33 @@ func TestFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := Of(parse(t, string(b)), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st == nil {
-				t.Fatal("no health")
-			}
-			got := string(st.Code) + ": " + st.Message + "\n"
-			if want := strings.SplitN(filepath.Base(f), "-", 2)[0]; !strings.EqualFold(string(st.Code), want) {
-				t.Errorf("status %s, the fixture's name says %s", st.Code, want)
+			docs := splitDocuments(b)
+			var got strings.Builder
+			for _, doc := range docs {
+				obj := parse(t, doc)
+				name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+				if len(docs) > 1 {
+					name = obj.GetName()
+				}
+				st, err := Of(obj, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st == nil {
+					t.Fatalf("%s: no health", name)
+				}
+				if want := strings.SplitN(name, "-", 2)[0]; !strings.EqualFold(string(st.Code), want) {
+					t.Errorf("%s: status %s, the name says %s", name, st.Code, want)
+				}
+				if len(docs) > 1 {
+					fmt.Fprintf(&got, "%s %s: %q\n", name, st.Code, st.Message)
+				} else {
+					fmt.Fprintf(&got, "%s: %s\n", st.Code, st.Message)
+				}
 			}
 			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
 			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -49,9 +66,54 @@ func TestFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != string(want) {
-				t.Errorf("health %q, golden %q", got, want)
+			if got.String() != string(want) {
+				t.Errorf("health:\n%s\ngolden:\n%s", got.String(), want)
 			}
 		})
+	}
+}
+
+// splitDocuments splits a YAML stream at its `---` lines, dropping
+// documents of only comments and blank lines.
+func splitDocuments(b []byte) []string {
+	var docs []string
+	var cur strings.Builder
+	flush := func() {
+		for _, l := range strings.Split(cur.String(), "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+				docs = append(docs, cur.String())
+				break
+			}
+		}
+		cur.Reset()
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.TrimRight(l, " ") == "---" {
+			flush()
+			continue
+		}
+		cur.WriteString(l + "\n")
+	}
+	flush()
+	return docs
+}
+
+// Every built-in check of a custom-resource kind has fixtures in
+// testdata/<group>/<Kind> (a wildcard's `*` written `_`, as in Argo CD's
+// resource_customizations); the core kinds' cases are tables in
+// health_test.go and workloads_test.go.
+func TestEveryCustomKindHasFixtures(t *testing.T) {
+	for _, k := range BuiltIn() {
+		group, kind, ok := strings.Cut(k, "/")
+		if !ok || !strings.Contains(group, ".") || strings.HasSuffix(group, ".k8s.io") {
+			continue
+		}
+		if group == "argoproj.io" && kind == "Application" {
+			continue
+		}
+		dir := filepath.Join("testdata", strings.ReplaceAll(group, "*", "_"), strings.ReplaceAll(kind, "*", "_"))
+		if files, _ := filepath.Glob(filepath.Join(dir, "*.yaml")); len(files) == 0 {
+			t.Errorf("%s: no fixtures in %s", k, dir)
+		}
 	}
 }

@@ -61,6 +61,9 @@ func Of(obj *unstructured.Unstructured, overrides Overrides) (*Status, error) {
 		check, ok = checks[gk]
 	}
 	if !ok {
+		check, ok = wildcardCheck(gk)
+	}
+	if !ok {
 		check = genericHealth
 	}
 	st, err := check(obj)
