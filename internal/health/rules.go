@@ -23,6 +23,8 @@ type readyRule struct {
 	ProgressingWhen []string
 	// Waiting is the message while no condition decides.
 	Waiting string
+	// Type is the deciding condition's type; empty means Ready.
+	Type string
 }
 
 func (r readyRule) check(obj *unstructured.Unstructured) (*Status, error) {
@@ -34,8 +36,12 @@ func (r readyRule) check(obj *unstructured.Unstructured) (*Status, error) {
 			}
 		}
 	}
+	want := r.Type
+	if want == "" {
+		want = "Ready"
+	}
 	for _, c := range conds {
-		if c.Type != "Ready" {
+		if c.Type != want {
 			continue
 		}
 		switch c.Status {
@@ -111,6 +117,9 @@ func BuiltIn() []string {
 type phaseRule struct {
 	Phases  map[string]phaseHealth
 	Waiting string
+	// Path is the field holding the phase under status; empty means
+	// status.phase (["state"] reads status.state).
+	Path []string
 }
 
 // phaseHealth is a phase's health; with FromStatus, status.message (when
@@ -125,7 +134,11 @@ func (r phaseRule) check(obj *unstructured.Unstructured) (*Status, error) {
 	if _, ok := obj.Object["status"]; !ok {
 		return progressing(r.Waiting), nil
 	}
-	phase, _, _ := unstructured.NestedString(obj.Object, "status", "phase")
+	field := r.Path
+	if len(field) == 0 {
+		field = []string{"phase"}
+	}
+	phase, _, _ := unstructured.NestedString(obj.Object, append([]string{"status"}, field...)...)
 	p, ok := r.Phases[phase]
 	if !ok {
 		return nil, nil
