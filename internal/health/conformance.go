@@ -1,7 +1,6 @@
 package health
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -141,12 +140,14 @@ func fixtureHealth(file string) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	if err := yaml.Unmarshal(b, &m); err != nil {
+	j, err := yaml.YAMLToJSON(b)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	if m == nil {
-		return nil, errors.New("empty fixture")
+	// As the API machinery decodes objects: whole numbers are int64.
+	obj := &unstructured.Unstructured{}
+	if err := obj.UnmarshalJSON(j); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return Of(&unstructured.Unstructured{Object: m}, nil)
+	return Of(obj, nil)
 }
