@@ -2,16 +2,34 @@ package health
 
 import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+// crdHealth is a CustomResourceDefinition's health as Argo CD assesses it
+// (resource_customizations/apiextensions.k8s.io/CustomResourceDefinition):
+// the conditions in order, where Terminating True is Progressing, names
+// not accepted or a non-structural schema Degraded, Established False with
+// reason Installing Progressing; established is Healthy, else Degraded.
+// Without conditions it is Progressing.
 func crdHealth(obj *unstructured.Unstructured) (*Status, error) {
 	conds := conditions(obj)
-	if c, ok := findCondition(conds, "NamesAccepted"); ok && c.Status == "False" {
-		return degraded(c.Message), nil
+	if len(conds) == 0 {
+		return progressing("Status conditions not found"), nil
 	}
-	if c, ok := findCondition(conds, "Terminating"); ok && c.Status == "True" {
-		return progressing(c.Message), nil
+	established := false
+	for _, c := range conds {
+		switch {
+		case c.Type == "Terminating" && c.Status == "True":
+			return progressing("CRD is terminating: " + c.Message), nil
+		case c.Type == "NamesAccepted" && c.Status == "False":
+			return degraded("CRD names have not been accepted: " + c.Message), nil
+		case c.Type == "NonStructuralSchema" && c.Status == "True":
+			return degraded("Schema violations found: " + c.Message), nil
+		case c.Type == "Established" && c.Status == "True":
+			established = true
+		case c.Type == "Established" && c.Reason == "Installing":
+			return progressing("CRD is being installed"), nil
+		}
 	}
-	if c, ok := findCondition(conds, "Established"); ok && c.Status == "True" {
-		return healthy(""), nil
+	if !established {
+		return degraded("CRD is not established"), nil
 	}
-	return progressing("Waiting for the CRD to be established"), nil
+	return healthy("CRD is healthy"), nil
 }

@@ -38,6 +38,7 @@ var checks = map[schema.GroupKind]Check{
 	{Group: "autoscaling", Kind: "HorizontalPodAutoscaler"}:           hpaHealth,
 	{Group: "apiregistration.k8s.io", Kind: "APIService"}:             apiServiceHealth,
 	{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}: crdHealth,
+	{Group: "policy", Kind: "PodDisruptionBudget"}:                    pdbHealth,
 	{Group: v1alpha1.Group, Kind: "Application"}:                      applicationHealth,
 }
 
