@@ -11,7 +11,7 @@ LDFLAGS    := -X github.com/tiphys/tiphys/internal/version.Version=$(VERSION)
 # which Go's test cache cannot see.
 GO_TEST_FLAGS ?= -timeout 30m -count=1
 
-.PHONY: bench-large all build tools generate verify-generate vet test example-apps bench demo demo-down clean
+.PHONY: bench-large all build tools generate verify-generate vet test example-apps conformance bench demo demo-down clean
 
 all: build
 
@@ -52,6 +52,16 @@ example-apps: tools
 	  go test $(GO_TEST_FLAGS) -count=1 -v ./test/exampleapps
 
 ## bench: benchmarks, each printed beside its baseline
+## conformance: the health checks against Argo CD's own fixtures: every fixture of an Argo CD
+## checkout's resource_customizations (ARGOCD_REPO=DIR, at least 98 % and all of the platform's groups
+## must get Argo CD's status) and, with GITOPS_ENGINE_REPO=DIR, gitops-engine's pkg/health/testdata
+conformance: build
+	@if [ -z "$(ARGOCD_REPO)" ]; then \
+	  echo "usage: make conformance ARGOCD_REPO=DIR [GITOPS_ENGINE_REPO=DIR] (checkouts of https://github.com/argoproj/argo-cd and gitops-engine)" >&2; exit 2; fi
+	$(BIN)/tiphys admin health --argocd-repo $(abspath $(ARGOCD_REPO)) --min-match 98
+	TIPHYS_ARGOCD_REPO=$(abspath $(ARGOCD_REPO)) $(if $(GITOPS_ENGINE_REPO),TIPHYS_GITOPS_ENGINE_REPO=$(abspath $(GITOPS_ENGINE_REPO))) \
+	  go test ./internal/health -run 'TestArgoCDConformance|TestGitopsEngineFixtures' -count=1 -v | grep -E '^(---|ok|FAIL|PASS)|: status'
+
 bench: tools
 	go run ./bench/render -apps 1000
 	go run ./bench/health -objects 5000
