@@ -180,3 +180,11 @@ func truthy(v any) bool {
 	b, isBool := v.(bool)
 	return v != nil && (!isBool || b)
 }
+
+func unknownHealth(msg string) *Status {
+	return &Status{Code: v1alpha1.HealthStatusUnknown, Message: msg}
+}
+
+func missingHealth(msg string) *Status {
+	return &Status{Code: v1alpha1.HealthStatusMissing, Message: msg}
+}
