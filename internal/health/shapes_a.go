@@ -150,7 +150,10 @@ func sameValue(a, b any) bool {
 	}
 	_, as := a.(string)
 	_, bs := b.(string)
-	if !as && !bs {
+	if as != bs {
+		return false
+	}
+	if !as {
 		x, xok := toNumber(a)
 		y, yok := toNumber(b)
 		if xok && yok {
