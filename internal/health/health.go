@@ -67,11 +67,22 @@ func Of(obj *unstructured.Unstructured, overrides Overrides) (*Status, error) {
 	if !ok {
 		check = genericHealth
 	}
-	st, err := check(obj)
+	st, err := safeCheck(check, obj)
 	if err != nil {
 		return &Status{Code: v1alpha1.HealthStatusUnknown, Message: err.Error()}, err
 	}
 	return st, nil
+}
+
+// safeCheck runs a check and turns a panic on an object of an unexpected
+// shape into an error, so one malformed status never stops a controller.
+func safeCheck(check Check, obj *unstructured.Unstructured) (st *Status, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			st, err = nil, fmt.Errorf("health check of %s %s failed: %v", obj.GetKind(), obj.GetName(), r)
+		}
+	}()
+	return check(obj)
 }
 
 // order is Argo CD's health order, best first: the aggregate is the worst.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -108,5 +109,20 @@ func TestAggregate(t *testing.T) {
 		if got := Aggregate(statuses...); got != tt.want {
 			t.Errorf("Aggregate(%v) = %s, want %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+// A check that panics on an object of an unexpected shape gives Unknown
+// with an error instead of stopping the caller.
+func TestOfRecoversFromAPanickingCheck(t *testing.T) {
+	gk := schema.GroupKind{Group: "example.com", Kind: "Fragile"}
+	checks[gk] = func(obj *unstructured.Unstructured) (*Status, error) {
+		_ = obj.Object["status"].(map[string]any)["ready"].(bool)
+		return healthy(""), nil
+	}
+	defer delete(checks, gk)
+	st, err := Of(parse(t, `{apiVersion: example.com/v1, kind: Fragile, metadata: {name: f}, status: {ready: "yes"}}`), nil)
+	if err == nil || st == nil || st.Code != v1alpha1.HealthStatusUnknown {
+		t.Fatalf("health %+v, error %v; want Unknown with an error", st, err)
 	}
 }
