@@ -2,9 +2,8 @@ package health
 
 import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-// grafana.integreatly.org and grafana-org-operator.kubitus-project.gitlab.io,
-// as Argo CD assesses them (resource_customizations/grafana.integreatly.org
-// and resource_customizations/grafana-org-operator.kubitus-project.gitlab.io/_).
+// grafana.integreatly.org, as Argo CD assesses it
+// (resource_customizations/grafana.integreatly.org).
 func init() {
 	register("grafana.integreatly.org", map[string]Check{
 		"Grafana":           grafanaHealth,
@@ -12,13 +11,6 @@ func init() {
 		"GrafanaFolder":     grafanaSyncHealth,
 		"GrafanaDatasource": grafanaDatasourceHealth,
 	})
-	// Every kind of the org operator: the first Ready condition decides,
-	// with its message; follows resource_customizations/grafana-org-operator.kubitus-project.gitlab.io/_.
-	registerWildcard("grafana-org-operator.kubitus-project.gitlab.io", "*", condScan{Waiting: "Waiting ...", Cases: []condCase{
-		{Type: "Ready", Status: "False", Code: codeDegraded},
-		{Type: "Ready", Status: "True", Code: codeHealthy},
-		{Type: "Ready", Code: codeProgressing},
-	}}.check)
 }
 
 // grafanaHealth: status.stageStatus failed is Degraded at status.stage;

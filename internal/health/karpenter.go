@@ -2,17 +2,8 @@ package health
 
 import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-// karpenter.sh and karpenter.k8s.aws, as Argo CD assesses them
-// (resource_customizations/karpenter.sh, karpenter.k8s.aws).
+// karpenter.sh, as Argo CD assesses it (resource_customizations/karpenter.sh).
 func init() {
-	register("karpenter.k8s.aws", map[string]Check{
-		// EC2NodeClass: the first decided Ready condition; follows
-		// resource_customizations/karpenter.k8s.aws/EC2NodeClass.
-		"EC2NodeClass": condScan{Waiting: "Waiting for EC2NodeClass to be ready", Cases: []condCase{
-			{Type: "Ready", Status: "False", Code: codeDegraded},
-			{Type: "Ready", Status: "True", Code: codeHealthy, Msg: say("EC2NodeClass is ready")},
-		}}.check,
-	})
 	register("karpenter.sh", map[string]Check{
 		// NodePool: the first decided Ready condition, with its message;
 		// follows resource_customizations/karpenter.sh/NodePool.

@@ -2,9 +2,7 @@ package health
 
 import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-// k8s.mariadb.com and its former group mariadb.mmontes.io, as Argo CD
-// assesses them (resource_customizations/k8s.mariadb.com and
-// resource_customizations/mariadb.mmontes.io).
+// k8s.mariadb.com, as Argo CD assesses it (resource_customizations/k8s.mariadb.com).
 func init() {
 	const noStatus = "No status info available"
 	// Database, Grant and User: the first Ready condition decides (True
@@ -13,11 +11,8 @@ func init() {
 		{Type: "Ready", Status: "True", Code: codeHealthy},
 		{Type: "Ready", Code: codeDegraded},
 	}}.check
-	// MariaDB: the first False condition is Degraded when its reason is
-	// Failed, else Progressing; all others True is Healthy.
-	mariaDB := mariadbRule{Msg: condMessage, Failed: func(c condition) bool { return c.Reason == "Failed" }}.check
 	register("k8s.mariadb.com", map[string]Check{
-		"MariaDB":  mariaDB,
+		"MariaDB":  mariaDBHealth,
 		"Database": ready,
 		"Grant":    ready,
 		"User":     ready,
@@ -33,8 +28,13 @@ func init() {
 			{Reason: "JobFailed", Status: "True", Code: codeDegraded, Msg: reasonSpaceMessage},
 		}}.check,
 	})
-	register("mariadb.mmontes.io", map[string]Check{"MariaDB": mariaDB})
 }
+
+// mariaDBHealth: the first False condition is Degraded when its reason
+// is Failed, else Progressing; all others True is Healthy. Follows
+// resource_customizations/k8s.mariadb.com/MariaDB and
+// mariadb.mmontes.io/MariaDB.
+var mariaDBHealth = mariadbRule{Msg: condMessage, Failed: func(c condition) bool { return c.Reason == "Failed" }}.check
 
 // mariadbRule: the first False condition makes the object Degraded when
 // Failed says so, else Progressing; with no False condition it is
