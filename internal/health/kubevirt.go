@@ -73,6 +73,3 @@ func virtualMachineInstanceHealth(obj *unstructured.Unstructured) (*Status, erro
 	}
 	return st, nil
 }
-
-// truthy is Lua's truth: anything but nil and false.
-func truthy(v any) bool { return v != nil && v != false }
