@@ -11,13 +11,13 @@ func init() {
 		// resource_customizations/acid.zalan.do/postgresql.
 		"postgresql": stateRule{
 			Path: []string{"status", "PostgresClusterStatus"},
-			States: map[string]stateHealth{
+			States: map[string]phaseHealth{
 				"Running":  {Code: v1alpha1.HealthStatusHealthy, Message: "{state}"},
 				"Creating": {Code: v1alpha1.HealthStatusProgressing, Message: "{state}"},
 				"Updating": {Code: v1alpha1.HealthStatusProgressing, Message: "{state}"},
 			},
-			Other:   &stateHealth{Code: v1alpha1.HealthStatusDegraded, Message: "{state}"},
-			Default: stateHealth{Code: v1alpha1.HealthStatusProgressing, Message: "Waiting for postgres cluster status..."},
+			Other:   &phaseHealth{Code: v1alpha1.HealthStatusDegraded, Message: "{state}"},
+			Default: phaseHealth{Code: v1alpha1.HealthStatusProgressing, Message: "Waiting for postgres cluster status..."},
 		}.check,
 	})
 }

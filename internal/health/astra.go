@@ -14,11 +14,11 @@ func init() {
 	// of resource_customizations/astra.netapp.io.
 	run := stateRule{
 		Path: []string{"status", "state"},
-		States: map[string]stateHealth{
+		States: map[string]phaseHealth{
 			"Completed": {Code: v1alpha1.HealthStatusHealthy, Message: "{kind} Completed"},
 			"Running":   {Code: v1alpha1.HealthStatusProgressing, Message: "{kind} Running"},
 		},
-		Other:   &stateHealth{Code: v1alpha1.HealthStatusDegraded, Message: "{state}"},
+		Other:   &phaseHealth{Code: v1alpha1.HealthStatusDegraded, Message: "{state}"},
 		Default: astraNoStatus,
 	}.check
 	register("astra.netapp.io", map[string]Check{
@@ -26,7 +26,7 @@ func init() {
 		// follows resource_customizations/astra.netapp.io/AppVault.
 		"AppVault": stateRule{
 			Path: []string{"status", "state"},
-			States: map[string]stateHealth{
+			States: map[string]phaseHealth{
 				"available": {Code: v1alpha1.HealthStatusHealthy, Message: "{kind} Available"},
 				"Available": {Code: v1alpha1.HealthStatusHealthy, Message: "{kind} Available"},
 				"failed":    {Code: v1alpha1.HealthStatusDegraded, Message: "{kind} Failed"},
@@ -45,7 +45,7 @@ func init() {
 	})
 }
 
-var astraNoStatus = stateHealth{Code: v1alpha1.HealthStatusProgressing, Message: "No status available"}
+var astraNoStatus = phaseHealth{Code: v1alpha1.HealthStatusProgressing, Message: "No status available"}
 
 // astraApplicationHealth: the first Ready condition that is True is
 // Healthy with status.protectionState, False Degraded with its message.

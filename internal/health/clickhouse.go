@@ -18,11 +18,11 @@ func init() {
 func altinityRule(product string) Check {
 	return stateRule{
 		Path: []string{"status", "status"},
-		States: map[string]stateHealth{
+		States: map[string]phaseHealth{
 			"Completed":  {Code: v1alpha1.HealthStatusHealthy, Message: product + " installation completed successfully"},
 			"InProgress": {Code: v1alpha1.HealthStatusProgressing, Message: product + " installation in progress"},
 		},
-		Other:   &stateHealth{Code: v1alpha1.HealthStatusDegraded, Message: product + " status: {state}"},
-		Default: stateHealth{Code: v1alpha1.HealthStatusProgressing, Message: product + " status not yet available"},
+		Other:   &phaseHealth{Code: v1alpha1.HealthStatusDegraded, Message: product + " status: {state}"},
+		Default: phaseHealth{Code: v1alpha1.HealthStatusProgressing, Message: product + " status not yet available"},
 	}.check
 }

@@ -8,10 +8,10 @@ func init() {
 	// anything else Progressing; follows
 	// resource_customizations/platform.confluent.io/<Kind>.
 	confluentPhase := func(kind string) Check {
-		return valueRule{Path: []string{"status", "phase"}, Values: map[string]phaseHealth{
+		return stateRule{Path: []string{"status", "phase"}, States: map[string]phaseHealth{
 			"RUNNING":      {Code: codeHealthy, Message: kind + " running"},
 			"PROVISIONING": {Code: codeProgressing, Message: kind + " provisioning"},
-		}, Else: phaseHealth{Code: codeProgressing, Message: "Waiting for " + kind}}.check
+		}, Default: phaseHealth{Code: codeProgressing, Message: "Waiting for " + kind}}.check
 	}
 	kinds := map[string]Check{"Connector": confluentConnectorHealth}
 	for _, k := range []string{"Connect", "ControlCenter", "Kafka", "KsqlDB", "SchemaRegistry", "Zookeeper"} {

@@ -11,13 +11,13 @@ func init() {
 		// resource_customizations/core.gardener.cloud/Shoot.
 		"Shoot": stateRule{
 			Path: []string{"metadata", "labels", "shoot.gardener.cloud/status"},
-			States: map[string]stateHealth{
+			States: map[string]phaseHealth{
 				"healthy":     {Code: v1alpha1.HealthStatusHealthy, Message: "Component state: Healthy"},
 				"progressing": {Code: v1alpha1.HealthStatusProgressing, Message: "Component state: Update in progress"},
 				"unhealthy":   {Code: v1alpha1.HealthStatusDegraded, Message: "Component state: Unhealthy"},
 				"unknown":     {Code: v1alpha1.HealthStatusUnknown, Message: "Component state: Unknown"},
 			},
-			Default: stateHealth{Code: v1alpha1.HealthStatusProgressing, Message: "Update in progress"},
+			Default: phaseHealth{Code: v1alpha1.HealthStatusProgressing, Message: "Update in progress"},
 		}.check,
 	})
 }

@@ -15,13 +15,13 @@ func init() {
 	// resource_customizations/core.humio.com.
 	component := stateRule{
 		Path: []string{"status", "state"},
-		States: map[string]stateHealth{
+		States: map[string]phaseHealth{
 			"Exists":      {Code: v1alpha1.HealthStatusHealthy, Message: "Component state: Exists."},
 			"NotFound":    {Code: v1alpha1.HealthStatusMissing, Message: "Component state: NotFound."},
 			"ConfigError": {Code: v1alpha1.HealthStatusDegraded, Message: "Component state: ConfigError."},
 			"Unknown":     {Code: v1alpha1.HealthStatusUnknown, Message: "Component state: Unknown."},
 		},
-		Default: stateHealth{Code: v1alpha1.HealthStatusProgressing, Message: "Update in progress"},
+		Default: phaseHealth{Code: v1alpha1.HealthStatusProgressing, Message: "Update in progress"},
 	}.check
 	register("core.humio.com", map[string]Check{
 		"HumioAction":      component,

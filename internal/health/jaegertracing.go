@@ -5,9 +5,9 @@ package health
 // resource_customizations/jaegertracing.io/Jaeger.
 func init() {
 	register("jaegertracing.io", map[string]Check{
-		"Jaeger": valueRule{Path: []string{"status", "phase"}, Values: map[string]phaseHealth{
+		"Jaeger": stateRule{Path: []string{"status", "phase"}, States: map[string]phaseHealth{
 			"Running": {Code: codeHealthy, Message: "Jaeger is Running"},
 			"Failed":  {Code: codeDegraded, Message: "Jaeger Failed For Some Reason"},
-		}, Else: phaseHealth{Code: codeProgressing, Message: "Waiting for Jaeger"}}.check,
+		}, Default: phaseHealth{Code: codeProgressing, Message: "Waiting for Jaeger"}}.check,
 	})
 }

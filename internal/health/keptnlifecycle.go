@@ -9,10 +9,10 @@ func init() {
 	// else Progressing; "<Kind> is healthy" and so on; follows
 	// resource_customizations/lifecycle.keptn.sh/<Kind>.
 	keptnPhase := func(kind, field string) Check {
-		return valueRule{Path: []string{"status", field}, NeedStatus: true, Values: map[string]phaseHealth{
+		return stateRule{Path: []string{"status", field}, NeedStatus: true, States: map[string]phaseHealth{
 			"Succeeded": {Code: codeHealthy, Message: kind + " is healthy"},
 			"Failed":    {Code: codeDegraded, Message: kind + " is degraded"},
-		}, Else: phaseHealth{Code: codeProgressing, Message: kind + " is progressing"}}.check
+		}, Default: phaseHealth{Code: codeProgressing, Message: kind + " is progressing"}}.check
 	}
 	register("lifecycle.keptn.sh", map[string]Check{
 		"KeptnAppVersion":       keptnPhase("KeptnAppVersion", "status"),

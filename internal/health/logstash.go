@@ -5,10 +5,10 @@ package health
 // resource_customizations/logstash.k8s.elastic.co/Logstash.
 func init() {
 	register("logstash.k8s.elastic.co", map[string]Check{
-		"Logstash": valueRule{Path: []string{"status", "health"}, Values: map[string]phaseHealth{
+		"Logstash": stateRule{Path: []string{"status", "health"}, States: map[string]phaseHealth{
 			"green":  {Code: codeHealthy, Message: "Logstash status is Green"},
 			"yellow": {Code: codeProgressing, Message: "Logstash status is Yellow"},
 			"red":    {Code: codeDegraded, Message: "Logstash status is Red"},
-		}, Else: phaseHealth{Code: codeProgressing, Message: "Waiting for Logstash"}}.check,
+		}, Default: phaseHealth{Code: codeProgressing, Message: "Waiting for Logstash"}}.check,
 	})
 }
