@@ -41,7 +41,6 @@ const (
 // helmHookPhases are the sync phases of Helm hook types; a Helm hook of
 // any other type (test, pre-delete, rollback hooks) never runs in a sync.
 var helmHookPhases = map[string]v1alpha1.SyncPhase{
-	"crd-install":  v1alpha1.SyncPhasePreSync,
 	"pre-install":  v1alpha1.SyncPhasePreSync,
 	"pre-upgrade":  v1alpha1.SyncPhasePreSync,
 	"post-install": v1alpha1.SyncPhasePostSync,
@@ -60,8 +59,15 @@ var helmDeletePolicies = map[string]string{
 func IsHook(obj *unstructured.Unstructured) bool {
 	ann := obj.GetAnnotations()
 	_, argo := ann[AnnotationHook]
-	_, helm := ann[helmHook]
-	return argo || helm
+	return argo || isHelmHook(ann)
+}
+
+// isHelmHook: Helm's hook annotation makes a hook, except crd-install,
+// which Helm uses to mark CRDs and Argo CD syncs as an ordinary object
+// (gitops-engine pkg/sync/hook/helm IsHook; Argo CD docs, "Helm hooks").
+func isHelmHook(ann map[string]string) bool {
+	v, ok := ann[helmHook]
+	return ok && v != "crd-install"
 }
 
 // Phases are the sync phases an object runs in: Sync for an ordinary
@@ -82,7 +88,7 @@ func Phases(obj *unstructured.Unstructured) []v1alpha1.SyncPhase {
 		}
 		return out
 	}
-	if hook, ok := ann[helmHook]; ok {
+	if hook := ann[helmHook]; isHelmHook(ann) {
 		var out []v1alpha1.SyncPhase
 		for _, h := range strings.Split(hook, ",") {
 			if p, ok := helmHookPhases[strings.TrimSpace(h)]; ok && !slices.Contains(out, p) {

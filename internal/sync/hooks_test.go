@@ -34,6 +34,8 @@ func TestHelmHookAnnotations(t *testing.T) {
 			hook: true, phases: "[PostSync]", wave: -2, policies: "[HookSucceeded HookFailed]"},
 		{name: "test hooks never run", annotations: map[string]string{"helm.sh/hook": "test"},
 			hook: true, phases: "[]", policies: "[BeforeHookCreation]"},
+		{name: "crd-install marks a CRD, not a hook", annotations: map[string]string{"helm.sh/hook": "crd-install"},
+			phases: "[Sync]", policies: "[BeforeHookCreation]"},
 		{name: "a weight alone is a wave", annotations: map[string]string{"helm.sh/hook-weight": "2"},
 			phases: "[Sync]", wave: 2, policies: "[BeforeHookCreation]"},
 		{name: "Argo CD's annotations win", annotations: map[string]string{"helm.sh/hook": "pre-install", "helm.sh/hook-weight": "5",
