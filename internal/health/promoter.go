@@ -1,6 +1,7 @@
 package health
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -280,15 +281,7 @@ func promoterText(v any, def string) (string, bool) {
 // containsString reports whether v is a string among list.
 func containsString(list []string, v any) bool {
 	s, ok := v.(string)
-	if !ok {
-		return false
-	}
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return ok && slices.Contains(list, s)
 }
 
 // upperFirst is s with its first letter in upper case.
