@@ -26,8 +26,8 @@ const luaTimeout = time.Second
 // sees the live object as the global obj and returns a table with status
 // and message, as in Argo CD. Scripts run in a sandbox: base, string, table
 // and math only, no files, no modules, no os, and a time limit. A script
-// that does not compile is named in the error and left out; the others are
-// returned.
+// that does not compile is named in the error, and the objects of its kind
+// get Unknown with it; the others are returned.
 func LuaOverrides(cm map[string]string) (Overrides, error) {
 	out := Overrides{}
 	var errs []error
@@ -48,9 +48,12 @@ func LuaOverrides(cm map[string]string) (Overrides, error) {
 			out[gk] = genericHealth
 			continue
 		}
-		// Compile once now, so a syntax error is reported with its key.
+		// Compile once now, so a syntax error is reported with its key;
+		// the kind's objects are then Unknown with it, as in Argo CD.
 		if _, err := compileLua(script); err != nil {
-			errs = append(errs, fmt.Errorf("argocd-cm %s: %w", key, err))
+			err = fmt.Errorf("argocd-cm %s: %w", key, err)
+			errs = append(errs, err)
+			out[gk] = func(*unstructured.Unstructured) (*Status, error) { return nil, err }
 			continue
 		}
 		out[gk] = func(obj *unstructured.Unstructured) (*Status, error) { return runLua(script, obj) }
@@ -85,8 +88,26 @@ func sandbox() *lua.LState {
 	for _, unsafe := range []string{"dofile", "loadfile", "load", "loadstring", "require", "module", "collectgarbage"} {
 		L.SetGlobal(unsafe, lua.LNil)
 	}
+	// string.rep builds a string of any size in one call: bounded, so one
+	// script cannot take the controller's memory.
+	if str, ok := L.GetGlobal(lua.StringLibName).(*lua.LTable); ok {
+		rep := str.RawGetString("rep")
+		str.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
+			if n := L.CheckInt(2); n > 0 && len(L.CheckString(1))*n > luaMaxString {
+				L.RaiseError("string.rep: result longer than %d bytes", luaMaxString)
+			}
+			L.Push(rep)
+			L.Push(L.Get(1))
+			L.Push(L.Get(2))
+			L.Call(2, 1)
+			return 1
+		}))
+	}
 	return L
 }
+
+// luaMaxString bounds the strings string.rep makes (1 MiB).
+const luaMaxString = 1 << 20
 
 func runLua(script string, obj *unstructured.Unstructured) (*Status, error) {
 	L := sandbox()
@@ -101,13 +122,24 @@ func runLua(script string, obj *unstructured.Unstructured) (*Status, error) {
 		}
 		return nil, fmt.Errorf("lua health check: %w", err)
 	}
-	ret, ok := L.Get(-1).(*lua.LTable)
-	if !ok {
-		return nil, errors.New("lua health check: did not return a table")
+	// As Argo CD reads the result (util/lua ExecuteHealthLua): nil or an
+	// empty table is no health, so the object does not count; a table
+	// whose status is not a health code is Unknown.
+	var ret *lua.LTable
+	switch v := L.Get(-1).(type) {
+	case *lua.LNilType:
+		return nil, nil
+	case *lua.LTable:
+		ret = v
+	default:
+		return nil, fmt.Errorf("lua health check: expect table output from Lua script, not %s", v.Type())
+	}
+	if k, _ := ret.Next(lua.LNil); k == lua.LNil {
+		return nil, nil
 	}
 	code := v1alpha1.HealthStatusCode(lua.LVAsString(ret.RawGetString("status")))
 	if _, known := order[code]; !known {
-		return nil, fmt.Errorf("lua health check: unknown status %q", code)
+		return &Status{Code: v1alpha1.HealthStatusUnknown, Message: "Lua returned an invalid health status"}, nil
 	}
 	return &Status{Code: code, Message: lua.LVAsString(ret.RawGetString("message"))}, nil
 }

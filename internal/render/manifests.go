@@ -52,19 +52,14 @@ func objectsFromJSON(j []byte) ([]*unstructured.Unstructured, error) {
 		return nil, nil
 	}
 	if j[0] == '[' {
-		var items []map[string]any
+		var items []any
 		if err := utiljson.Unmarshal(j, &items); err != nil {
 			return nil, err
 		}
-		var objs []*unstructured.Unstructured
-		for _, it := range items {
-			got, err := objectsFromMap(it)
-			if err != nil {
-				return nil, err
-			}
-			objs = append(objs, got...)
-		}
-		return objs, nil
+		return objectsFromItems("list", items)
+	}
+	if j[0] != '{' {
+		return nil, fmt.Errorf("a %s, not an object or a list of objects", jsonKind(j))
 	}
 	// utiljson keeps integers int64, as objects from the API server have them.
 	var m map[string]any
@@ -80,26 +75,47 @@ func objectsFromMap(m map[string]any) ([]*unstructured.Unstructured, error) {
 	}
 	obj := &unstructured.Unstructured{Object: m}
 	if strings.HasSuffix(obj.GetKind(), "List") {
-		if items, ok := m["items"].([]any); ok {
-			var objs []*unstructured.Unstructured
-			for _, it := range items {
-				im, ok := it.(map[string]any)
-				if !ok {
-					return nil, fmt.Errorf("%s item is not an object", obj.GetKind())
-				}
-				got, err := objectsFromMap(im)
-				if err != nil {
-					return nil, err
-				}
-				objs = append(objs, got...)
-			}
-			return objs, nil
+		switch items := m["items"].(type) {
+		case []any:
+			return objectsFromItems(obj.GetKind(), items)
+		case nil:
+		default:
+			return nil, fmt.Errorf("%s items is not a list", obj.GetKind())
 		}
 	}
 	if obj.GetAPIVersion() == "" || obj.GetKind() == "" {
 		return nil, errMissingTypeMeta
 	}
 	return []*unstructured.Unstructured{obj}, nil
+}
+
+// objectsFromItems decodes the items of a list, naming the one that is
+// not an object.
+func objectsFromItems(list string, items []any) ([]*unstructured.Unstructured, error) {
+	var objs []*unstructured.Unstructured
+	for i, it := range items {
+		im, ok := it.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s item %d is not an object", list, i+1)
+		}
+		got, err := objectsFromMap(im)
+		if err != nil {
+			return nil, fmt.Errorf("%s item %d: %w", list, i+1, err)
+		}
+		objs = append(objs, got...)
+	}
+	return objs, nil
+}
+
+// jsonKind names the kind of a JSON scalar, for errors.
+func jsonKind(j []byte) string {
+	switch {
+	case j[0] == '"':
+		return "string"
+	case string(j) == "true" || string(j) == "false":
+		return "boolean"
+	}
+	return "number"
 }
 
 var errMissingTypeMeta = errors.New("object has no apiVersion or kind")
