@@ -27,6 +27,9 @@ func (o *adminHealthOptions) conformance(out io.Writer) error {
 			}
 		}
 		c.Groups = kept
+		if len(kept) == 0 {
+			return fmt.Errorf("--group %q matches none of the checkout's groups", o.group)
+		}
 	}
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "GROUP\tSTATUS\tMESSAGE")
@@ -48,6 +51,12 @@ func (o *adminHealthOptions) conformance(out io.Writer) error {
 				got = fmt.Sprintf("%s %q", m.Got.Code, m.Got.Message)
 			}
 			fmt.Fprintf(out, "\n%s\n  argo cd: %s %q\n  tiphys:  %s\n", m.File, m.Want.Code, m.Want.Message, got)
+			if m.Deleting {
+				fmt.Fprintln(out, "  (the object is being deleted: Argo CD's controller also reports Pending deletion before any script runs)")
+			}
+		}
+		for _, b := range g.Broken {
+			fmt.Fprintf(out, "\n%s\n  broken fixture, not counted: %v\n", b.File, b.Err)
 		}
 	}
 	if total > 0 && float64(matched)*100 < o.minMatch*float64(total) {

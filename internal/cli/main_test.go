@@ -120,3 +120,44 @@ metadata: {name: settings}
 		t.Error("-o xml was accepted")
 	}
 }
+
+// Bad input to `admin health` is an error naming the file or flag and the
+// cause, never ignored; a script that does not compile is a warning and
+// its kind's objects are Unknown.
+func TestAdminHealthBadInput(t *testing.T) {
+	dir := t.TempDir()
+	objs := writeFile(t, dir, "objs.yaml", "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: web}\n")
+	empty := writeFile(t, dir, "empty.yaml", "---\n")
+	secret := writeFile(t, dir, "secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: argocd-cm}\n")
+	badLua := writeFile(t, dir, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n"+
+		"  resource.customizations.health.cert-manager.io_Certificate: \"if x then\"\n")
+	scalar := writeFile(t, dir, "scalar.yaml", "just words\n")
+	tests := []struct {
+		args []string
+		want string // in stderr
+	}{
+		{[]string{"-f", empty}, "no objects in the file"},
+		{[]string{"-f", scalar}, "document 1: a string, not an object"},
+		{[]string{"-f", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{[]string{"-f", objs, "--argocd-cm", secret}, "want one v1 ConfigMap, the file holds Secret argocd-cm"},
+		{[]string{"-f", objs, "--group", "x"}, "--group can only be used with --argocd-repo"},
+		{[]string{"-f", objs, "--argocd-repo", dir}, "not both"},
+		{[]string{"--argocd-repo", dir}, "no resource_customizations directory"},
+		{[]string{"--argocd-repo", dir, "--min-match", "101"}, "a percentage from 0 to 100"},
+		{[]string{"--argocd-repo", dir, "-o", "json"}, "--output can only be used with -f"},
+		{nil, "one of -f FILE or --argocd-repo DIR is required"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := run(append([]string{"admin", "health"}, tt.args...)...)
+			if code == 0 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want a failure with %q", code, stderr, tt.want)
+			}
+		})
+	}
+	code, out, stderr := run("admin", "health", "-f", objs, "--argocd-cm", badLua)
+	if code != 0 || !strings.Contains(stderr, "warning: argocd-cm resource.customizations.health.cert-manager.io_Certificate") ||
+		!strings.Contains(out, "Unknown") {
+		t.Errorf("a script that does not compile: exit %d, out %q, stderr %q", code, out, stderr)
+	}
+}

@@ -30,6 +30,15 @@ type GroupConformance struct {
 	Total, Matched, MessagesMatched int
 	// Mismatches are the fixtures whose status or message differs.
 	Mismatches []FixtureMismatch
+	// Broken are the fixtures that could not be read (a missing file, not
+	// an object, a path outside the checkout); they are not in Total.
+	Broken []BrokenFixture
+}
+
+// BrokenFixture is a fixture that could not be read, and why.
+type BrokenFixture struct {
+	Kind, File string
+	Err        error
 }
 
 // FixtureMismatch is one fixture whose assessment differs from Argo CD's.
@@ -41,6 +50,10 @@ type FixtureMismatch struct {
 	Want Status
 	// Got is nil when Tiphys gives the object no health.
 	Got *Status
+	// Deleting: the object has a deletionTimestamp, so Argo CD's controller,
+	// as Tiphys, reports it Progressing "Pending deletion" before any
+	// script runs; Argo CD's fixture tests run the script directly.
+	Deleting bool
 }
 
 // StatusDiffers reports whether the status, not only the message, differs.
@@ -75,8 +88,11 @@ type healthTests struct {
 // file cannot be read; an unreadable fixture is a mismatch.
 func RunConformance(repo string) (*Conformance, error) {
 	root := filepath.Join(repo, "resource_customizations")
-	if _, err := os.Stat(root); err != nil {
-		return nil, fmt.Errorf("argo cd checkout %s: %w", repo, err)
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		if filepath.Base(filepath.Clean(repo)) == "resource_customizations" {
+			return nil, fmt.Errorf("argo cd checkout %s: give the repository's root, the directory above resource_customizations", repo)
+		}
+		return nil, fmt.Errorf("argo cd checkout %s: no resource_customizations directory", repo)
 	}
 	groups := map[string]*GroupConformance{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -101,6 +117,9 @@ func RunConformance(repo string) (*Conformance, error) {
 		c.Groups = append(c.Groups, *g)
 	}
 	sort.Slice(c.Groups, func(i, j int) bool { return c.Groups[i].Group < c.Groups[j].Group })
+	if total, _, _ := c.Totals(); total == 0 {
+		return nil, fmt.Errorf("argo cd checkout %s: no health fixtures under resource_customizations", repo)
+	}
 	return c, nil
 }
 
@@ -113,12 +132,24 @@ func runHealthTests(repo, path, kind string, g *GroupConformance) error {
 	if err := yaml.Unmarshal(b, &tests); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	for _, t := range tests.Tests {
-		file := filepath.Join(filepath.Dir(path), t.InputPath)
-		rel, _ := filepath.Rel(repo, file)
+	dir := filepath.Dir(path)
+	for i, t := range tests.Tests {
+		file := filepath.Join(dir, t.InputPath)
+		rel, err := filepath.Rel(repo, file)
+		if err != nil || t.InputPath == "" || !strings.HasPrefix(file, dir+string(filepath.Separator)) {
+			relTest, _ := filepath.Rel(repo, path)
+			g.Broken = append(g.Broken, BrokenFixture{Kind: kind, File: fmt.Sprintf("%s test %d", filepath.ToSlash(relTest), i+1),
+				Err: fmt.Errorf("inputPath %q is not a file beside the test", t.InputPath)})
+			continue
+		}
+		obj, err := readFixture(file)
+		if err != nil {
+			g.Broken = append(g.Broken, BrokenFixture{Kind: kind, File: filepath.ToSlash(rel), Err: err})
+			continue
+		}
 		want := Status{Code: t.HealthStatus.Status, Message: t.HealthStatus.Message}
 		g.Total++
-		got, err := fixtureHealth(file)
+		got, err := Of(obj, nil)
 		if err != nil {
 			got = &Status{Code: v1alpha1.HealthStatusUnknown, Message: err.Error()}
 		}
@@ -129,13 +160,23 @@ func runHealthTests(repo, path, kind string, g *GroupConformance) error {
 				continue
 			}
 		}
-		g.Mismatches = append(g.Mismatches, FixtureMismatch{Kind: kind, File: filepath.ToSlash(rel), Want: want, Got: got})
+		g.Mismatches = append(g.Mismatches, FixtureMismatch{Kind: kind, File: filepath.ToSlash(rel), Want: want, Got: got,
+			Deleting: obj.GetDeletionTimestamp() != nil})
 	}
 	return nil
 }
 
 // fixtureHealth reads one object and assesses it without overrides.
 func fixtureHealth(file string) (*Status, error) {
+	obj, err := readFixture(file)
+	if err != nil {
+		return nil, err
+	}
+	return Of(obj, nil)
+}
+
+// readFixture reads one object, decoded as the API machinery decodes it.
+func readFixture(file string) (*unstructured.Unstructured, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
@@ -149,5 +190,5 @@ func fixtureHealth(file string) (*Status, error) {
 	if err := obj.UnmarshalJSON(j); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return Of(obj, nil)
+	return obj, nil
 }

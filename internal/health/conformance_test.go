@@ -3,6 +3,8 @@ package health
 import (
 	"os"
 	"path"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -60,4 +62,53 @@ func first(group string) bool {
 		}
 	}
 	return false
+}
+
+// RunConformance over a checkout of our own making: a fixture that gets
+// the expected status and message, one that does not, one being deleted,
+// and broken ones that are reported and not counted.
+func TestRunConformance(t *testing.T) {
+	repo := t.TempDir()
+	dir := filepath.Join(repo, "resource_customizations", "cert-manager.io", "Certificate")
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("testdata/ready.yaml", `{apiVersion: cert-manager.io/v1, kind: Certificate, metadata: {name: a},
+  status: {conditions: [{type: Ready, status: "True", message: issued}]}}`)
+	write("testdata/deleting.yaml", `{apiVersion: cert-manager.io/v1, kind: Certificate,
+  metadata: {name: b, deletionTimestamp: "2026-11-30T10:00:00Z"}}`)
+	write("testdata/scalar.yaml", "42\n")
+	write("health_test.yaml", `tests:
+- {healthStatus: {status: Healthy, message: issued}, inputPath: testdata/ready.yaml}
+- {healthStatus: {status: Degraded, message: nope}, inputPath: testdata/ready.yaml}
+- {healthStatus: {status: Degraded, message: gone}, inputPath: testdata/deleting.yaml}
+- {healthStatus: {status: Healthy}, inputPath: testdata/missing.yaml}
+- {healthStatus: {status: Healthy}, inputPath: ../../../../etc/passwd}
+- {healthStatus: {status: Healthy}, inputPath: testdata/scalar.yaml}
+`)
+	c, err := RunConformance(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Groups) != 1 {
+		t.Fatalf("groups %+v", c.Groups)
+	}
+	g := c.Groups[0]
+	if g.Total != 3 || g.Matched != 1 || g.MessagesMatched != 1 || len(g.Mismatches) != 2 || len(g.Broken) != 3 {
+		t.Fatalf("total %d, matched %d, messages %d, mismatches %d, broken %d; want 3, 1, 1, 2, 3",
+			g.Total, g.Matched, g.MessagesMatched, len(g.Mismatches), len(g.Broken))
+	}
+	if m := g.Mismatches[1]; !m.Deleting || m.Got == nil || m.Got.Message != "Pending deletion" {
+		t.Errorf("deleting fixture: %+v", m)
+	}
+	if _, err := RunConformance(filepath.Join(repo, "resource_customizations")); err == nil ||
+		!strings.Contains(err.Error(), "give the repository's root") {
+		t.Errorf("resource_customizations itself: %v", err)
+	}
 }
