@@ -24,14 +24,12 @@ func deploymentHealth(obj *unstructured.Unstructured) (*Status, error) {
 			return degraded(fmt.Sprintf("Deployment %q exceeded its progress deadline", d.Name)), nil
 		}
 	}
-	want := int32(1)
-	if d.Spec.Replicas != nil {
-		want = *d.Spec.Replicas
-	}
 	s := d.Status
 	switch {
-	case s.UpdatedReplicas < want:
-		return progressing(fmt.Sprintf("Waiting for rollout to finish: %d out of %d new replicas have been updated...", s.UpdatedReplicas, want)), nil
+	// Without spec.replicas (never so on a live object, the API server
+	// defaults it) the count is not checked, as in gitops-engine.
+	case d.Spec.Replicas != nil && s.UpdatedReplicas < *d.Spec.Replicas:
+		return progressing(fmt.Sprintf("Waiting for rollout to finish: %d out of %d new replicas have been updated...", s.UpdatedReplicas, *d.Spec.Replicas)), nil
 	case s.Replicas > s.UpdatedReplicas:
 		return progressing(fmt.Sprintf("Waiting for rollout to finish: %d old replicas are pending termination...", s.Replicas-s.UpdatedReplicas)), nil
 	case s.AvailableReplicas < s.UpdatedReplicas:

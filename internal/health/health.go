@@ -112,7 +112,7 @@ func Aggregate(statuses ...*Status) v1alpha1.HealthStatusCode {
 // convert turns a live object into its typed form.
 func convert(obj *unstructured.Unstructured, into any) error {
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, into); err != nil {
-		return fmt.Errorf("%s %s: %w", obj.GetKind(), obj.GetName(), err)
+		return fmt.Errorf("%s %s: a field does not have the type %s gives it: %w", obj.GetKind(), obj.GetName(), obj.GetAPIVersion(), err)
 	}
 	return nil
 }
