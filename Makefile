@@ -55,9 +55,10 @@ example-apps: tools
 ## conformance: the health checks against Argo CD's own fixtures: every fixture of an Argo CD
 ## checkout's resource_customizations (ARGOCD_REPO=DIR, at least 98 % and all of the platform's groups
 ## must get Argo CD's status) and, with GITOPS_ENGINE_REPO=DIR, gitops-engine's pkg/health/testdata
-conformance: build
+conformance:
 	@if [ -z "$(ARGOCD_REPO)" ]; then \
 	  echo "usage: make conformance ARGOCD_REPO=DIR [GITOPS_ENGINE_REPO=DIR] (checkouts of https://github.com/argoproj/argo-cd and gitops-engine)" >&2; exit 2; fi
+	$(MAKE) build
 	$(BIN)/tiphys admin health --argocd-repo $(abspath $(ARGOCD_REPO)) --min-match 98
 	TIPHYS_ARGOCD_REPO=$(abspath $(ARGOCD_REPO)) $(if $(GITOPS_ENGINE_REPO),TIPHYS_GITOPS_ENGINE_REPO=$(abspath $(GITOPS_ENGINE_REPO))) \
 	  go test ./internal/health -run 'TestArgoCDConformance|TestGitopsEngineFixtures' -count=1 -v | grep -E '^(---|ok|FAIL|PASS)|: status'
