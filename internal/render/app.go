@@ -43,6 +43,8 @@ type AppResult struct {
 	Revisions []string
 	// SourceTypes are the rendering tools, one per source ("" for a ref-only source).
 	SourceTypes []v1alpha1.ApplicationSourceType
+	// Dependencies of all sources (see Result.Dependencies).
+	Dependencies []Dependency
 }
 
 // RenderApp renders every source of an application. A source with a ref and
@@ -89,6 +91,7 @@ func RenderApp(ctx context.Context, req AppRequest) (*AppResult, error) {
 		}
 		out.Objects = append(out.Objects, res.Objects...)
 		out.SourceTypes = append(out.SourceTypes, res.SourceType)
+		out.Dependencies = append(out.Dependencies, res.Dependencies...)
 	}
 	return out, nil
 }

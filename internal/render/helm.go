@@ -36,6 +36,7 @@ func renderHelm(ctx context.Context, req Request, env *BuildEnv, dir string) ([]
 	if err != nil {
 		return nil, err
 	}
+	req.deps.addChart(dir, chrt)
 	vals, err := helmValues(req, env, dir, opts)
 	if err != nil {
 		return nil, err

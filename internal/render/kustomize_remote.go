@@ -113,6 +113,7 @@ func resolveRemoteBases(ctx context.Context, fsys *lazyFS, req Request, root str
 					}
 					continue
 				}
+				req.deps.add(Dependency{Kind: DependencyKustomize, RepoURL: rb.repoURL, File: strings.TrimPrefix(file, repoMount+"/"), Name: entry})
 				if req.Remote == nil {
 					return fmt.Errorf("remote kustomize base %q: no Git access configured", entry)
 				}

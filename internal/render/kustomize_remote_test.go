@@ -56,6 +56,10 @@ func TestKustomizeRemoteBase(t *testing.T) {
 	if len(res.Objects) != 1 || res.Objects[0].GetName() != "prod-shared" {
 		t.Fatalf("objects = %v", res.Objects)
 	}
+	if d := res.Dependencies; len(d) != 1 || d[0].Kind != render.DependencyKustomize || d[0].RepoURL != shared.URL() ||
+		d[0].File != "overlay/kustomization.yaml" {
+		t.Errorf("dependencies = %+v, want the remote base's repository named by overlay/kustomization.yaml", d)
+	}
 	if v := res.Objects[0].Object["data"].(map[string]any)["version"]; v != "v1" {
 		t.Errorf("version = %v, want v1 (the tag)", v)
 	}

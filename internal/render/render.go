@@ -52,6 +52,8 @@ type Request struct {
 
 	// used records the build variables the render expands (see Cache).
 	used *usedVars
+	// deps gathers what the render takes from outside the repository.
+	deps *dependencyLog
 }
 
 // Limits bound a render so that bad input cannot exhaust the controller.
@@ -84,6 +86,10 @@ type Result struct {
 	Objects []*unstructured.Unstructured
 	// SourceType is the tool that rendered them.
 	SourceType v1alpha1.ApplicationSourceType
+	// Dependencies are the repositories the render took something from
+	// besides the source's own: Helm chart dependencies and remote
+	// kustomize resources.
+	Dependencies []Dependency
 }
 
 // Error is a render failure: the application, the file and the cause.
@@ -108,6 +114,9 @@ var ErrEscapes = errors.New("path leaves the repository")
 // Render renders one source. It returns every object or an error, never a part.
 func Render(ctx context.Context, req Request) (*Result, error) {
 	req.Limits = req.Limits.withDefaults()
+	if req.deps == nil {
+		req.deps = &dependencyLog{}
+	}
 	ctx, cancel := context.WithTimeout(ctx, req.Limits.Timeout)
 	defer cancel()
 	fail := func(file string, err error) (*Result, error) {
@@ -126,7 +135,7 @@ func Render(ctx context.Context, req Request) (*Result, error) {
 		if err != nil {
 			return fail(req.Source.Chart, err)
 		}
-		return &Result{Objects: objs, SourceType: v1alpha1.ApplicationSourceTypeHelm}, nil
+		return &Result{Objects: objs, SourceType: v1alpha1.ApplicationSourceTypeHelm, Dependencies: req.deps.sorted()}, nil
 	}
 	dir, err := cleanRepoPath(req.Source.Path)
 	if err != nil {
@@ -162,7 +171,7 @@ func Render(ctx context.Context, req Request) (*Result, error) {
 	if err := finish(req, objs); err != nil {
 		return fail(dir, err)
 	}
-	return &Result{Objects: objs, SourceType: tool}, nil
+	return &Result{Objects: objs, SourceType: tool, Dependencies: req.deps.sorted()}, nil
 }
 
 // cleanRepoPath turns an application or file path into a clean path inside
