@@ -1,6 +1,7 @@
 // Package install applies what a cluster needs before Tiphys can run in it:
-// the argoproj.io CRDs, the argocd namespace and the controller's RBAC. It
-// uses server-side apply, so running it again changes nothing.
+// the argoproj.io CRDs, the argocd namespace, the controller's RBAC and,
+// when missing, the default AppProject. It uses server-side apply, so
+// running it again changes nothing.
 package install
 
 import (
@@ -16,6 +17,7 @@ import (
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -83,7 +85,50 @@ func Apply(ctx context.Context, cfg *rest.Config, o Options) ([]Result, error) {
 			mapper.Reset()
 		}
 	}
+	created, err := ensureDefaultProject(ctx, dyn, mapper)
+	if err != nil {
+		return results, err
+	}
+	if created {
+		results = append(results, Result{Kind: "AppProject", Namespace: ProjectNamespace, Name: "default"})
+	}
 	return results, nil
+}
+
+// ProjectNamespace holds the default project (Argo CD's namespace).
+const ProjectNamespace = "argocd"
+
+// defaultProject is Argo CD's default project: any repository, any
+// destination, any kind. It is created when missing and never changed
+// afterwards, so a user's edits to it stay.
+func defaultProject() *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject",
+		"metadata": map[string]any{"name": "default", "namespace": ProjectNamespace},
+		"spec": map[string]any{
+			"sourceRepos":              []any{"*"},
+			"destinations":             []any{map[string]any{"server": "*", "namespace": "*"}},
+			"clusterResourceWhitelist": []any{map[string]any{"group": "*", "kind": "*"}},
+		},
+	}}
+}
+
+// ensureDefaultProject creates the default project if it does not exist;
+// created reports whether it did.
+func ensureDefaultProject(ctx context.Context, dyn dynamic.Interface, mapper meta.RESTMapper) (created bool, err error) {
+	obj := defaultProject()
+	m, err := mapper.RESTMapping(obj.GroupVersionKind().GroupKind(), "v1alpha1")
+	if err != nil {
+		return false, fmt.Errorf("install default project: %w", err)
+	}
+	_, err = dyn.Resource(m.Resource).Namespace(ProjectNamespace).Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
+	switch {
+	case apierrors.IsAlreadyExists(err):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("install default project: %w", err)
+	}
+	return true, nil
 }
 
 func apply(ctx context.Context, dyn dynamic.Interface, mapper meta.RESTMapper, obj *unstructured.Unstructured) error {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/tiphys/tiphys/internal/install"
@@ -74,4 +75,46 @@ func resourceVersions(t *testing.T) map[string]string {
 	}
 	out["clusterrolebinding/tiphys-controller"] = crb.ResourceVersion
 	return out
+}
+
+// Given the default project (install created it), when a user narrows it
+// and install runs again, then the user's edit stays; when the project is
+// gone, install creates it again as Argo CD has it (any repository,
+// destination and kind).
+func TestDefaultProjectCreatedWhenMissing(t *testing.T) {
+	env.Require(t)
+	ctx := context.Background()
+	projects := env.Dynamic.Resource(schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "appprojects"}).Namespace("argocd")
+	p, err := projects.Get(ctx, "default", metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("default project after install: %v", err)
+	}
+	_ = unstructured.SetNestedStringSlice(p.Object, []string{"https://git.example.com/*"}, "spec", "sourceRepos")
+	if _, err := projects.Update(ctx, p, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := install.Apply(ctx, env.Config, install.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = projects.Get(ctx, "default", metav1.GetOptions{})
+	if repos, _, _ := unstructured.NestedStringSlice(p.Object, "spec", "sourceRepos"); len(repos) != 1 || repos[0] != "https://git.example.com/*" {
+		t.Errorf("install changed the user's default project: sourceRepos %v", repos)
+	}
+	if err := projects.Delete(ctx, "default", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	results, err := install.Apply(ctx, env.Config, install.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := results[len(results)-1]; last.Kind != "AppProject" || last.Name != "default" {
+		t.Errorf("install did not report creating the default project: %+v", last)
+	}
+	p, err = projects.Get(ctx, "default", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if repos, _, _ := unstructured.NestedStringSlice(p.Object, "spec", "sourceRepos"); len(repos) != 1 || repos[0] != "*" {
+		t.Errorf("recreated default project: sourceRepos %v, want [*]", repos)
+	}
 }
