@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/controller/project"
 )
 
 type controllerOptions struct {
@@ -60,6 +61,11 @@ func (o *controllerOptions) run(cmd *cobra.Command) error {
 	}
 	if err := r.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("application controller: %w", err)
+	}
+	projects := &project.Reconciler{Client: mgr.GetClient(), Namespace: o.namespace,
+		Recorder: mgr.GetEventRecorder("tiphys-appproject-controller")}
+	if err := projects.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("appproject controller: %w", err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "tiphys controller watching Applications in namespace %s\n", o.namespace)
 	return mgr.Start(cmd.Context())

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/controller/project"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -57,6 +58,10 @@ func (s *suite) Run() int {
 	r, err := application.New(mgr, env.Config, o)
 	if err == nil {
 		err = r.SetupWithManager(mgr)
+	}
+	if err == nil {
+		err = (&project.Reconciler{Client: mgr.GetClient(), Namespace: "argocd",
+			Recorder: mgr.GetEventRecorder("tiphys-appproject-controller")}).SetupWithManager(mgr)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
