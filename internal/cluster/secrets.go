@@ -3,7 +3,9 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/rest"
@@ -22,20 +24,6 @@ const (
 	SecretTypeLabel = "argocd.argoproj.io/secret-type"
 )
 
-// secretConfig is the config key of a cluster Secret.
-type secretConfig struct {
-	Username        string `json:"username,omitempty"`
-	Password        string `json:"password,omitempty"`
-	BearerToken     string `json:"bearerToken,omitempty"`
-	TLSClientConfig struct {
-		Insecure   bool   `json:"insecure,omitempty"`
-		ServerName string `json:"serverName,omitempty"`
-		CAData     []byte `json:"caData,omitempty"`
-		CertData   []byte `json:"certData,omitempty"`
-		KeyData    []byte `json:"keyData,omitempty"`
-	} `json:"tlsClientConfig"`
-}
-
 // FindSecret returns the cluster Secret of an application destination, or
 // nil for the in-cluster destination. The destination names its cluster by
 // server URL or by name, never both.
@@ -50,7 +38,7 @@ func FindSecret(ctx context.Context, c client.Reader, namespace string, d v1alph
 		return nil, fmt.Errorf("application destination has neither a server nor a name")
 	}
 	var list corev1.SecretList
-	if err := c.List(ctx, &list, client.InNamespace(namespace), client.MatchingLabels{SecretTypeLabel: "cluster"}); err != nil {
+	if err := c.List(ctx, &list, client.InNamespace(namespace), client.MatchingLabels{SecretTypeLabel: SecretTypeCluster}); err != nil {
 		return nil, fmt.Errorf("list cluster secrets: %w", err)
 	}
 	for i := range list.Items {
@@ -66,24 +54,60 @@ func FindSecret(ctx context.Context, c client.Reader, namespace string, d v1alph
 }
 
 // SecretConfig is the client configuration of a cluster Secret: its server
-// and the credentials of its config key (bearer token or basic auth, TLS
-// client certificate, CA, insecure, server name).
+// and what its config key says (see Config). It does not connect.
 func SecretConfig(s *corev1.Secret) (*rest.Config, error) {
 	server := string(s.Data["server"])
 	if server == "" {
-		return nil, fmt.Errorf("cluster secret %s/%s: no server", s.Namespace, s.Name)
+		return nil, secretError(s, "server", errors.New("empty"))
 	}
-	var sc secretConfig
-	if raw := s.Data["config"]; len(raw) > 0 {
-		if err := json.Unmarshal(raw, &sc); err != nil {
-			return nil, fmt.Errorf("cluster secret %s/%s: config: %w", s.Namespace, s.Name, err)
-		}
+	c, err := SecretConfigData(s)
+	if err != nil {
+		return nil, err
 	}
-	t := sc.TLSClientConfig
-	return &rest.Config{
-		Host: server, Username: sc.Username, Password: sc.Password, BearerToken: sc.BearerToken,
+	t := c.TLSClientConfig
+	cfg := &rest.Config{
+		Host: server,
 		TLSClientConfig: rest.TLSClientConfig{Insecure: t.Insecure, ServerName: t.ServerName,
 			CAData: t.CAData, CertData: t.CertData, KeyData: t.KeyData},
-		QPS: -1, Burst: -1,
-	}, nil
+		DisableCompression: c.DisableCompression,
+		QPS:                -1, Burst: -1,
+	}
+	switch {
+	case c.AWSAuthConfig != nil:
+		cfg.ExecProvider = c.AWSAuthConfig.execConfig()
+	case c.ExecProviderConfig != nil:
+		cfg.ExecProvider = c.ExecProviderConfig.execConfig()
+	default:
+		cfg.Username, cfg.Password, cfg.BearerToken = c.Username, c.Password, c.BearerToken
+	}
+	if c.ProxyURL != "" {
+		u, err := parseProxyURL(c.ProxyURL) // checked by SecretConfigData
+		if err != nil {
+			return nil, secretError(s, "config", err)
+		}
+		cfg.Proxy = http.ProxyURL(u)
+	}
+	return cfg, nil
+}
+
+// SecretConfigData reads and checks the config key of a cluster Secret; a
+// Secret without one has the zero Config.
+func SecretConfigData(s *corev1.Secret) (Config, error) {
+	var c Config
+	raw := s.Data["config"]
+	if len(raw) == 0 {
+		return c, nil
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return c, secretError(s, "config", fmt.Errorf("not a JSON cluster config: %w", err))
+	}
+	if err := c.validate(); err != nil {
+		return c, secretError(s, "config", err)
+	}
+	return c, nil
+}
+
+// secretError names a cluster Secret and its key in an error.
+func secretError(s *corev1.Secret, key string, err error) error {
+	return fmt.Errorf("cluster secret %s/%s: %s: %w", s.Namespace, s.Name, key, err)
 }
