@@ -181,6 +181,11 @@ type SyncWindow struct {
 	// Description of the window.
 	// +optional
 	Description string `json:"description,omitempty"`
+	// SyncOverrun lets a sync that is already running go on when the window
+	// changes: past the end of an allow window it started in, or into a deny
+	// window that became active after it started.
+	// +optional
+	SyncOverrun bool `json:"syncOverrun,omitempty"`
 }
 
 // SignatureKey is a GnuPG key ID.
