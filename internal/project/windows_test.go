@@ -28,25 +28,31 @@ func TestWindowSelectors(t *testing.T) {
 		name   string
 		window *v1alpha1.SyncWindow
 		want   bool
+		noNS   bool // the target has no destination namespace
 	}{
-		{"no selectors", always(v1alpha1.SyncWindow{}), false},
-		{"application glob", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}}), true},
-		{"application misses", always(v1alpha1.SyncWindow{Applications: []string{"api-*"}}), false},
-		{"namespace", always(v1alpha1.SyncWindow{Namespaces: []string{"web"}}), true},
-		{"cluster by name", always(v1alpha1.SyncWindow{Clusters: []string{"prod"}}), true},
-		{"cluster by server", always(v1alpha1.SyncWindow{Clusters: []string{"https://prod.example.com"}}), true},
-		{"cluster by server glob", always(v1alpha1.SyncWindow{Clusters: []string{"https://*.example.com"}}), true},
-		{"cluster misses", always(v1alpha1.SyncWindow{Clusters: []string{"staging"}}), false},
-		{"or: one of them", always(v1alpha1.SyncWindow{Applications: []string{"api"}, Namespaces: []string{"web"}}), true},
-		{"or: none", always(v1alpha1.SyncWindow{Applications: []string{"api"}, Namespaces: []string{"api"}}), false},
-		{"and: all", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}, Clusters: []string{"https://prod.example.com"}, Namespaces: []string{"web"}, UseAndOperator: true}), true},
-		{"and: one misses", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}, Namespaces: []string{"api"}, UseAndOperator: true}), false},
-		{"and: cluster by name misses", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}, Clusters: []string{"staging"}, UseAndOperator: true}), false},
-		{"and: unset selectors do not count", always(v1alpha1.SyncWindow{Clusters: []string{"prod"}, UseAndOperator: true}), true},
+		{"no selectors", always(v1alpha1.SyncWindow{}), false, false},
+		{"application glob", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}}), true, false},
+		{"application misses", always(v1alpha1.SyncWindow{Applications: []string{"api-*"}}), false, false},
+		{"namespace", always(v1alpha1.SyncWindow{Namespaces: []string{"web"}}), true, false},
+		{"cluster by name", always(v1alpha1.SyncWindow{Clusters: []string{"prod"}}), true, false},
+		{"cluster by server", always(v1alpha1.SyncWindow{Clusters: []string{"https://prod.example.com"}}), true, false},
+		{"cluster by server glob", always(v1alpha1.SyncWindow{Clusters: []string{"https://*.example.com"}}), true, false},
+		{"cluster misses", always(v1alpha1.SyncWindow{Clusters: []string{"staging"}}), false, false},
+		{"or: one of them", always(v1alpha1.SyncWindow{Applications: []string{"api"}, Namespaces: []string{"web"}}), true, false},
+		{"or: none", always(v1alpha1.SyncWindow{Applications: []string{"api"}, Namespaces: []string{"api"}}), false, false},
+		{"and: all", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}, Clusters: []string{"https://prod.example.com"}, Namespaces: []string{"web"}, UseAndOperator: true}), true, false},
+		{"and: one misses", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}, Namespaces: []string{"api"}, UseAndOperator: true}), false, false},
+		{"and: cluster by name misses", always(v1alpha1.SyncWindow{Applications: []string{"web-*"}, Clusters: []string{"staging"}, UseAndOperator: true}), false, false},
+		{"namespace star selects an app without one", always(v1alpha1.SyncWindow{Namespaces: []string{"*"}}), true, true},
+		{"and: unset selectors do not count", always(v1alpha1.SyncWindow{Clusters: []string{"prod"}, UseAndOperator: true}), true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := proj(v1alpha1.AppProjectSpec{SyncWindows: v1alpha1.SyncWindows{tc.window}})
-			got, err := ActiveWindows(p, webTarget, at(t, "2026-06-01T12:00:00Z"))
+			target := webTarget
+			if tc.noNS {
+				target.Namespace = ""
+			}
+			got, err := ActiveWindows(p, target, at(t, "2026-06-01T12:00:00Z"))
 			if err != nil {
 				t.Fatal(err)
 			}
