@@ -112,7 +112,7 @@ func (w window) matches(t WindowTarget) bool {
 		values   []string
 	}{
 		{w.spec.Applications, []string{t.App}},
-		{w.spec.Clusters, []string{t.Cluster.Name, t.Cluster.Server}},
+		{w.spec.Clusters, nonEmpty(t.Cluster.Name, t.Cluster.Server)},
 		{w.spec.Namespaces, []string{t.Namespace}},
 	}
 	set, hit := 0, 0
@@ -134,12 +134,22 @@ func (w window) matches(t WindowTarget) bool {
 func anyHit(patterns, values []string) bool {
 	for _, p := range patterns {
 		for _, v := range values {
-			if v != "" && globHit(p, false, v) {
+			if globHit(p, false, v) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // String names the window in reasons: `syncWindows[0] (deny "0 22 * * *"
