@@ -120,7 +120,8 @@ func contextCredentials(context string, cfg *rest.Config, c cluster.Config) (clu
 			context, cfg.AuthProvider.Name)
 	}
 	c.Username, c.Password = cfg.Username, cfg.Password
-	c.BearerToken = cfg.BearerToken
+	// client-go reads a token file into BearerToken as it is, newline and all.
+	c.BearerToken = strings.TrimSpace(cfg.BearerToken)
 	if c.BearerToken == "" && cfg.BearerTokenFile != "" {
 		b, err := os.ReadFile(cfg.BearerTokenFile)
 		if err != nil {
