@@ -49,6 +49,9 @@ Argo CD's resources (Application, ApplicationSet, AppProject) unchanged.`,
 		newAppCmd(),
 		newAdminCmd(),
 		newControllerCmd(),
+		newProjCmd(),
+		newClusterCmd(),
+		newRepoCmd(),
 	)
 	return root
 }
