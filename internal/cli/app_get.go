@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/object"
+	"github.com/tiphys/tiphys/internal/project"
 )
 
 func newAppGetCmd() *cobra.Command {
@@ -22,7 +27,7 @@ version, sync wave and the result of the last sync; -o json|yaml prints the obje
   tiphys app get guestbook -o wide`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, app, err := f.loadApp(cmd.Context(), args[0])
+			c, app, err := f.loadApp(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -45,6 +50,9 @@ version, sync wave and the result of the last sync; -o json|yaml prints the obje
 			fmt.Fprintf(w, "SyncPolicy:\t%s\n", syncPolicy(app))
 			fmt.Fprintf(w, "Sync Status:\t%s (%s)\n", app.Status.Sync.Status, app.Status.Sync.Revision)
 			fmt.Fprintf(w, "Health Status:\t%s\n", app.Status.Health.Status)
+			if windows := syncWindowsLine(cmd.Context(), c, f.namespace, app, time.Now()); windows != "" {
+				fmt.Fprintf(w, "Sync Windows:\t%s\n", windows)
+			}
 			if os := app.Status.OperationState; os != nil {
 				fmt.Fprintf(w, "Operation:\t%s: %s\n", os.Phase, os.Message)
 			}
@@ -87,6 +95,43 @@ version, sync wave and the result of the last sync; -o json|yaml prints the obje
 
 // lastSyncResults are the results of the last sync by resource:
 // "Synced: configmap/x configured".
+// syncWindowsLine tells whether the app's project's sync windows allow a
+// sync now and which are active ("" when the project has none): as the
+// controller decides, with the app's destination as its spec names it.
+func syncWindowsLine(ctx context.Context, c client.Client, namespace string, app *v1alpha1.Application, now time.Time) string {
+	p := &v1alpha1.AppProject{}
+	name := app.Spec.Project
+	if name == "" {
+		name = "default"
+	}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, p); err != nil || len(p.Spec.SyncWindows) == 0 {
+		return ""
+	}
+	d := app.Spec.Destination
+	t := project.WindowTarget{App: app.Name, Namespace: d.Namespace, Cluster: project.Cluster{Name: d.Name, Server: d.Server}}
+	active, err := project.ActiveWindows(p, t, now)
+	if err != nil {
+		return "invalid: " + err.Error()
+	}
+	auto, _, _ := project.CanSync(p, t, false, now)
+	manual, _, _ := project.CanSync(p, t, true, now)
+	verdict := "sync allowed"
+	switch {
+	case !auto && manual:
+		verdict = "automated sync denied, manual sync allowed"
+	case !auto:
+		verdict = "sync denied"
+	}
+	var names []string
+	for _, w := range active {
+		names = append(names, fmt.Sprintf("%s %q for %s", w.Kind, w.Schedule, w.Duration))
+	}
+	if len(names) == 0 {
+		return verdict + "; none active"
+	}
+	return verdict + "; active: " + strings.Join(names, ", ")
+}
+
 func lastSyncResults(app *v1alpha1.Application) map[object.ID]string {
 	out := map[object.ID]string{}
 	if os := app.Status.OperationState; os != nil && os.SyncResult != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/project"
 )
 
 func newProjWindowsCmd() *cobra.Command {
@@ -90,11 +91,18 @@ func printWindows(out io.Writer, p *v1alpha1.AppProject, now time.Time) error {
 	return w.Flush()
 }
 
-// activeWindowNote is the ACTIVE cell of window w of project p at now
-// ("Active", "Inactive"); "" while the CLI cannot tell, which leaves the
-// column out. The project package's window rules fill it in.
-func activeWindowNote(_ *v1alpha1.AppProject, _ *v1alpha1.SyncWindow, _ time.Time) string {
-	return ""
+// activeWindowNote is the ACTIVE cell of window w at now: "Active",
+// "Inactive", or "Invalid" for a window that does not parse (it then
+// blocks the syncs it applies to).
+func activeWindowNote(_ *v1alpha1.AppProject, w *v1alpha1.SyncWindow, now time.Time) string {
+	active, err := project.WindowActive(w, now)
+	switch {
+	case err != nil:
+		return "Invalid"
+	case active:
+		return "Active"
+	}
+	return "Inactive"
 }
 
 func joinOrDash(items []string) string {

@@ -27,6 +27,12 @@ import (
 type Destination struct {
 	// Server is the cluster's API server URL.
 	Server string
+	// Name is the cluster's name (in-cluster for the controller's own).
+	Name string
+	// Project is the project the cluster Secret is scoped to ("" if none).
+	Project string
+	// SecretName is the cluster Secret's name ("" for in-cluster).
+	SecretName string
 	// Version is the resourceVersion of the cluster Secret it was built
 	// from ("" for the in-cluster destination).
 	Version string
@@ -50,6 +56,10 @@ type ConnectOptions struct {
 	// OnChange hears of every change to a tracked live object, with its
 	// application instance.
 	OnChange func(app string)
+	// Namespaces and ClusterResources scope a namespace-scoped cluster
+	// (see LiveCacheOptions).
+	Namespaces       []string
+	ClusterResources bool
 }
 
 // Connect builds the destination of the cluster at server; informers
@@ -82,7 +92,8 @@ func Connect(server string, cfg *rest.Config, o ConnectOptions) (*Destination, e
 			return nil, fmt.Errorf("cluster %s: rest mapper: %w", server, err)
 		}
 	}
-	live := NewLiveCache(LiveCacheOptions{Client: dyn, Watch: watch, Mapper: mapper})
+	live := NewLiveCache(LiveCacheOptions{Client: dyn, Watch: watch, Mapper: mapper,
+		Namespaces: o.Namespaces, ClusterResources: o.ClusterResources})
 	live.OnChange = o.OnChange
 	d := &Destination{Server: server, Live: live, Discovery: NewDiscovery(dc), conn: conn}
 	d.Writer = NewWriter(live, o.FieldManager)
@@ -149,6 +160,23 @@ func (r *Registry) Resolve(ctx context.Context, d v1alpha1.ApplicationDestinatio
 	return r.connect(secret)
 }
 
+// Scoped lists the clusters whose Secret scopes them to a project (the
+// Secret's project key), for permitOnlyProjectScopedClusters.
+func (r *Registry) Scoped(ctx context.Context, project string) ([]ClusterInfo, error) {
+	var list corev1.SecretList
+	if err := r.Client.List(ctx, &list, client.InNamespace(r.Namespace), client.MatchingLabels{SecretTypeLabel: SecretTypeCluster}); err != nil {
+		return nil, fmt.Errorf("list cluster secrets: %w", err)
+	}
+	var out []ClusterInfo
+	for i := range list.Items {
+		info, err := SecretInfo(&list.Items[i])
+		if err == nil && info.Project == project {
+			out = append(out, info)
+		}
+	}
+	return out, nil
+}
+
 // connect returns the destination of a Secret, rebuilt when it changed.
 func (r *Registry) connect(s *corev1.Secret) (*Destination, error) {
 	server := string(s.Data["server"])
@@ -157,15 +185,22 @@ func (r *Registry) connect(s *corev1.Secret) (*Destination, error) {
 	if d, ok := r.remote[server]; ok && d.Version == s.ResourceVersion {
 		return d, nil
 	}
+	info, err := SecretInfo(s)
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := SecretConfig(s)
 	if err != nil {
 		return nil, err
 	}
-	d, err := Connect(server, cfg, r.Options)
+	opts := r.Options
+	opts.Namespaces, opts.ClusterResources = info.Namespaces, info.ClusterResources
+	d, err := Connect(server, cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("cluster secret %s/%s: %w", s.Namespace, s.Name, err)
 	}
 	d.Version = s.ResourceVersion
+	d.Name, d.Project, d.SecretName = info.Name, info.Project, info.SecretName
 	if old, ok := r.remote[server]; ok {
 		old.Stop()
 	}

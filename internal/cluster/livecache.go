@@ -2,7 +2,9 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,17 +31,29 @@ const appIndex = "app"
 // ManagedFields reads them when an ignore rule needs them.
 type LiveCache struct {
 	dynamic dynamic.Interface
+	watch   dynamic.Interface
 	mapper  meta.RESTMapper
-	factory dynamicinformer.DynamicSharedInformerFactory
+	// namespaces scope the watches of a namespace-scoped cluster; nil
+	// watches the whole cluster.
+	namespaces       []string
+	clusterResources bool
 	// OnChange is called with the application instance of a changed object.
 	OnChange func(app string)
 
 	mu        sync.Mutex
-	informers map[schema.GroupVersionResource]cache.SharedIndexInformer
+	factories map[string]dynamicinformer.DynamicSharedInformerFactory // by namespace, "" for the cluster
+	informers map[informerKey]cache.SharedIndexInformer
 	stop      chan struct{}
 
 	managedMu sync.Mutex
 	managed   map[types.UID]managedFields
+}
+
+// informerKey is one watch: a resource in a namespace ("" for the whole
+// cluster or a cluster-scoped kind).
+type informerKey struct {
+	resource  schema.GroupVersionResource
+	namespace string
 }
 
 // managedFields are an object's managedFields at a resourceVersion.
@@ -57,6 +71,11 @@ type LiveCacheOptions struct {
 	Watch dynamic.Interface
 	// Mapper maps kinds to resources.
 	Mapper meta.RESTMapper
+	// Namespaces, when set, are the only namespaces watched (a cluster
+	// Secret's namespaces key): namespaced kinds are watched in each of
+	// them, cluster-scoped kinds only with ClusterResources.
+	Namespaces       []string
+	ClusterResources bool
 }
 
 // NewLiveCache returns a live cache for a cluster.
@@ -66,11 +85,54 @@ func NewLiveCache(o LiveCacheOptions) *LiveCache {
 		watch = o.Client
 	}
 	return &LiveCache{
-		dynamic: o.Client, mapper: o.Mapper,
-		factory:   dynamicinformer.NewDynamicSharedInformerFactory(watch, 0),
-		informers: map[schema.GroupVersionResource]cache.SharedIndexInformer{},
+		dynamic: o.Client, watch: watch, mapper: o.Mapper,
+		namespaces: o.Namespaces, clusterResources: o.ClusterResources,
+		factories: map[string]dynamicinformer.DynamicSharedInformerFactory{},
+		informers: map[informerKey]cache.SharedIndexInformer{},
 		stop:      make(chan struct{}),
 	}
+}
+
+// Scoped reports whether the cache watches only some namespaces.
+func (c *LiveCache) Scoped() bool { return len(c.namespaces) > 0 }
+
+// InScope reports whether an object's namespace (or, for a
+// cluster-scoped one, its kind) is managed in this cluster: everything on a
+// cluster-wide destination; on a namespace-scoped one, the listed
+// namespaces, and cluster-scoped kinds only with clusterResources.
+func (c *LiveCache) InScope(namespace string) bool {
+	if !c.Scoped() {
+		return true
+	}
+	if namespace == "" {
+		return c.clusterResources
+	}
+	return slices.Contains(c.namespaces, namespace)
+}
+
+// watchNamespaces are the namespaces an informer of a kind watches:
+// the whole cluster (""), or each scoped namespace for a namespaced kind.
+func (c *LiveCache) watchNamespaces(namespaced bool) ([]string, error) {
+	switch {
+	case !c.Scoped():
+		return []string{""}, nil
+	case namespaced:
+		return c.namespaces, nil
+	case c.clusterResources:
+		return []string{""}, nil
+	}
+	return nil, errors.New("cluster-scoped kinds are not managed in this namespace-scoped cluster (its Secret has namespaces and no clusterResources)")
+}
+
+// factory is the informer factory of a namespace ("" for the cluster);
+// c.mu is held.
+func (c *LiveCache) factory(namespace string) dynamicinformer.DynamicSharedInformerFactory {
+	f, ok := c.factories[namespace]
+	if !ok {
+		f = dynamicinformer.NewFilteredDynamicSharedInformerFactory(c.watch, 0, namespace, nil)
+		c.factories[namespace] = f
+	}
+	return f
 }
 
 // Stop stops every informer.
@@ -91,33 +153,53 @@ func (c *LiveCache) Mapping(gvk schema.GroupVersionKind) (*meta.RESTMapping, err
 	return m, nil
 }
 
-// Watch makes sure the kind is watched and its informer synced.
-func (c *LiveCache) Watch(ctx context.Context, gvk schema.GroupVersionKind) (cache.SharedIndexInformer, error) {
+// Watch makes sure the kind is watched and its informers synced: one for
+// the whole cluster, or one per namespace of a namespace-scoped cluster.
+func (c *LiveCache) Watch(ctx context.Context, gvk schema.GroupVersionKind) ([]cache.SharedIndexInformer, error) {
 	m, err := c.Mapping(gvk)
 	if err != nil {
 		return nil, err
 	}
+	namespaces, err := c.watchNamespaces(m.Scope.Name() == meta.RESTScopeNameNamespace)
+	if err != nil {
+		return nil, fmt.Errorf("kind %s: %w", gvk.GroupKind(), err)
+	}
+	infs := make([]cache.SharedIndexInformer, 0, len(namespaces))
 	c.mu.Lock()
-	inf, ok := c.informers[m.Resource]
-	if !ok {
-		inf = c.factory.ForResource(m.Resource).Informer()
-		_ = inf.SetTransform(stripManagedFields)
-		_ = inf.AddIndexers(cache.Indexers{appIndex: indexByApp})
-		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    c.notify,
-			UpdateFunc: func(old, obj any) { c.notify(old); c.notify(obj) },
-			DeleteFunc: c.notify,
-		})
-		c.informers[m.Resource] = inf
-		go inf.Run(c.stop)
+	for _, ns := range namespaces {
+		key := informerKey{resource: m.Resource, namespace: ns}
+		inf, ok := c.informers[key]
+		if !ok {
+			inf = c.factory(ns).ForResource(m.Resource).Informer()
+			_ = inf.SetTransform(stripManagedFields)
+			_ = inf.AddIndexers(cache.Indexers{appIndex: indexByApp})
+			_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+				AddFunc:    c.notify,
+				UpdateFunc: func(old, obj any) { c.notify(old); c.notify(obj) },
+				DeleteFunc: c.notify,
+			})
+			c.informers[key] = inf
+			go inf.Run(c.stop)
+		}
+		infs = append(infs, inf)
 	}
 	c.mu.Unlock()
 	syncCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if !cache.WaitForCacheSync(syncCtx.Done(), inf.HasSynced) {
-		return nil, fmt.Errorf("watch %s: cache did not sync", m.Resource)
+	for _, inf := range infs {
+		if !cache.WaitForCacheSync(syncCtx.Done(), inf.HasSynced) {
+			return nil, fmt.Errorf("watch %s: cache did not sync", m.Resource)
+		}
 	}
-	return inf, nil
+	return infs, nil
+}
+
+// Watches is the number of watches the cache runs, one per kind and
+// namespace watched.
+func (c *LiveCache) Watches() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.informers)
 }
 
 func stripManagedFields(o any) (any, error) {
@@ -156,9 +238,13 @@ func (c *LiveCache) ManagedFields(ctx context.Context, live *unstructured.Unstru
 	return full.GetManagedFields(), nil
 }
 
-// Get returns the live object, watching its kind first.
+// Get returns the live object, watching its kind first; nil when it does
+// not exist or lies outside a namespace-scoped cluster's namespaces.
 func (c *LiveCache) Get(ctx context.Context, gvk schema.GroupVersionKind, namespace, name string) (*unstructured.Unstructured, error) {
-	inf, err := c.Watch(ctx, gvk)
+	if !c.InScope(namespace) {
+		return nil, nil
+	}
+	infs, err := c.Watch(ctx, gvk)
 	if err != nil {
 		return nil, err
 	}
@@ -166,28 +252,63 @@ func (c *LiveCache) Get(ctx context.Context, gvk schema.GroupVersionKind, namesp
 	if namespace != "" {
 		key = namespace + "/" + name
 	}
-	obj, ok, err := inf.GetStore().GetByKey(key)
-	if err != nil || !ok {
-		return nil, err
+	for _, inf := range infs {
+		obj, ok, err := inf.GetStore().GetByKey(key)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return obj.(*unstructured.Unstructured), nil
+		}
 	}
-	return obj.(*unstructured.Unstructured), nil
+	return nil, nil
 }
 
 // ByApp returns the live objects of a kind that carry the application's tracking id.
 func (c *LiveCache) ByApp(ctx context.Context, gvk schema.GroupVersionKind, app string) ([]*unstructured.Unstructured, error) {
-	inf, err := c.Watch(ctx, gvk)
+	infs, err := c.Watch(ctx, gvk)
 	if err != nil {
 		return nil, err
 	}
-	objs, err := inf.GetIndexer().ByIndex(appIndex, app)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*unstructured.Unstructured, 0, len(objs))
-	for _, o := range objs {
-		out = append(out, o.(*unstructured.Unstructured))
+	var out []*unstructured.Unstructured
+	for _, inf := range infs {
+		objs, err := inf.GetIndexer().ByIndex(appIndex, app)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			out = append(out, o.(*unstructured.Unstructured))
+		}
 	}
 	return out, nil
+}
+
+// Untracked returns the objects in a namespace, of the kinds the cache
+// already watches, that carry no application's tracking id and have no
+// owner: the candidates for a project's orphaned resources.
+func (c *LiveCache) Untracked(namespace string) []*unstructured.Unstructured {
+	c.mu.Lock()
+	infs := make([]cache.SharedIndexInformer, 0, len(c.informers))
+	for k, inf := range c.informers {
+		if k.namespace == "" || k.namespace == namespace {
+			infs = append(infs, inf)
+		}
+	}
+	c.mu.Unlock()
+	var out []*unstructured.Unstructured
+	for _, inf := range infs {
+		objs, err := inf.GetIndexer().ByIndex(cache.NamespaceIndex, namespace)
+		if err != nil {
+			continue
+		}
+		for _, o := range objs {
+			u := o.(*unstructured.Unstructured)
+			if apps, _ := indexByApp(u); len(apps) == 0 && len(u.GetOwnerReferences()) == 0 {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
 }
 
 func (c *LiveCache) notify(obj any) {

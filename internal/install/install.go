@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/discovery"
@@ -85,7 +86,7 @@ func Apply(ctx context.Context, cfg *rest.Config, o Options) ([]Result, error) {
 			mapper.Reset()
 		}
 	}
-	created, err := ensureDefaultProject(ctx, dyn, mapper)
+	created, err := ensureDefaultProject(ctx, dyn, o.EstablishTimeout)
 	if err != nil {
 		return results, err
 	}
@@ -114,21 +115,28 @@ func defaultProject() *unstructured.Unstructured {
 }
 
 // ensureDefaultProject creates the default project if it does not exist;
-// created reports whether it did.
-func ensureDefaultProject(ctx context.Context, dyn dynamic.Interface, mapper meta.RESTMapper) (created bool, err error) {
-	obj := defaultProject()
-	m, err := mapper.RESTMapping(obj.GroupVersionKind().GroupKind(), "v1alpha1")
+// created reports whether it did. Just after its CRD is Established the
+// API server may not serve AppProjects yet: it tries again until timeout.
+func ensureDefaultProject(ctx context.Context, dyn dynamic.Interface, timeout time.Duration) (created bool, err error) {
+	gvr := schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "appprojects"}
+	projects := dyn.Resource(gvr).Namespace(ProjectNamespace)
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		_, err := projects.Create(ctx, defaultProject(), metav1.CreateOptions{FieldManager: FieldManager})
+		switch {
+		case err == nil:
+			created = true
+			return true, nil
+		case apierrors.IsAlreadyExists(err):
+			return true, nil
+		case apierrors.IsNotFound(err):
+			return false, nil // AppProjects not served yet
+		}
+		return false, err
+	})
 	if err != nil {
 		return false, fmt.Errorf("install default project: %w", err)
 	}
-	_, err = dyn.Resource(m.Resource).Namespace(ProjectNamespace).Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
-	switch {
-	case apierrors.IsAlreadyExists(err):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("install default project: %w", err)
-	}
-	return true, nil
+	return created, nil
 }
 
 func apply(ctx context.Context, dyn dynamic.Interface, mapper meta.RESTMapper, obj *unstructured.Unstructured) error {

@@ -214,3 +214,13 @@ func ValidateWindows(p *v1alpha1.AppProject) error {
 	}
 	return errors.Join(errs...)
 }
+
+// WindowActive reports whether a sync window is open at now, whatever it
+// selects; err names what does not parse.
+func WindowActive(w *v1alpha1.SyncWindow, now time.Time) (bool, error) {
+	pw, err := parseWindow(0, w)
+	if err != nil {
+		return false, err
+	}
+	return pw.active(now), nil
+}

@@ -119,7 +119,7 @@ func resolveRemoteBases(ctx context.Context, fsys *lazyFS, req Request, root str
 				}
 				files, err := req.Remote(ctx, rb.repoURL, rb.ref)
 				if err != nil {
-					return fmt.Errorf("remote kustomize base %q: %w", entry, err)
+					return fmt.Errorf("%s: remote kustomize base %q: %w", strings.TrimPrefix(file, repoMount+"/"), entry, err)
 				}
 				sum := sha256.Sum256([]byte(rb.repoURL + "\x00" + rb.ref))
 				at := "/remote/" + hex.EncodeToString(sum[:6])

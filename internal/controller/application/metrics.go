@@ -26,10 +26,16 @@ var (
 		Name: "argocd_app_sync_total",
 		Help: "Number of application syncs, by result.",
 	}, []string{"namespace", "name", "project", "phase"})
+	// clusterWatches is Tiphys's own: the watches the controller keeps open
+	// in each destination cluster, one per kind and namespace watched.
+	clusterWatches = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tiphys_cluster_watches",
+		Help: "Watches open in a destination cluster: one per kind, or per kind and namespace in a namespace-scoped cluster.",
+	}, []string{"server"})
 )
 
 func init() {
-	metrics.Registry.MustRegister(appInfo, reconcileSeconds, syncTotal)
+	metrics.Registry.MustRegister(appInfo, reconcileSeconds, syncTotal, clusterWatches)
 }
 
 // observe records an application's state and how long its reconcile took.

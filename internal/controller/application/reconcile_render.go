@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+	"io/fs"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -28,7 +29,13 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 	if err != nil {
 		return err
 	}
-	st.targets, st.revisions = managedOnly(st, res.Objects), res.Revisions
+	targets := managedOnly(st, res.Objects)
+	// What the project does not allow is refused whole: no object of this
+	// render is applied and nothing is pruned.
+	if err := st.checkRendered(res.Dependencies, targets); err != nil {
+		return err
+	}
+	st.targets, st.revisions = targets, res.Revisions
 	if len(res.SourceTypes) > 0 {
 		st.app.Status.SourceType = res.SourceTypes[0]
 	}
@@ -51,10 +58,17 @@ func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.Ap
 		cached = nil
 	}
 	return render.AppRequest{
-		AppName:     st.instance,
-		Spec:        spec,
-		Open:        opener.Source,
-		Remote:      opener.Remote,
+		AppName: st.instance,
+		Spec:    spec,
+		Open:    opener.Source,
+		// A remote kustomize base from a repository the project does not
+		// allow is refused before it is fetched.
+		Remote: func(ctx context.Context, repoURL, revision string) (fs.FS, error) {
+			if err := st.checkSource(repoURL); err != nil {
+				return nil, err
+			}
+			return opener.Remote(ctx, repoURL, revision)
+		},
 		KubeVersion: kubeVersion,
 		APIVersions: apiVersions,
 		Namespaced:  st.dest.Discovery.Namespaced,

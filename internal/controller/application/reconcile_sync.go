@@ -48,7 +48,9 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
 	}
 	var autoWait time.Duration
-	if app.Operation == nil && !active {
+	// An automated sync starts only when the project's sync windows allow
+	// one (Argo CD skips it, and tries again at the next reconcile).
+	if app.Operation == nil && !active && st.windowAllows(false, nil) == nil {
 		app.Operation, autoWait = tsync.AutoSync(app, tsync.AutoSyncInput{Revisions: st.revisions, OutOfSync: st.outOfSync,
 			WipesAll: len(st.targets) == 0 && len(st.orphans) > 0})
 	}
@@ -65,7 +67,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	}
 	spec, targets, orphans, revisions := &app.Spec, st.targets, st.orphans, st.revisions
 	if other := operationSpec(app, syncOp); other != nil && !atRevisions(syncOp, st.revisions) {
-		res, err := render.RenderApp(ctx, r.appRequest(ctx, st, *other))
+		res, err := r.renderOperation(ctx, st, other)
 		if err != nil {
 			r.endOperation(st, err)
 			return 0, false
@@ -78,6 +80,24 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	}
 	if app.Operation != nil && (!active || !equalJSON(os.Operation, *app.Operation)) {
 		os = r.startOperation(st, spec, revisions)
+	}
+	// The project is checked again at every step, so a project edited
+	// during a sync stops it: nothing it no longer allows is applied or
+	// pruned.
+	if err := st.checkRendered(nil, targets, orphans); err != nil {
+		r.endOperation(st, err)
+		return 0, false
+	}
+	// A sync waits, Running, while a sync window blocks it, as in Argo CD.
+	// One that has begun (not waiting for a window) may overrun the
+	// window that allowed it, with syncOverrun.
+	var startedAt *time.Time
+	if active && !strings.HasPrefix(os.Message, errWindowBlocked.Error()) {
+		startedAt = &os.StartedAt.Time
+	}
+	if err := st.windowAllows(!os.Operation.InitiatedBy.Automated, startedAt); err != nil {
+		os.Message = err.Error()
+		return windowRetry, true
 	}
 	req := tsync.Request{
 		Targets:   targets,
@@ -99,6 +119,27 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	}
 	r.operationCompleted(st)
 	return 0, false
+}
+
+// windowRetry is how often a sync blocked by a sync window looks again.
+const windowRetry = 10 * time.Second
+
+// renderOperation renders the spec an operation names (a rollback, another
+// revision), checked against the project like the app's own.
+func (r *Reconciler) renderOperation(ctx context.Context, st *state, spec *v1alpha1.ApplicationSpec) (*render.AppResult, error) {
+	for _, src := range appSources(spec) {
+		if err := st.checkSource(src.RepoURL); err != nil {
+			return nil, err
+		}
+	}
+	res, err := render.RenderApp(ctx, r.appRequest(ctx, st, *spec))
+	if err != nil {
+		return nil, err
+	}
+	if err := st.checkRendered(res.Dependencies); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // startOperation moves the requested operation into status.operationState.

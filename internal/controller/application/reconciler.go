@@ -24,7 +24,9 @@ import (
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
+	projectctl "github.com/tiphys/tiphys/internal/controller/project"
 	"github.com/tiphys/tiphys/internal/object"
+	"github.com/tiphys/tiphys/internal/project"
 	"github.com/tiphys/tiphys/internal/render"
 	"github.com/tiphys/tiphys/internal/settings"
 	src "github.com/tiphys/tiphys/internal/source"
@@ -79,6 +81,8 @@ type Reconciler struct {
 	claims claims
 	// memo keeps each app's last comparison while nothing changed.
 	memo compareMemo
+	// conns records the destinations' connection states.
+	conns *connStates
 }
 
 // New builds a reconciler; cfg is the cluster the controller runs in (the
@@ -110,6 +114,7 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 		changes:  make(chan event.GenericEvent, 1024),
 		events:   &appEvents{recorder: mgr.GetEventRecorder("tiphys-application-controller")},
 		settings: settingsCache{client: mgr.GetClient(), namespace: o.Namespace},
+		conns:    &connStates{client: mgr.GetClient(), namespace: o.Namespace},
 	}
 	r.debounce = &debouncer{delay: liveChangeDelay, fire: r.enqueue}
 	opts := cluster.ConnectOptions{FieldManager: FieldManager, OnChange: r.liveChanged}
@@ -119,6 +124,7 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	if err != nil {
 		return nil, err
 	}
+	local.Name = cluster.InClusterName
 	r.clusters = &cluster.Registry{Client: mgr.GetClient(), Namespace: o.Namespace, Local: local, Options: opts}
 	return r, nil
 }
@@ -134,6 +140,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		WatchesRawSource(source.Channel(r.changes, &handler.EnqueueRequestForObject{})).
 		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.allApps),
 			builder.WithPredicates(predicate.NewPredicateFuncs(r.isSettings))).
+		Watches(&v1alpha1.AppProject{}, handler.EnqueueRequestsFromMapFunc(r.appsOfProject)).
 		Complete(r)
 }
 
@@ -151,6 +158,25 @@ func (r *Reconciler) allApps(ctx context.Context, _ client.Object) []reconcile.R
 	out := make([]reconcile.Request, 0, len(list.Items))
 	for _, a := range list.Items {
 		out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
+	}
+	return out
+}
+
+// appsOfProject enqueues the applications of a changed project: its rules
+// apply to them at once.
+func (r *Reconciler) appsOfProject(ctx context.Context, o client.Object) []reconcile.Request {
+	if o.GetNamespace() != r.opts.Namespace {
+		return nil
+	}
+	var list v1alpha1.ApplicationList
+	if err := r.client.List(ctx, &list); err != nil {
+		return nil
+	}
+	var out []reconcile.Request
+	for i := range list.Items {
+		if projectctl.ProjectName(&list.Items[i]) == o.GetName() {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+		}
 	}
 	return out
 }
@@ -268,7 +294,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		r.failComparison(st, v1alpha1.ApplicationConditionInvalidSpecError, destErr)
 		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
-	if err := dest.Down(); err != nil {
+	if err := r.reconcileProject(ctx, st); err != nil {
+		r.failComparison(st, v1alpha1.ApplicationConditionInvalidSpecError, err)
+		return ctrl.Result{RequeueAfter: requeue}, nil
+	}
+	down := dest.Down()
+	r.conns.record(ctx, dest, down)
+	if err := down; err != nil {
 		r.failComparison(st, v1alpha1.ApplicationConditionComparisonError, err)
 		return ctrl.Result{RequeueAfter: min(requeue, 10*time.Second)}, nil
 	}
@@ -295,6 +327,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			r.memo.remember(st, liveSeen, before)
 		}
 	}
+	st.orphanedResources()
+	clusterWatches.WithLabelValues(dest.Server).Set(float64(dest.Live.Watches()))
 	// A running sync, or a self-heal waiting out its backoff, looks again
 	// sooner than the resync.
 	if after, running := r.reconcileSync(ctx, st); running || (after > 0 && after < requeue) {
@@ -362,6 +396,11 @@ type state struct {
 	hard bool
 	// refresh is a requested refresh (normal or hard): compare afresh.
 	refresh bool
+	// project is the app's AppProject; projectClusters the clusters scoped
+	// to it, read when it permits only those.
+	project         *v1alpha1.AppProject
+	projectClusters []project.Cluster
+	projectRepos    []string
 	// settings are argocd-cm's; ignore the app's ignore rules and the
 	// system-wide ones.
 	settings   *settings.Settings
