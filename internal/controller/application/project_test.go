@@ -115,3 +115,39 @@ func TestProjectRefusesWhatItDoesNotAllow(t *testing.T) {
 		}
 	}
 }
+
+// Given a project with Argo CD's resources finalizer and an app in it,
+// when the project is deleted,
+// then it stays (being deleted) while the app exists, and is gone once
+// the app is deleted.
+func TestProjectDeletionWaitsForItsApps(t *testing.T) {
+	env.Require(t)
+	ctx := context.Background()
+	repo := gittest.New(t)
+	repo.Commit("plain", map[string]string{"plain/cm.yaml": configMaps("kept")})
+	p := newProject(t, "team-gone", v1alpha1.AppProjectSpec{SourceRepos: []string{"*"},
+		Destinations: []v1alpha1.ApplicationDestination{{Server: "*", Namespace: "*"}}})
+	patch := client.MergeFrom(p.DeepCopy())
+	p.Finalizers = []string{"resources-finalizer.argocd.argoproj.io"}
+	if err := env.Client.Patch(ctx, p, patch); err != nil {
+		t.Fatal(err)
+	}
+	newApp(t, "team-gone-app", repo.URL(), "plain", nil, inProject("team-gone"))
+	if err := env.Client.Delete(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// The project reconciler looks at the deleted project at once; the
+	// app's refresh shows the controllers have moved on since.
+	refreshed(t, "team-gone-app")
+	got := &v1alpha1.AppProject{}
+	if err := env.Client.Get(ctx, client.ObjectKeyFromObject(p), got); err != nil || got.DeletionTimestamp == nil {
+		t.Fatalf("project deleted while an app uses it (err %v)", err)
+	}
+	if err := env.Client.Delete(ctx, getApp(t, "team-gone-app")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "project gone once its app is", func() (bool, error) {
+		ok, err := exists(&v1alpha1.AppProject{}, "argocd", "team-gone")
+		return !ok, err
+	})
+}
