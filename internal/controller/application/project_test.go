@@ -93,6 +93,18 @@ func TestProjectRefusesWhatItDoesNotAllow(t *testing.T) {
 	newApp(t, "team-a-foreign", other.URL(), "plain", automated(true, false), inProject("team-a"))
 	newApp(t, "team-a-noproject", repo.URL(), "plain", automated(true, false), inProject("team-nobody"))
 	newApp(t, "beside-team-a", repo.URL(), "plain", automated(true, false))
+	// A repository whose Secret is scoped to another project serves none of
+	// the default project's apps.
+	scoped := gittest.New(t)
+	scoped.Commit("scoped", map[string]string{"plain/cm.yaml": configMaps("scoped")})
+	repoSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "repo-team-z", Namespace: "argocd",
+		Labels: map[string]string{"argocd.argoproj.io/secret-type": "repository"}},
+		StringData: map[string]string{"url": scoped.URL(), "project": "team-z"}}
+	if err := env.Client.Create(ctx, repoSecret); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Client.Delete(ctx, repoSecret) })
+	newApp(t, "team-z-repo-elsewhere", scoped.URL(), "plain", automated(true, false))
 
 	waitCondition(t, "team-a-outside", v1alpha1.ApplicationConditionComparisonError, "team-a", "destinations", `"kube-public"`)
 	waitCondition(t, "team-a-cluster", v1alpha1.ApplicationConditionComparisonError, "team-a", "clusterResourceWhitelist", "ClusterRole", "team-a-sneaky")
@@ -100,6 +112,7 @@ func TestProjectRefusesWhatItDoesNotAllow(t *testing.T) {
 	waitCondition(t, "team-a-foreign", v1alpha1.ApplicationConditionInvalidSpecError, "sourceRepos", other.URL())
 	waitCondition(t, "team-a-noproject", v1alpha1.ApplicationConditionInvalidSpecError, "project team-nobody which does not exist")
 	waitSyncedHealthy(t, "beside-team-a", sha)
+	waitCondition(t, "team-z-repo-elsewhere", v1alpha1.ApplicationConditionInvalidSpecError, `repository Secret of project "team-z"`)
 
 	for _, o := range []client.Object{
 		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-public", Name: "sneaky"}},

@@ -39,13 +39,20 @@ func (r *Reconciler) reconcileProject(ctx context.Context, st *state) error {
 	if err := project.CheckAppNamespace(p, st.app.Namespace, r.opts.Namespace); err != nil {
 		return err
 	}
-	repos, err := r.projectRepos(ctx, p)
+	repos, err := r.repositorySecrets(ctx, p)
 	if err != nil {
 		return err
 	}
-	st.projectRepos = repos
+	for _, rs := range repos {
+		if rs.project == p.Name {
+			st.projectRepos = append(st.projectRepos, rs.url)
+		}
+	}
 	for _, src := range appSources(&st.app.Spec) {
 		if err := st.checkSource(src.RepoURL); err != nil {
+			return err
+		}
+		if err := repositoryScope(p, repos, src.RepoURL); err != nil {
 			return err
 		}
 	}
@@ -74,21 +81,45 @@ func (s *state) checkSource(repoURL string) error {
 	return project.CheckSourceScoped(s.project, repoURL, s.projectRepos)
 }
 
-// projectRepos are the URLs of the repository Secrets scoped to the
-// project (their project key), which its apps may use as Argo CD allows.
-func (r *Reconciler) projectRepos(ctx context.Context, p *v1alpha1.AppProject) ([]string, error) {
+// repositorySecret is a repository Secret's URL and project key.
+type repositorySecret struct{ url, project string }
+
+// repositorySecrets lists the repository Secrets: those scoped to the
+// project (their project key) are sources its apps may use, as Argo CD
+// allows; those of other projects may not serve them.
+func (r *Reconciler) repositorySecrets(ctx context.Context, p *v1alpha1.AppProject) ([]repositorySecret, error) {
 	var list corev1.SecretList
 	if err := r.client.List(ctx, &list, client.InNamespace(r.opts.Namespace),
 		client.MatchingLabels{cluster.SecretTypeLabel: "repository"}); err != nil {
 		return nil, fmt.Errorf("project %s: list repository secrets: %w", p.Name, err)
 	}
-	var out []string
+	out := make([]repositorySecret, 0, len(list.Items))
 	for _, sec := range list.Items {
-		if string(sec.Data["project"]) == p.Name && len(sec.Data["url"]) > 0 {
-			out = append(out, string(sec.Data["url"]))
+		if u := string(sec.Data["url"]); u != "" {
+			out = append(out, repositorySecret{url: u, project: string(sec.Data["project"])})
 		}
 	}
 	return out, nil
+}
+
+// repositoryScope refuses a source whose only repository Secrets are
+// scoped to other projects (project.CheckRepositoryScope).
+func repositoryScope(p *v1alpha1.AppProject, repos []repositorySecret, repoURL string) error {
+	want := project.NormalizeRepoURL(repoURL)
+	other := ""
+	for _, rs := range repos {
+		if project.NormalizeRepoURL(rs.url) != want {
+			continue
+		}
+		if rs.project == "" || rs.project == p.Name {
+			return nil
+		}
+		other = rs.project
+	}
+	if other == "" {
+		return nil
+	}
+	return project.CheckRepositoryScope(p, other)
 }
 
 // projectClusters are the clusters scoped to the project (their Secret's
