@@ -120,7 +120,7 @@ func (o options) run() error {
 	cfg := rest.CopyConfig(plane.Config)
 	cfg.Wrap(count.wrap)
 	ctrl.SetLogger(logr.Discard())
-	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions("argocd", "0"))
+	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions("0", "argocd"))
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,8 @@ type controllerOptions struct {
 	gitPoll     time.Duration
 	cacheDir    string
 	metricsAddr string
+	// appNamespaces are more namespaces whose Applications are reconciled.
+	appNamespaces []string
 }
 
 func newControllerCmd() *cobra.Command {
@@ -29,14 +31,17 @@ func newControllerCmd() *cobra.Command {
 		Long: `Run the Tiphys controllers against a cluster: Applications in --namespace are rendered,
 compared with the live state (watched, not polled), synced when asked or automated, and
 their status written as Argo CD writes it. The controller also reads, from --namespace, the
-argocd-cm ConfigMap (Lua health checks, ignoreDifferences, resource exclusions) and the cluster
-Secrets that declare destination clusters other than its own.`,
+argocd-cm ConfigMap (Lua health checks, ignoreDifferences, resource exclusions), the
+AppProjects, and the cluster Secrets that declare destination clusters other than its own.
+--application-namespaces adds namespaces whose Applications are reconciled too (Argo CD's
+apps in any namespace); each such app's project must list its namespace in sourceNamespaces.`,
 		Example: `  tiphys controller --kubeconfig .state/demo/kubeconfig`,
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
 	}
 	cmd.Flags().StringVar(&o.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
 	cmd.Flags().StringVar(&o.namespace, "namespace", "argocd", "namespace of Applications, AppProjects and repository Secrets")
+	cmd.Flags().StringSliceVar(&o.appNamespaces, "application-namespaces", nil, "more namespaces whose Applications are reconciled (comma-separated)")
 	cmd.Flags().DurationVar(&o.resync, "resync", 120*time.Second, "period of full comparisons (plus up to 10% jitter)")
 	cmd.Flags().DurationVar(&o.gitPoll, "git-poll", 30*time.Second, "how often remote heads are checked for new commits")
 	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("controller"), "where Git clones are kept")
@@ -51,7 +56,7 @@ func (o *controllerOptions) run(cmd *cobra.Command) error {
 	}
 	cfg.QPS, cfg.Burst = -1, -1 // the API server's priority and fairness limits us
 	ctrl.SetLogger(zap.New(zap.WriteTo(cmd.ErrOrStderr())))
-	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions(o.namespace, o.metricsAddr))
+	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions(o.metricsAddr, append([]string{o.namespace}, o.appNamespaces...)...))
 	if err != nil {
 		return fmt.Errorf("controller manager: %w", err)
 	}

@@ -12,18 +12,23 @@ import (
 )
 
 // ManagerOptions are the options of the controller-runtime manager the
-// controller runs in: its cache holds only the controller's namespace
-// (Applications, argocd-cm, repository and cluster Secrets), so the
+// controller runs in: its cache holds only the given namespaces, the
+// controller's first (Applications, AppProjects, argocd-cm, repository and
+// cluster Secrets), then those of Applications in other namespaces, so the
 // cluster's other ConfigMaps and Secrets cost no memory; metricsAddr serves
 // /metrics ("0" turns it off).
-func ManagerOptions(namespace, metricsAddr string) ctrl.Options {
+func ManagerOptions(metricsAddr string, namespaces ...string) ctrl.Options {
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = v1alpha1.AddToScheme(scheme)
+	cached := map[string]cache.Config{}
+	for _, ns := range namespaces {
+		cached[ns] = cache.Config{}
+	}
 	return ctrl.Options{
 		Scheme:  scheme,
 		Metrics: metricsserver.Options{BindAddress: metricsAddr},
-		Cache:   cache.Options{DefaultNamespaces: map[string]cache.Config{namespace: {}}},
+		Cache:   cache.Options{DefaultNamespaces: cached},
 		Client:  client.Options{Cache: &client.CacheOptions{}},
 	}
 }

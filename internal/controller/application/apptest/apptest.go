@@ -42,7 +42,7 @@ func (s *suite) Run() int {
 	if os.Getenv("TIPHYS_TEST_LOG") != "" {
 		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
 	}
-	mgr, err := ctrl.NewManager(env.Config, application.ManagerOptions("argocd", "0"))
+	mgr, err := ctrl.NewManager(env.Config, application.ManagerOptions("0", "argocd", "tiphys-apps"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
