@@ -2,19 +2,15 @@ package application_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
-	"github.com/tiphys/tiphys/internal/localcluster"
 	"github.com/tiphys/tiphys/internal/source/git/gittest"
-	"github.com/tiphys/tiphys/internal/testenv"
 )
 
 // Given a second cluster declared by a cluster Secret (name "edge", bearer
@@ -28,31 +24,9 @@ import (
 func TestDestinationFromClusterSecret(t *testing.T) {
 	env.Require(t)
 	ctx := context.Background()
-	bin, err := testenv.BinDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	edge, err := localcluster.Start(ctx, localcluster.Options{Dir: dir, BinDir: bin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { edge.Stop() })
-	edgeClient, err := client.New(edge.Config, client.Options{Scheme: testenv.Scheme()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	config, _ := json.Marshal(map[string]any{"bearerToken": edge.Config.BearerToken,
-		"tlsClientConfig": map[string]any{"caData": edge.Config.CAData}})
-	secret := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: "cluster-edge", Namespace: "argocd",
-			Labels: map[string]string{"argocd.argoproj.io/secret-type": "cluster"}},
-		StringData: map[string]string{"name": "edge", "server": edge.Config.Host, "config": string(config)},
-	}
-	if err := env.Client.Create(ctx, secret); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = env.Client.Delete(ctx, secret) })
+	edge := startWorkload(t)
+	edgeClient := edge.client
+	edge.register(t, "cluster-edge", "edge", nil)
 
 	repo := gittest.New(t)
 	sha := repo.Commit("edge", map[string]string{"edge/cm.yaml": configMaps("edge-settings")})
@@ -102,10 +76,7 @@ func TestDestinationFromClusterSecret(t *testing.T) {
 	}
 
 	// The cluster comes back (same state directory, same address): deletion finishes.
-	edge, err = localcluster.Start(ctx, localcluster.Options{Dir: dir, BinDir: bin})
-	if err != nil {
-		t.Fatal(err)
-	}
+	edge.start(t)
 	eventually(t, "app and its ConfigMap in the edge cluster deleted", func() (bool, error) {
 		err := env.Client.Get(ctx, client.ObjectKey{Namespace: "argocd", Name: "edge"}, &v1alpha1.Application{})
 		if !apierrors.IsNotFound(err) {

@@ -2,20 +2,16 @@ package application_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
-	"github.com/tiphys/tiphys/internal/localcluster"
 	"github.com/tiphys/tiphys/internal/source/git/gittest"
-	"github.com/tiphys/tiphys/internal/testenv"
 )
 
 // clusterWatches reads the controller's tiphys_cluster_watches of a server.
@@ -74,37 +70,14 @@ func connectionState(t *testing.T, key string) cluster.ConnectionStatus {
 func TestProjectScopedWorkloadCluster(t *testing.T) {
 	env.Require(t)
 	ctx := context.Background()
-	bin, err := testenv.BinDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	work, err := localcluster.Start(ctx, localcluster.Options{Dir: dir, BinDir: bin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { work.Stop() })
-	workClient, err := client.New(work.Config, client.Options{Scheme: testenv.Scheme()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	work := startWorkload(t)
+	workClient := work.client
 	for _, ns := range []string{"team-a", "team-b", "team-c"} {
 		if err := workClient.Create(ctx, namespace(ns)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	config, _ := json.Marshal(map[string]any{"bearerToken": work.Config.BearerToken,
-		"tlsClientConfig": map[string]any{"caData": work.Config.CAData}})
-	secret := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: "cluster-work", Namespace: "argocd",
-			Labels: map[string]string{cluster.SecretTypeLabel: cluster.SecretTypeCluster}},
-		StringData: map[string]string{"name": "work", "server": work.Config.Host, "config": string(config),
-			"namespaces": "team-a,team-b", "project": "scoped"},
-	}
-	if err := env.Client.Create(ctx, secret); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = env.Client.Delete(ctx, secret) })
+	secret := work.register(t, "cluster-work", "work", map[string]string{"namespaces": "team-a,team-b", "project": "scoped"})
 	newProject(t, "scoped", v1alpha1.AppProjectSpec{
 		SourceRepos:                     []string{"*"},
 		Destinations:                    []v1alpha1.ApplicationDestination{{Name: "work", Namespace: "team-*"}},
@@ -149,9 +122,7 @@ func TestProjectScopedWorkloadCluster(t *testing.T) {
 		return connectionState(t, "cluster-work") == cluster.ConnectionFailed, nil
 	})
 	second := repo.Commit("two", map[string]string{"cm/cm.yaml": configMaps("work-settings", "work-more")})
-	if work, err = localcluster.Start(ctx, localcluster.Options{Dir: dir, BinDir: bin}); err != nil {
-		t.Fatal(err)
-	}
+	work.start(t)
 	waitSyncedHealthy(t, "by-name", second)
 	waitSyncedHealthy(t, "by-server", second)
 	eventually(t, "connection state Successful again", func() (bool, error) {
