@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // coreFlags are the connection flags of the proj, cluster and repo verbs,
@@ -22,6 +23,15 @@ func (f *coreFlags) register(cmd *cobra.Command, outputs string) {
 	if outputs != "" {
 		cmd.Flags().StringVarP(&f.output, "output", "o", "", "output format: "+outputs)
 	}
+}
+
+// listClient checks the output format, then connects: the start of every
+// verb that prints.
+func (f *coreFlags) listClient() (client.Client, error) {
+	if err := checkOutput(f.output); err != nil {
+		return nil, err
+	}
+	return f.client()
 }
 
 // checkOutput refuses, before anything is read, an output format other

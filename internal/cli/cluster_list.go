@@ -35,10 +35,7 @@ controller's last connection to the cluster, from the ConfigMap tiphys-cluster-s
 Unknown until the controller has recorded one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkOutput(f.output); err != nil {
-				return err
-			}
-			c, err := f.client()
+			c, err := f.listClient()
 			if err != nil {
 				return err
 			}

@@ -17,10 +17,7 @@ func newProjListCmd() *cobra.Command {
 		Short: "List AppProjects with their sources, destinations and resource rules",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkOutput(f.output); err != nil {
-				return err
-			}
-			c, err := f.client()
+			c, err := f.listClient()
 			if err != nil {
 				return err
 			}

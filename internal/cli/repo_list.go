@@ -31,10 +31,7 @@ func newRepoListCmd() *cobra.Command {
 says which kind of credentials a Secret holds, never their values.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkOutput(f.output); err != nil {
-				return err
-			}
-			c, err := f.client()
+			c, err := f.listClient()
 			if err != nil {
 				return err
 			}
