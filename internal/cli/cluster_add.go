@@ -43,6 +43,11 @@ A Secret for the same server is an error unless --upsert, which replaces its key
   tiphys cluster add team-a-dev --namespace team-a --namespace team-a-jobs --project team-a`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// An empty token (say from a file that is missing) must not fall
+			// back to copying the context's own credentials.
+			if cmd.Flags().Changed("bearer-token") && o.auth.bearerToken == "" {
+				return errors.New("--bearer-token is empty")
+			}
 			return o.run(cmd.Context(), args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}

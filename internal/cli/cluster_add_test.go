@@ -113,6 +113,7 @@ func TestClusterAddFlags(t *testing.T) {
 		{[]string{"--exec-command", "p", "--exec-env", "novalue"}, `--exec-env "novalue": want NAME=VALUE`},
 		{[]string{"--aws-profile", "ops"}, "--aws-role-arn and --aws-profile need --aws-cluster-name"},
 		{[]string{"--cluster-resources"}, "--cluster-resources applies to a namespace-scoped cluster: give --namespace"},
+		{[]string{"--bearer-token", ""}, "--bearer-token is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

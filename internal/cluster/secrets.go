@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/rest"
@@ -41,11 +43,29 @@ func FindSecret(ctx context.Context, c client.Reader, namespace string, d v1alph
 	if err := c.List(ctx, &list, client.InNamespace(namespace), client.MatchingLabels{SecretTypeLabel: SecretTypeCluster}); err != nil {
 		return nil, fmt.Errorf("list cluster secrets: %w", err)
 	}
+	var found []*corev1.Secret
 	for i := range list.Items {
 		s := &list.Items[i]
 		if (d.Server != "" && string(s.Data["server"]) == d.Server) || (d.Name != "" && string(s.Data["name"]) == d.Name) {
-			return s, nil
+			found = append(found, s)
 		}
+	}
+	// Two clusters of one name (or server) are ambiguous: refuse rather than
+	// deploy to whichever lists first, as Argo CD refuses.
+	if len(found) > 1 {
+		names := make([]string, 0, len(found))
+		for _, s := range found {
+			names = append(names, s.Name)
+		}
+		sort.Strings(names)
+		what := "name " + d.Name
+		if d.Server != "" {
+			what = "URL " + d.Server
+		}
+		return nil, fmt.Errorf("there are %d clusters with the %s (cluster Secrets %s)", len(found), what, strings.Join(names, ", "))
+	}
+	if len(found) == 1 {
+		return found[0], nil
 	}
 	if d.Server != "" {
 		return nil, fmt.Errorf("unable to find destination server: there are no clusters with this URL: %s", d.Server)

@@ -63,7 +63,10 @@ type cacheEntry struct {
 	key        string
 	sourceType string
 	objects    []*unstructured.Unstructured // never handed out: hits get copies
-	size       int64                        // JSON size, for the byte bound
+	// deps are the render's dependencies: a hit reports them as the render
+	// did, so the project checks them every time.
+	deps []Dependency
+	size int64 // JSON size, for the byte bound
 }
 
 // NewCache returns a cache holding up to maxBytes of rendered output
@@ -333,7 +336,8 @@ func (c *Cache) lookup(key string) (*Result, bool) {
 		return nil, false
 	}
 	e := el.Value.(*cacheEntry)
-	res := &Result{SourceType: sourceType(e.sourceType), Objects: make([]*unstructured.Unstructured, len(e.objects))}
+	res := &Result{SourceType: sourceType(e.sourceType), Objects: make([]*unstructured.Unstructured, len(e.objects)),
+		Dependencies: append([]Dependency(nil), e.deps...)}
 	for i, o := range e.objects {
 		res.Objects[i] = o.DeepCopy()
 	}
@@ -358,7 +362,8 @@ func (c *Cache) store(ident, key string, in inputs, res *Result) {
 		c.lru.MoveToFront(el)
 		return
 	}
-	c.entries[key] = c.lru.PushFront(&cacheEntry{key: key, sourceType: string(res.SourceType), objects: stored, size: size})
+	c.entries[key] = c.lru.PushFront(&cacheEntry{key: key, sourceType: string(res.SourceType), objects: stored,
+		deps: append([]Dependency(nil), res.Dependencies...), size: size})
 	c.bytes += size
 	for c.bytes > c.maxBytes && c.lru.Len() > 1 {
 		last := c.lru.Back()

@@ -157,3 +157,38 @@ func TestCacheKeysByExpandedBuildVariables(t *testing.T) {
 	renderBoth("unrelated commit", 1)
 	renderBoth("warm again", 0)
 }
+
+// A cached render reports the dependencies the render found, every time:
+// the project checks them on every reconcile, not only the first.
+func TestCacheKeepsDependencies(t *testing.T) {
+	src := gittest.New(t)
+	src.Commit("chart", map[string]string{
+		"chart/Chart.yaml":              "apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n- {name: cache, version: 2.0.0, repository: https://charts.example.net}\n",
+		"chart/templates/cm.yaml":       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n",
+		"chart/charts/cache/Chart.yaml": "apiVersion: v2\nname: cache\nversion: 2.0.0\n",
+	})
+	gc, err := git.NewCache(git.CacheOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, _ := gc.Repo(src.URL())
+	sha, err := repo.Resolve(context.Background(), "main", git.Credentials{}, git.FetchOptions{Refresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, _ := repo.FS(sha)
+	c := render.NewCache(0)
+	for i := range 2 {
+		res, err := c.Render(context.Background(), render.Request{AppName: "web", Namespace: "web",
+			Source: v1alpha1.ApplicationSource{Path: "chart"}, Repo: tree})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Dependencies) != 1 || res.Dependencies[0].RepoURL != "https://charts.example.net" {
+			t.Errorf("render %d: dependencies %+v", i+1, res.Dependencies)
+		}
+	}
+	if got := c.Stats().Renders; got != 1 {
+		t.Errorf("%d renders, want 1 (the second from the cache)", got)
+	}
+}

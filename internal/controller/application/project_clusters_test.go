@@ -6,6 +6,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -128,6 +129,19 @@ func TestProjectScopedWorkloadCluster(t *testing.T) {
 	eventually(t, "connection state Successful again", func() (bool, error) {
 		return connectionState(t, "cluster-work") == cluster.ConnectionSuccessful, nil
 	})
+
+	// A second cluster Secret of the same name makes the name ambiguous:
+	// refused, never deployed to whichever lists first.
+	dup := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "cluster-work-dup", Namespace: "argocd",
+		Labels: map[string]string{cluster.SecretTypeLabel: cluster.SecretTypeCluster}},
+		StringData: map[string]string{"name": "work", "server": "https://10.255.255.2:6443"}}
+	if err := env.Client.Create(ctx, dup); err != nil {
+		t.Fatal(err)
+	}
+	waitCondition(t, "by-name", v1alpha1.ApplicationConditionInvalidSpecError, "2 clusters with the name work", "cluster-work-dup")
+	if err := env.Client.Delete(ctx, dup); err != nil {
+		t.Fatal(err)
+	}
 
 	// The Secret is removed: a condition, nothing deleted.
 	if err := env.Client.Delete(ctx, secret); err != nil {

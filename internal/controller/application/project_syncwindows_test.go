@@ -67,3 +67,29 @@ func TestSyncWindowBlocksSyncs(t *testing.T) {
 		t.Errorf("windowed app after a new commit: %s at %s, want OutOfSync at %s", app.Status.Sync.Status, app.Status.Sync.Revision, second)
 	}
 }
+
+// Given a project whose only sync window does not parse (kind "Deny"),
+// when its automated app reconciles and a user asks for a sync,
+// then the app has an InvalidSpecError naming the project and the window,
+// no automated sync starts, and the user's sync ends with an error saying
+// the same instead of waiting for ever.
+func TestInvalidSyncWindowIsAnError(t *testing.T) {
+	env.Require(t)
+	repo := gittest.New(t)
+	sha := repo.Commit("one", map[string]string{"cm/cm.yaml": configMaps("one")})
+	newProject(t, "badwindow", v1alpha1.AppProjectSpec{
+		SourceRepos:  []string{"*"},
+		Destinations: []v1alpha1.ApplicationDestination{{Server: "*", Namespace: "*"}},
+		SyncWindows:  v1alpha1.SyncWindows{{Kind: "Deny", Schedule: "* * * * *", Duration: "1h", Applications: []string{"*"}}},
+	})
+	newApp(t, "badwindow-app", repo.URL(), "cm", automated(true, false), inProject("badwindow"))
+	waitCondition(t, "badwindow-app", v1alpha1.ApplicationConditionInvalidSpecError, `project "badwindow"`, `kind "Deny"`)
+	if app := getApp(t, "badwindow-app"); app.Status.OperationState != nil {
+		t.Fatalf("an automated sync started under a window that does not parse: %+v", app.Status.OperationState)
+	}
+	requestSync(t, "badwindow-app", false)
+	os := waitOperation(t, "badwindow-app", sha)
+	if os.Phase != v1alpha1.OperationError || !strings.Contains(os.Message, `kind "Deny"`) {
+		t.Errorf("manual sync: %s %q, want Error naming the window", os.Phase, os.Message)
+	}
+}

@@ -238,12 +238,25 @@ func (s *state) windowAllows(manual bool, startedAt *time.Time) error {
 	}
 	switch {
 	case err != nil:
-		return fmt.Errorf("%w: %v", errWindowBlocked, err)
+		return &invalidWindowError{project: s.project.Name, err: err}
 	case !ok:
 		return fmt.Errorf("%w: %s", errWindowBlocked, why)
 	}
 	return nil
 }
+
+// invalidWindowError is a sync window of the project that does not parse:
+// it blocks the syncs it may apply to, and says so.
+type invalidWindowError struct {
+	project string
+	err     error
+}
+
+func (e *invalidWindowError) Error() string {
+	return fmt.Sprintf("project %q: sync window that does not parse: %v", e.project, e.err)
+}
+
+func (e *invalidWindowError) Unwrap() error { return e.err }
 
 // clusterNames is for error messages: "name (server)".
 func clusterNames(d *cluster.Destination) string {

@@ -35,7 +35,7 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 	if err := st.checkRendered(res.Dependencies, targets); err != nil {
 		return err
 	}
-	st.targets, st.revisions = targets, res.Revisions
+	st.targets, st.revisions, st.deps = targets, res.Revisions, res.Dependencies
 	if len(res.SourceTypes) > 0 {
 		st.app.Status.SourceType = res.SourceTypes[0]
 	}

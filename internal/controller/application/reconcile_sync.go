@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -50,9 +51,15 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	var autoWait time.Duration
 	// An automated sync starts only when the project's sync windows allow
 	// one (Argo CD skips it, and tries again at the next reconcile).
-	if app.Operation == nil && !active && st.windowAllows(false, nil) == nil {
-		app.Operation, autoWait = tsync.AutoSync(app, tsync.AutoSyncInput{Revisions: st.revisions, OutOfSync: st.outOfSync,
-			WipesAll: len(st.targets) == 0 && len(st.orphans) > 0})
+	if app.Operation == nil && !active {
+		var invalid *invalidWindowError
+		switch err := st.windowAllows(false, nil); {
+		case err == nil:
+			app.Operation, autoWait = tsync.AutoSync(app, tsync.AutoSyncInput{Revisions: st.revisions, OutOfSync: st.outOfSync,
+				WipesAll: len(st.targets) == 0 && len(st.orphans) > 0})
+		case errors.As(err, &invalid):
+			st.condition(v1alpha1.ApplicationConditionInvalidSpecError, err.Error())
+		}
 	}
 	if app.Operation == nil && !active {
 		return autoWait, false
@@ -65,14 +72,14 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	if syncOp == nil {
 		syncOp = &v1alpha1.SyncOperation{}
 	}
-	spec, targets, orphans, revisions := &app.Spec, st.targets, st.orphans, st.revisions
+	spec, targets, orphans, revisions, deps := &app.Spec, st.targets, st.orphans, st.revisions, st.deps
 	if other := operationSpec(app, syncOp); other != nil && !atRevisions(syncOp, st.revisions) {
 		res, err := r.renderOperation(ctx, st, other)
 		if err != nil {
 			r.endOperation(st, err)
 			return 0, false
 		}
-		spec, targets, revisions = other, managedOnly(st, res.Objects), res.Revisions
+		spec, targets, revisions, deps = other, managedOnly(st, res.Objects), res.Revisions, res.Dependencies
 		for i, t := range targets {
 			targets[i] = withoutIgnored(ctx, st, t, st.live[object.IDOf(t)])
 		}
@@ -84,7 +91,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	// The project is checked again at every step, so a project edited
 	// during a sync stops it: nothing it no longer allows is applied or
 	// pruned.
-	if err := st.checkRendered(nil, targets, orphans); err != nil {
+	if err := st.checkRendered(deps, targets, orphans); err != nil {
 		r.endOperation(st, err)
 		return 0, false
 	}
@@ -96,6 +103,11 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		startedAt = &os.StartedAt.Time
 	}
 	if err := st.windowAllows(!os.Operation.InitiatedBy.Automated, startedAt); err != nil {
+		var invalid *invalidWindowError
+		if errors.As(err, &invalid) {
+			r.endOperation(st, err)
+			return 0, false
+		}
 		os.Message = err.Error()
 		return windowRetry, true
 	}

@@ -401,6 +401,8 @@ type state struct {
 	project         *v1alpha1.AppProject
 	projectClusters []project.Cluster
 	projectRepos    []string
+	// deps are the render's dependencies from outside its repositories.
+	deps []render.Dependency
 	// settings are argocd-cm's; ignore the app's ignore rules and the
 	// system-wide ones.
 	settings   *settings.Settings
