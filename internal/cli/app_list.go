@@ -36,8 +36,17 @@ func newAppListCmd() *cobra.Command {
 			}
 			fmt.Fprintln(w, header)
 			for _, a := range list.Items {
-				line := fmt.Sprintf("%s/%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", a.Namespace, a.Name, a.Spec.Destination.Server,
-					a.Spec.Destination.Namespace, a.Spec.Project, a.Status.Sync.Status, a.Status.Health.Status,
+				// The cluster as the destination names it; an empty project
+				// is the default one, as Argo CD shows it.
+				dest, proj := a.Spec.Destination.Server, a.Spec.Project
+				if dest == "" {
+					dest = a.Spec.Destination.Name
+				}
+				if proj == "" {
+					proj = "default"
+				}
+				line := fmt.Sprintf("%s/%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", a.Namespace, a.Name, dest,
+					a.Spec.Destination.Namespace, proj, a.Status.Sync.Status, a.Status.Health.Status,
 					syncPolicy(&a), conditionTypes(&a))
 				if f.output == "wide" {
 					src := firstSource(&a)

@@ -8,7 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
 )
 
@@ -68,5 +70,25 @@ func (f *coreFlags) removeCluster(ctx context.Context, target string, out io.Wri
 		return fmt.Errorf("delete cluster secret %s/%s of %s: %w", s.Namespace, s.Name, target, err)
 	}
 	fmt.Fprintf(out, "cluster %s removed: secret %s/%s deleted\n", target, s.Namespace, s.Name)
+	if users := clusterUsers(ctx, c, string(s.Data["name"]), string(s.Data["server"])); len(users) > 0 {
+		fmt.Fprintf(out, "warning: %d applications deploy to it (%s): they stop syncing with a condition; nothing of theirs is deleted\n",
+			len(users), strings.Join(users, ", "))
+	}
 	return nil
+}
+
+// clusterUsers are the Applications whose destination names the cluster
+// by name or server, as namespace/name.
+func clusterUsers(ctx context.Context, c client.Client, name, server string) []string {
+	var apps v1alpha1.ApplicationList
+	if err := c.List(ctx, &apps); err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range apps.Items {
+		if d := a.Spec.Destination; (name != "" && d.Name == name) || (server != "" && d.Server == server) {
+			out = append(out, a.Namespace+"/"+a.Name)
+		}
+	}
+	return out
 }

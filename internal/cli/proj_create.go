@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/project"
 	"github.com/tiphys/tiphys/internal/render"
 )
 
@@ -20,9 +21,6 @@ type projCreateOptions struct {
 	coreFlags
 	file   string
 	upsert bool
-	// namespaceSet is true when -N was given, so a file in another
-	// namespace is a conflict rather than a choice.
-	namespaceSet bool
 }
 
 func newProjCreateCmd() *cobra.Command {
@@ -32,14 +30,14 @@ func newProjCreateCmd() *cobra.Command {
 		Short: "Create an AppProject from a YAML or JSON file",
 		Long: `Create the AppProject a file holds (-f - reads standard input). The file must hold
 exactly one argoproj.io/v1alpha1 AppProject; a misspelt field is an error, as the API
-server would reject it. The project goes to its metadata.namespace, else to -N. An
-existing project is an error unless --upsert, which replaces its spec, labels and
-annotations.`,
+server would reject it. The project goes to -N (the controller's namespace): a file
+naming another namespace is refused, and so is a project whose patterns or sync windows
+do not parse. An existing project is an error unless --upsert, which replaces its spec,
+labels and annotations.`,
 		Example: `  tiphys proj create -f team-a.yaml
   tiphys proj create -f team-a.yaml --upsert`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.namespaceSet = cmd.Flags().Changed("argocd-namespace")
 			return o.run(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout())
 		},
 	}
@@ -58,8 +56,12 @@ func (o *projCreateOptions) run(ctx context.Context, stdin io.Reader, out io.Wri
 	switch {
 	case p.Namespace == "":
 		p.Namespace = o.namespace
-	case o.namespaceSet && p.Namespace != o.namespace:
-		return fmt.Errorf("appproject file %s: namespace %q differs from -N %q", o.file, p.Namespace, o.namespace)
+	case p.Namespace != o.namespace:
+		// The controller reads projects from its own namespace only.
+		return fmt.Errorf("appproject file %s: namespace %q is not the controller's namespace %q (-N)", o.file, p.Namespace, o.namespace)
+	}
+	if err := project.Validate(p); err != nil {
+		return fmt.Errorf("appproject file %s: %w", o.file, err)
 	}
 	c, err := o.client()
 	if err != nil {

@@ -92,13 +92,13 @@ func printWindows(out io.Writer, p *v1alpha1.AppProject, now time.Time) error {
 }
 
 // activeWindowNote is the ACTIVE cell of window w at now: "Active",
-// "Inactive", or "Invalid" for a window that does not parse (it then
+// "Inactive", or "Invalid: why" for a window that does not parse (it then
 // blocks the syncs it applies to).
 func activeWindowNote(_ *v1alpha1.AppProject, w *v1alpha1.SyncWindow, now time.Time) string {
 	active, err := project.WindowActive(w, now)
 	switch {
 	case err != nil:
-		return "Invalid"
+		return "Invalid: " + err.Error()
 	case active:
 		return "Active"
 	}

@@ -82,7 +82,8 @@ func TestProjCreateGetList(t *testing.T) {
 		{"two", teamProject + "---\n" + strings.Replace(teamProject, "team-a", "team-b", 1), "holds 2 objects, want one AppProject"},
 		{"configmap", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", `v1 ConfigMap "x" is not an argoproj.io/v1alpha1 AppProject`},
 		{"misspelt", strings.Replace(teamProject, "sourceRepos", "sourceRepo", 1), `unknown field "sourceRepo"`},
-		{"other namespace", strings.Replace(teamProject, "name: team-a}", "name: team-a, namespace: elsewhere}", 1), `namespace "elsewhere" differs from -N`},
+		{"other namespace", strings.Replace(teamProject, "name: team-a}", "name: team-a, namespace: elsewhere}", 1), `namespace "elsewhere" is not the controller's namespace`},
+		{"bad window", strings.Replace(teamProject, "kind: deny", "kind: Deny", 1), `kind "Deny"`},
 	}
 	for _, b := range bad {
 		t.Run(b.name, func(t *testing.T) {

@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/source/git"
 )
 
@@ -63,6 +65,10 @@ A Secret for the same URL and project is an error unless --upsert.`,
 func (o *repoAddOptions) validate(url string) error {
 	if strings.TrimSpace(url) == "" {
 		return errors.New("repository URL is empty")
+	}
+	// An OCI Helm repository is written without a scheme, as in Argo CD.
+	if !repoURLForms(url) && !(o.enableOCI && strings.Contains(url, "/")) {
+		return fmt.Errorf("repository %s: not a repository URL: want https://, http://, ssh://, git@host:path, file:// or oci://", git.RedactURL(url))
 	}
 	switch o.repoType {
 	case "git", "helm":
@@ -139,6 +145,19 @@ func (o *repoAddOptions) readSecrets(url string, stdin io.Reader) (password, ssh
 	return password, sshKey, nil
 }
 
+// repoURLForms reports whether url has one of the forms repositories are
+// reached by: a URL with a known scheme and a host (a path for file://), or
+// scp-style user@host:path.
+func repoURLForms(url string) bool {
+	for _, scheme := range []string{"https://", "http://", "ssh://", "oci://", "file://"} {
+		if rest, ok := strings.CutPrefix(url, scheme); ok {
+			return strings.TrimLeft(rest, "/") != ""
+		}
+	}
+	at, colon := strings.Index(url, "@"), strings.Index(url, ":")
+	return at > 0 && colon > at+1 && colon < len(url)-1 && !strings.Contains(url[:colon], "/")
+}
+
 func (o *repoAddOptions) run(ctx context.Context, url string, stdin io.Reader, out io.Writer) error {
 	if err := o.validate(url); err != nil {
 		return err
@@ -151,6 +170,13 @@ func (o *repoAddOptions) run(ctx context.Context, url string, stdin io.Reader, o
 	c, err := o.client()
 	if err != nil {
 		return err
+	}
+	// A scope changes what a project allows: a project that does not
+	// exist is a typo, not a choice.
+	if o.project != "" {
+		if err := c.Get(ctx, client.ObjectKey{Namespace: o.namespace, Name: o.project}, &v1alpha1.AppProject{}); err != nil {
+			return fmt.Errorf("repository %s: --project %s: %w", git.RedactURL(url), o.project, err)
+		}
 	}
 	existing, err := repoSecrets(ctx, c, o.namespace)
 	if err != nil {

@@ -69,3 +69,16 @@ func TestRepoAddSecret(t *testing.T) {
 		})
 	}
 }
+
+// Only the forms a repository is reached by are accepted as its URL.
+func TestRepoURLForms(t *testing.T) {
+	for url, want := range map[string]bool{
+		"https://github.com/org/repo.git": true, "ssh://git@host/org/repo": true, "git@github.com:org/repo.git": true,
+		"file:///srv/git/repo": true, "oci://registry.example.com/charts": true,
+		"ftp://x/y": false, "notaurl": false, "https://": false, "git@host:": false, "a/b@c:d": false,
+	} {
+		if got := repoURLForms(url); got != want {
+			t.Errorf("repoURLForms(%q) = %v, want %v", url, got, want)
+		}
+	}
+}

@@ -60,6 +60,9 @@ func (o *repoRmOptions) run(ctx context.Context, url string, out io.Writer) erro
 	}
 	switch len(found) {
 	case 0:
+		if o.projectSet {
+			return fmt.Errorf("repository %s: no repository secret in %s holds it for project %q", shown, o.namespace, o.project)
+		}
 		return fmt.Errorf("repository %s: no repository secret in %s holds it", shown, o.namespace)
 	case 1:
 	default:

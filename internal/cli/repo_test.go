@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/source/git"
 )
 
@@ -19,6 +22,13 @@ func TestRepoAddListRm(t *testing.T) {
 	with := func(args ...string) []string { return append(args, flags...) }
 	const url = "https://git.example.com/org/platform.git"
 
+	// A scope naming a project that does not exist is a typo: refused.
+	if code, _, stderr := run(with("repo", "add", url, "--project", "team-a")...); code == 0 || !strings.Contains(stderr, `"team-a" not found`) {
+		t.Fatalf("repo add --project of a missing project: exit %d, %s", code, stderr)
+	}
+	if err := env.Client.Create(context.Background(), &v1alpha1.AppProject{ObjectMeta: metav1.ObjectMeta{Name: "team-a", Namespace: ns}}); err != nil {
+		t.Fatal(err)
+	}
 	mustRun(t, "s3cret-pw\n", with("repo", "add", url, "--username", "bot", "--password-stdin", "--project", "team-a")...)
 	creds, err := git.SecretCredentials(env.Client, ns)(context.Background(), url)
 	if err != nil || creds.Username != "bot" || creds.Password != "s3cret-pw" {

@@ -52,6 +52,9 @@ func CheckSourceScoped(p *v1alpha1.AppProject, repoURL string, projectRepos []st
 		hit := globHit(NormalizeRepoURL(glob), deny, src, '/')
 		switch {
 		case deny && hit:
+			if why, broken := brokenDeny(NormalizeRepoURL(pattern), '/'); broken {
+				return violation(p.Name, RuleSourceRepos, subject, why)
+			}
 			return violation(p.Name, RuleSourceRepos, subject, fmt.Sprintf("matches the deny pattern %q", pattern))
 		case hit:
 			allowed = true

@@ -164,3 +164,38 @@ func TestProjectDeletionWaitsForItsApps(t *testing.T) {
 		return !ok, err
 	})
 }
+
+// Given a project that warns of orphaned resources and ignores
+// ConfigMaps named ignored-*,
+// when an object nobody tracks appears in an app's namespace beside its
+// own,
+// then the app has an OrphanedResourceWarning naming it (and not the
+// ignored one), and the object is never pruned.
+func TestOrphanedResourcesWarn(t *testing.T) {
+	env.Require(t)
+	ctx := context.Background()
+	repo := gittest.New(t)
+	sha := repo.Commit("plain", map[string]string{"plain/cm.yaml": configMaps("managed")})
+	warn := true
+	newProject(t, "orphans", v1alpha1.AppProjectSpec{SourceRepos: []string{"*"},
+		Destinations:      []v1alpha1.ApplicationDestination{{Server: "*", Namespace: "*"}},
+		OrphanedResources: &v1alpha1.OrphanedResourcesMonitorSettings{Warn: &warn, Ignore: []v1alpha1.OrphanedResourceKey{{Kind: "ConfigMap", Name: "ignored-*"}}}})
+	newApp(t, "orphans-app", repo.URL(), "plain", automated(true, true), inProject("orphans"))
+	waitSyncedHealthy(t, "orphans-app", sha)
+	for _, name := range []string{"stray", "ignored-1"} {
+		if err := env.Client.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "orphans-app", Name: name}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "an OrphanedResourceWarning naming ConfigMap/stray only", func() (bool, error) {
+		for _, c := range refreshed(t, "orphans-app").Status.Conditions {
+			if c.Type == v1alpha1.ApplicationConditionOrphanedResourceWarning {
+				return c.Message == "Application has 1 orphaned resources: ConfigMap/stray", nil
+			}
+		}
+		return false, nil
+	})
+	if ok, err := exists(&corev1.ConfigMap{}, "orphans-app", "stray"); !ok {
+		t.Errorf("the orphan was deleted (%v)", err)
+	}
+}

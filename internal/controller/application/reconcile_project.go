@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -177,7 +178,9 @@ func (s *state) checkRendered(deps []render.Dependency, objs ...[]*unstructured.
 				gk.Kind, o.GetName(), ns, clusterNames(s.dest))
 		}
 		if namespaced {
-			return project.CheckDestination(p, c, o.GetNamespace(), s.projectClusters)
+			if err := project.CheckDestination(p, c, o.GetNamespace(), s.projectClusters); err != nil {
+				return fmt.Errorf("%s %q: %w", gk.Kind, o.GetName(), err)
+			}
 		}
 		return nil
 	}
@@ -276,14 +279,21 @@ func (s *state) orphanedResources() {
 	if p == nil || p.Spec.OrphanedResources == nil || ns == "" {
 		return
 	}
-	n := 0
+	var names []string
 	for _, o := range s.dest.Live.Untracked(ns) {
 		gk := o.GroupVersionKind().GroupKind()
 		if !project.OrphanIgnored(p, gk, o.GetName()) && !project.NeverOrphaned(gk, o.GetNamespace(), o.GetName()) {
-			n++
+			names = append(names, gk.Kind+"/"+o.GetName())
 		}
 	}
-	if n > 0 && project.WarnOrphans(p) {
-		s.condition(v1alpha1.ApplicationConditionOrphanedResourceWarning, fmt.Sprintf("Application has %d orphaned resources", n))
+	if len(names) == 0 || !project.WarnOrphans(p) {
+		return
 	}
+	sort.Strings(names)
+	shown := names
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], "...")
+	}
+	s.condition(v1alpha1.ApplicationConditionOrphanedResourceWarning,
+		fmt.Sprintf("Application has %d orphaned resources: %s", len(names), strings.Join(shown, ", ")))
 }
