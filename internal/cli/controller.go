@@ -5,10 +5,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/dynamic"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/controller/applicationset"
 	"github.com/tiphys/tiphys/internal/controller/project"
 )
 
@@ -21,6 +23,11 @@ type controllerOptions struct {
 	metricsAddr string
 	// appNamespaces are more namespaces whose Applications are reconciled.
 	appNamespaces []string
+	// policy, policyOverride and deletionBudget are the ApplicationSet
+	// controller's.
+	policy         string
+	policyOverride bool
+	deletionBudget float64
 }
 
 func newControllerCmd() *cobra.Command {
@@ -42,6 +49,9 @@ apps in any namespace); each such app's project must list its namespace in sourc
 	cmd.Flags().StringVar(&o.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
 	cmd.Flags().StringVar(&o.namespace, "namespace", "argocd", "namespace of Applications, AppProjects and repository Secrets")
 	cmd.Flags().StringSliceVar(&o.appNamespaces, "application-namespaces", nil, "more namespaces whose Applications are reconciled (comma-separated)")
+	cmd.Flags().StringVar(&o.policy, "policy", "sync", "what ApplicationSets may do to their Applications: sync, create-only, create-update or create-delete")
+	cmd.Flags().BoolVar(&o.policyOverride, "enable-policy-override", false, "let an ApplicationSet's syncPolicy.applicationsSync replace --policy")
+	cmd.Flags().Float64Var(&o.deletionBudget, "appset-deletion-budget", 0.5, "share (0-1] of a set's Applications one run may delete before it waits for a confirmation")
 	cmd.Flags().DurationVar(&o.resync, "resync", 120*time.Second, "period of full comparisons (plus up to 10% jitter)")
 	cmd.Flags().DurationVar(&o.gitPoll, "git-poll", 30*time.Second, "how often remote heads are checked for new commits")
 	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("controller"), "where Git clones are kept")
@@ -71,6 +81,24 @@ func (o *controllerOptions) run(cmd *cobra.Command) error {
 		Recorder: mgr.GetEventRecorder("tiphys-appproject-controller")}
 	if err := projects.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("appproject controller: %w", err)
+	}
+	switch o.policy {
+	case "sync", "create-only", "create-update", "create-delete":
+	default:
+		return fmt.Errorf("--policy %q: want sync, create-only, create-update or create-delete", o.policy)
+	}
+	if o.deletionBudget <= 0 || o.deletionBudget > 1 {
+		return fmt.Errorf("--appset-deletion-budget %g: want a share above 0 and at most 1", o.deletionBudget)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("dynamic client: %w", err)
+	}
+	sets := &applicationset.Reconciler{Client: mgr.GetClient(), Dynamic: dyn, Namespace: o.namespace, Git: r.GitCache(),
+		Policy: applicationset.Policy(o.policy), PolicyOverride: o.policyOverride, DeletionBudget: o.deletionBudget,
+		GitPoll: o.gitPoll, Recorder: mgr.GetEventRecorder("tiphys-applicationset-controller")}
+	if err := sets.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("applicationset controller: %w", err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "tiphys controller watching Applications in namespace %s\n", o.namespace)
 	return mgr.Start(cmd.Context())

@@ -129,6 +129,10 @@ func New(mgr ctrl.Manager, cfg *rest.Config, o Options) (*Reconciler, error) {
 	return r, nil
 }
 
+// GitCache is the reconciler's clone cache, which the ApplicationSet
+// controller shares.
+func (r *Reconciler) GitCache() *git.Cache { return r.git }
+
 // SetupWithManager registers the reconciler: Applications whose spec,
 // operation or refresh annotation change, and changes to the live objects
 // they manage.

@@ -7,12 +7,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/go-logr/logr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/controller/applicationset"
 	"github.com/tiphys/tiphys/internal/controller/project"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
@@ -62,6 +64,10 @@ func (s *suite) Run() int {
 	if err == nil {
 		err = (&project.Reconciler{Client: mgr.GetClient(), Namespace: "argocd",
 			Recorder: mgr.GetEventRecorder("tiphys-appproject-controller")}).SetupWithManager(mgr)
+	}
+	if err == nil {
+		err = (&applicationset.Reconciler{Client: mgr.GetClient(), Dynamic: env.Dynamic, Namespace: "argocd",
+			Git: r.GitCache(), GitPoll: time.Second, Recorder: mgr.GetEventRecorder("tiphys-applicationset-controller")}).SetupWithManager(mgr)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
