@@ -67,7 +67,7 @@ func (s *suite) Run() int {
 	}
 	if err == nil {
 		err = (&applicationset.Reconciler{Client: mgr.GetClient(), Dynamic: env.Dynamic, Namespace: "argocd",
-			Git: r.GitCache(), GitPoll: time.Second, Recorder: mgr.GetEventRecorder("tiphys-applicationset-controller")}).SetupWithManager(mgr)
+			Git: r.GitCache(), GitPoll: time.Second, PolicyOverride: true, Recorder: mgr.GetEventRecorder("tiphys-applicationset-controller")}).SetupWithManager(mgr)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
