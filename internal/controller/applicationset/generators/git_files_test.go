@@ -191,3 +191,13 @@ func TestFileGlobs(t *testing.T) {
 		}
 	}
 }
+
+func TestGitFilesGlobSwitchValue(t *testing.T) {
+	repo := chartsRepo(t)
+	gen := &v1alpha1.GitGenerator{RepoURL: repo.URL(), Revision: "main", Files: []v1alpha1.GitFileGeneratorItem{{Path: "clusters/*/config.json"}}}
+	set := appSet(false, map[string]string{AnnotationGitFilesGlob: "greedy"})
+	_, err := generate(t, v1alpha1.ApplicationSetGenerator{Git: gen}, set, gitEnv(t))
+	if err == nil || err.Error() != `generator 0 (git): annotation tiphys.io/git-files-glob: "greedy" is not a known value ("argocd", or unset)` {
+		t.Fatalf("error = %v", err)
+	}
+}
