@@ -57,7 +57,7 @@ func templateOf(g *v1alpha1.ApplicationSetGenerator) v1alpha1.ApplicationSetTemp
 
 // requeueAfter is a generator's requeueAfterSeconds; generators that poll
 // an outside source without one get Argo CD's defaults (scmProvider and
-// pullRequest 30 minutes, clusterDecisionResource and plugin 3 minutes).
+// pullRequest and plugin 30 minutes, clusterDecisionResource 3 minutes).
 func requeueAfter(g *v1alpha1.ApplicationSetGenerator) time.Duration {
 	secs := func(p *int64, def time.Duration) time.Duration {
 		if p != nil {
@@ -75,7 +75,7 @@ func requeueAfter(g *v1alpha1.ApplicationSetGenerator) time.Duration {
 	case g.ClusterDecisionResource != nil:
 		return secs(g.ClusterDecisionResource.RequeueAfterSeconds, 3*time.Minute)
 	case g.Plugin != nil:
-		return secs(g.Plugin.RequeueAfterSeconds, 3*time.Minute)
+		return secs(g.Plugin.RequeueAfterSeconds, 30*time.Minute)
 	}
 	return 0
 }
