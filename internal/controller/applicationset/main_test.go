@@ -94,7 +94,7 @@ func waitApps(t *testing.T, set *v1alpha1.ApplicationSet, want ...string) map[st
 	sort.Strings(want)
 	eventually(t, fmt.Sprintf("set %s owns %v", set.Name, want), func() (bool, error) {
 		got := appNames(t, set)
-		return strings.Join(got, ",") == strings.Join(want, ","), fmt.Errorf("owns %v", got)
+		return strings.Join(got, ",") == strings.Join(want, ","), fmt.Errorf("owns %v, conditions %+v", got, getSet(t, set).Status.Conditions)
 	})
 	return apps(t, set)
 }
@@ -127,7 +127,7 @@ func waitCondition(t *testing.T, set *v1alpha1.ApplicationSet, ct, status string
 			}
 			return true, nil
 		}
-		return false, nil
+		return false, fmt.Errorf("conditions %+v", getSet(t, set).Status.Conditions)
 	})
 	return msg
 }

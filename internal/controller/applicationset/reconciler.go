@@ -13,6 +13,7 @@ import (
 	"context"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -22,8 +23,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/source/git"
 )
 
@@ -73,10 +76,46 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("applicationset").
-		For(&v1alpha1.ApplicationSet{}, builder.WithPredicates(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})).
+		For(&v1alpha1.ApplicationSet{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.setsOfClusters),
+			builder.WithPredicates(predicate.NewPredicateFuncs(isClusterSecret))).
 		Watches(&v1alpha1.Application{}, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &v1alpha1.ApplicationSet{}),
 			builder.WithPredicates(predicate.Funcs{UpdateFunc: r.ownedAppChanged})).
 		Complete(r)
+}
+
+// isClusterSecret picks cluster Secrets: they feed clusters generators.
+func isClusterSecret(o client.Object) bool {
+	return o.GetLabels()[cluster.SecretTypeLabel] == cluster.SecretTypeCluster
+}
+
+// setsOfClusters enqueues the sets whose generators read the clusters.
+func (r *Reconciler) setsOfClusters(ctx context.Context, o client.Object) []reconcile.Request {
+	if o.GetNamespace() != r.Namespace {
+		return nil
+	}
+	var list v1alpha1.ApplicationSetList
+	if err := r.Client.List(ctx, &list); err != nil {
+		return nil
+	}
+	var out []reconcile.Request
+	for i := range list.Items {
+		if readsClusters(list.Items[i].Spec.Generators) {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+		}
+	}
+	return out
+}
+
+// readsClusters reports generators that read the registered clusters
+// (clusters, clusterDecisionResource, and matrix or merge, which may nest them).
+func readsClusters(gens []v1alpha1.ApplicationSetGenerator) bool {
+	for _, g := range gens {
+		if g.Clusters != nil || g.ClusterDecisionResource != nil || g.Matrix != nil || g.Merge != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // ownedAppChanged passes an owned Application's update when its spec,
