@@ -82,7 +82,7 @@ func (g *generated) problem(set *v1alpha1.ApplicationSet) error {
 	if len(g.problems) == 0 {
 		return nil
 	}
-	return fmt.Errorf("applicationset %s/%s: %d elements failed: %w", set.Namespace, set.Name, len(g.problems), errors.Join(g.problems...))
+	return fmt.Errorf("applicationset %s/%s: elements failed (%d): %w", set.Namespace, set.Name, len(g.problems), errors.Join(g.problems...))
 }
 
 // generate runs the set's generators and template as the controller does.
