@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -207,4 +209,50 @@ func TestAppsetDelete(t *testing.T) {
 	createSet(t, ns, strings.ReplaceAll(webSet, "name: web}", "name: empty}"), nil)
 	mustRun(t, "", append([]string{"appset", "delete", "empty"}, flags...)...)
 	mustFail(t, "applicationset "+ns+"/empty", append([]string{"appset", "delete", "empty"}, flags...)...)
+}
+
+// clustersSet makes one Application per registered cluster.
+const clustersSet = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: guestbook}
+spec:
+  generators:
+  - clusters: {}
+  template:
+    metadata: {name: 'guestbook-{{name}}'}
+    spec:
+      project: default
+      source: {repoURL: https://git.example.com/web.git, targetRevision: main, path: guestbook}
+      destination: {server: '{{server}}', namespace: guestbook}
+`
+
+// Given a cluster Secret in a namespace of the plane,
+// when `appset generate` runs a clusters generator without
+// --clusters-from it sees only the in-cluster entry; with it, the cluster
+// Secrets of -N too, and the project each Application names must exist
+// there, as the controller checks.
+func TestAppsetGenerateClustersFrom(t *testing.T) {
+	ns, _ := testNamespace(t)
+	ctx := context.Background()
+	if err := env.Client.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "prod", Namespace: ns, Labels: map[string]string{"argocd.argoproj.io/secret-type": "cluster"}},
+		StringData: map[string]string{"name": "prod", "server": "https://prod.example.com"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := writeFile(t, dir, "set.yaml", clustersSet)
+	args := []string{"appset", "generate", "-f", file, "--cache-dir", filepath.Join(dir, "cache"), "-o", "name", "-N", ns}
+	if out := mustRun(t, "", args...); out != "application/guestbook-in-cluster\n" {
+		t.Errorf("offline: %q", out)
+	}
+	withCluster := append(args, "--clusters-from", env.Cluster.Kubeconfig)
+	mustFail(t, `application "guestbook-in-cluster": project default`, withCluster...)
+	if err := env.Client.Create(ctx, &v1alpha1.AppProject{ObjectMeta: metav1.ObjectMeta{Name: "default", Namespace: ns}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustRun(t, "", withCluster...); out != "application/guestbook-in-cluster\napplication/guestbook-prod\n" {
+		t.Errorf("--clusters-from: %q", out)
+	}
+	mustFail(t, "nosuch", append(args, "--clusters-from", env.Cluster.Kubeconfig+":nosuch")...)
 }
