@@ -52,6 +52,7 @@ Argo CD's resources (Application, ApplicationSet, AppProject) unchanged.`,
 		newProjCmd(),
 		newClusterCmd(),
 		newRepoCmd(),
+		newAppsetCmd(),
 	)
 	return root
 }
