@@ -12,8 +12,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
-	"github.com/tiphys/tiphys/internal/cluster"
-	projectctl "github.com/tiphys/tiphys/internal/controller/project"
 )
 
 func newAppsetCmd() *cobra.Command {
@@ -96,21 +94,6 @@ func ownedBy(ctx context.Context, c client.Reader, set *v1alpha1.ApplicationSet)
 		return nil, err
 	}
 	return byOwner[string(set.UID)], nil
-}
-
-// validateGenerated checks a generated Application as the controller does
-// before it creates one: its project exists in namespace (the controller's)
-// and its destination names a registered cluster. The controller leaves an
-// Application that fails out, as a failed element.
-func validateGenerated(ctx context.Context, c client.Reader, namespace string, app *v1alpha1.Application) error {
-	p := &v1alpha1.AppProject{}
-	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: projectctl.ProjectName(app)}, p); err != nil {
-		return fmt.Errorf("application %q: project %s: %w", app.Name, projectctl.ProjectName(app), err)
-	}
-	if _, err := cluster.FindSecret(ctx, c, namespace, app.Spec.Destination); err != nil {
-		return fmt.Errorf("application %q: %w", app.Name, err)
-	}
-	return nil
 }
 
 // generatorKinds names a set's generators by kind, nested ones in

@@ -102,8 +102,8 @@ func (in *generateInputs) generate(ctx context.Context, set *v1alpha1.Applicatio
 	if in.client != nil {
 		out.apps = nil
 		for _, app := range gen.Applications {
-			if err := validateGenerated(ctx, in.client, in.namespace, app); err != nil {
-				out.problems = append(out.problems, err)
+			if err := applicationset.Validate(ctx, in.client, in.namespace, set, app); err != nil {
+				out.problems = append(out.problems, fmt.Errorf("application %q: %w", app.Name, err))
 				continue
 			}
 			out.apps = append(out.apps, app)

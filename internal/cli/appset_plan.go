@@ -4,13 +4,10 @@ import (
 	"fmt"
 	"slices"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/applicationset"
-	"github.com/tiphys/tiphys/internal/diff"
 )
 
 // appsetAction is what a set's run would do to one Application.
@@ -127,100 +124,38 @@ func contentYAML(a *v1alpha1.Application) (string, error) {
 	return string(b), nil
 }
 
-// Application annotations the controller never changes: those other tools
-// own (its alwaysPreserved), and a RollingSync's own.
-var (
-	alwaysPreservedAnnotations = []string{"argocd.argoproj.io/refresh", "notified.notifications.argoproj.io",
-		"argocd.argoproj.io/hydrate"}
-	rolloutAnnotations = []string{"applicationset.tiphys.io/rollout-step", applicationset.HoldAnnotation}
-)
+// rolloutAnnotations are a RollingSync's own annotations on Applications.
+var rolloutAnnotations = []string{applicationset.RolloutStepAnnotation, applicationset.HoldAnnotation}
 
 // asWritten is the existing Application as the controller would update it
-// with want: the set's labels, annotations, finalizers and spec, but the
-// preserved labels and annotations, the fields ignoreApplicationDifferences
-// names and, for a RollingSync set, its step annotations and automated
-// sync (which the rollout turns on and off) kept as they are.
+// with want (applicationset.Merged) and, for a RollingSync set, its step
+// annotations and automated sync (which the rollout turns on and off) kept
+// as they are.
 func asWritten(set *v1alpha1.ApplicationSet, have, want *v1alpha1.Application) (*v1alpha1.Application, error) {
-	next := have.DeepCopy()
-	next.Labels, next.Annotations = copyMap(want.Labels), copyMap(want.Annotations)
-	next.Finalizers, next.Spec = want.Finalizers, *want.Spec.DeepCopy()
-	keepAnn := append([]string{}, alwaysPreservedAnnotations...)
-	var keepLabels []string
-	if pf := set.Spec.PreservedFields; pf != nil {
-		keepAnn = append(keepAnn, pf.Annotations...)
-		keepLabels = pf.Labels
+	next, err := applicationset.Merged(set, have, want)
+	if err != nil {
+		return nil, err
 	}
-	if rolling := set.Spec.Strategy != nil && set.Spec.Strategy.Type == "RollingSync"; rolling {
-		keepAnn = append(keepAnn, rolloutAnnotations...)
-		var automated *v1alpha1.SyncPolicyAutomated
-		if have.Spec.SyncPolicy != nil {
-			automated = have.Spec.SyncPolicy.Automated
-		}
-		if next.Spec.SyncPolicy == nil && automated != nil {
-			next.Spec.SyncPolicy = &v1alpha1.SyncPolicy{}
-		}
-		if next.Spec.SyncPolicy != nil {
-			next.Spec.SyncPolicy.Automated = automated
-		}
-	}
-	keepKeys(&next.Annotations, have.Annotations, keepAnn)
-	keepKeys(&next.Labels, have.Labels, keepLabels)
-	return keepIgnoredFields(set, have, next)
-}
-
-func copyMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// keepKeys copies the keys src has into dst.
-func keepKeys(dst *map[string]string, src map[string]string, keys []string) {
-	for _, k := range keys {
-		v, ok := src[k]
-		if !ok {
-			continue
-		}
-		if *dst == nil {
-			*dst = map[string]string{}
-		}
-		(*dst)[k] = v
-	}
-}
-
-// keepIgnoredFields keeps the fields of ignoreApplicationDifferences (for
-// this Application or all) as the existing Application has them.
-func keepIgnoredFields(set *v1alpha1.ApplicationSet, have, next *v1alpha1.Application) (*v1alpha1.Application, error) {
-	var rules []v1alpha1.ResourceIgnoreDifferences
-	for _, d := range set.Spec.IgnoreApplicationDifferences {
-		if d.Name == "" || d.Name == have.Name {
-			rules = append(rules, v1alpha1.ResourceIgnoreDifferences{Group: v1alpha1.Group, Kind: "Application",
-				JSONPointers: d.JSONPointers, JQPathExpressions: d.JQPathExpressions})
-		}
-	}
-	if len(rules) == 0 {
+	if set.Spec.Strategy == nil || set.Spec.Strategy.Type != "RollingSync" {
 		return next, nil
 	}
-	desired, err := runtime.DefaultUnstructuredConverter.ToUnstructured(next)
-	if err != nil {
-		return nil, err
+	for _, k := range rolloutAnnotations {
+		if v, ok := have.Annotations[k]; ok {
+			if next.Annotations == nil {
+				next.Annotations = map[string]string{}
+			}
+			next.Annotations[k] = v
+		}
 	}
-	live, err := runtime.DefaultUnstructuredConverter.ToUnstructured(have)
-	if err != nil {
-		return nil, err
+	var automated *v1alpha1.SyncPolicyAutomated
+	if have.Spec.SyncPolicy != nil {
+		automated = have.Spec.SyncPolicy.Automated
 	}
-	kept, err := diff.KeepIgnored(&unstructured.Unstructured{Object: desired}, &unstructured.Unstructured{Object: live}, rules, nil)
-	if err != nil {
-		return nil, fmt.Errorf("ignoreApplicationDifferences: %w", err)
+	if next.Spec.SyncPolicy == nil && automated != nil {
+		next.Spec.SyncPolicy = &v1alpha1.SyncPolicy{}
 	}
-	out := &v1alpha1.Application{}
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(kept.Object, out); err != nil {
-		return nil, err
+	if next.Spec.SyncPolicy != nil {
+		next.Spec.SyncPolicy.Automated = automated
 	}
-	return out, nil
+	return next, nil
 }

@@ -46,7 +46,7 @@ func (r *Reconciler) apply(ctx context.Context, st *runState, desired, owned map
 			}
 			st.apps[name] = want
 		case exists && update:
-			next, err := merged(set, have, want)
+			next, err := Merged(set, have, want)
 			if err != nil {
 				st.applyErrs = append(st.applyErrs, fmt.Errorf("application %q: %w", name, err))
 				continue
@@ -102,12 +102,12 @@ func appContent(a *v1alpha1.Application) any {
 	return []any{a.Labels, a.Annotations, a.Finalizers, a.Spec, a.OwnerReferences, a.Operation}
 }
 
-// merged is the existing Application with the set's content: labels,
+// Merged is the existing Application with the set's content: labels,
 // annotations, finalizers and spec from the template, but the preserved
 // annotations and labels (preservedFields, and those other tools own) and
 // the fields of ignoreApplicationDifferences kept as they are; status and
 // operation untouched.
-func merged(set *v1alpha1.ApplicationSet, have, want *v1alpha1.Application) (*v1alpha1.Application, error) {
+func Merged(set *v1alpha1.ApplicationSet, have, want *v1alpha1.Application) (*v1alpha1.Application, error) {
 	next := have.DeepCopy()
 	next.Labels, next.Annotations = want.Labels, want.Annotations
 	next.Finalizers, next.Spec, next.OwnerReferences = want.Finalizers, want.Spec, want.OwnerReferences

@@ -131,7 +131,7 @@ func (r *Reconciler) ownedAppChanged(e event.UpdateEvent) bool {
 		o.DeletionTimestamp != n.DeletionTimestamp {
 		return true
 	}
-	if _, rolling := n.Annotations[rolloutAnnotation]; rolling {
+	if _, rolling := n.Annotations[RolloutStepAnnotation]; rolling {
 		return o.Status.Health.Status != n.Status.Health.Status || o.Status.Sync.Status != n.Status.Sync.Status ||
 			o.Status.Sync.Revision != n.Status.Sync.Revision || (o.Operation == nil) != (n.Operation == nil)
 	}

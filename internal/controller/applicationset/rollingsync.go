@@ -12,9 +12,9 @@ import (
 )
 
 const (
-	// rolloutAnnotation marks an Application of a RollingSync set with its
-	// step (1-based): its health then drives the set.
-	rolloutAnnotation = "applicationset.tiphys.io/rollout-step"
+	// RolloutStepAnnotation marks an Application of a RollingSync set with
+	// its step (1-based): its health then drives the set.
+	RolloutStepAnnotation = "applicationset.tiphys.io/rollout-step"
 	// HoldAnnotation on a generated Application ("true") keeps it out of a
 	// RollingSync rollout: it is skipped, with automated sync off, until
 	// the annotation goes (preserve it with preservedFields).
@@ -113,7 +113,7 @@ func (ro *rollout) gate(want, have *v1alpha1.Application) {
 	if want.Annotations == nil {
 		want.Annotations = map[string]string{}
 	}
-	want.Annotations[rolloutAnnotation] = strconv.Itoa(ro.stepOf[want.Name] + 1)
+	want.Annotations[RolloutStepAnnotation] = strconv.Itoa(ro.stepOf[want.Name] + 1)
 	if have != nil {
 		if v, ok := have.Annotations[HoldAnnotation]; ok {
 			want.Annotations[HoldAnnotation] = v

@@ -63,7 +63,7 @@ func (r *Reconciler) run(ctx context.Context, st *runState) time.Duration {
 	st.elementErrs = gen.ElementErrors
 	desired := map[string]*v1alpha1.Application{}
 	for _, app := range gen.Applications {
-		if err := r.validate(ctx, app); err != nil {
+		if err := Validate(ctx, r.Client, r.Namespace, set, app); err != nil {
 			st.elementErrs = append(st.elementErrs, fmt.Errorf("application %q: %w", app.Name, err))
 			continue
 		}
@@ -105,14 +105,20 @@ func hasGitGenerator(set *v1alpha1.ApplicationSet) bool {
 	return false
 }
 
-// validate checks a generated Application as a hand-written one is checked:
-// its project exists and its destination names one registered cluster.
-func (r *Reconciler) validate(ctx context.Context, app *v1alpha1.Application) error {
+// Validate checks a generated Application as a hand-written one is
+// checked: it lives in the set's namespace (where the set finds what it
+// owns), its project exists in the controller's namespace and its
+// destination names one registered cluster. The controller leaves out an
+// Application that fails, as a failed element.
+func Validate(ctx context.Context, c client.Reader, namespace string, set *v1alpha1.ApplicationSet, app *v1alpha1.Application) error {
+	if app.Namespace != set.Namespace {
+		return fmt.Errorf("namespace %q: generated Applications live in the set's namespace %q", app.Namespace, set.Namespace)
+	}
 	p := &v1alpha1.AppProject{}
-	if err := r.Client.Get(ctx, client.ObjectKey{Namespace: r.Namespace, Name: projectctl.ProjectName(app)}, p); err != nil {
+	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: projectctl.ProjectName(app)}, p); err != nil {
 		return fmt.Errorf("project %s: %w", projectctl.ProjectName(app), err)
 	}
-	if _, err := cluster.FindSecret(ctx, r.Client, r.Namespace, app.Spec.Destination); err != nil {
+	if _, err := cluster.FindSecret(ctx, c, namespace, app.Spec.Destination); err != nil {
 		return err
 	}
 	return nil
