@@ -39,6 +39,7 @@ func (f figures) print() error {
 	fmt.Printf("application resync and Git poll, and the set's Git poll, every %s\n\n", poll)
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "measure\ttiphys, %d apps\tapplication controller: %s\tArgo CD: %s\n", n, syncSource, argoSource)
+	fmt.Fprintf(w, "set created -> first Application exists\t%s\t-\t-\n", round(f.first))
 	fmt.Fprintf(w, "set created -> all %d Applications exist\t%s\t-\t-\n", n, round(f.exist))
 	fmt.Fprintf(w, "set created -> all Synced and Healthy\t%s (%.1f apps/s)\t%s\t%s\n", round(f.done), float64(n)/f.done.Seconds(), syncCold, argoCold)
 	fmt.Fprintf(w, "API requests until then, per generated app\t%.1f (%d)\t%s\t-\n", float64(f.coldRequests)/float64(n), f.coldRequests, syncPerApp)
