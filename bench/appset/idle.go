@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -30,15 +32,30 @@ type idle struct {
 }
 
 // measureIdle waits out the window and returns the CPU and API requests
-// it saw.
-func measureIdle(reqs *counter, window time.Duration) (idle, error) {
+// it saw; with a profile path, it writes a CPU profile of the window there.
+func measureIdle(reqs *counter, window time.Duration, profile string) (idle, error) {
 	if window <= 0 {
 		return idle{}, fmt.Errorf("idle window %s: must be positive", window)
+	}
+	stop := func() error { return nil }
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return idle{}, fmt.Errorf("cpu profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			_ = f.Close()
+			return idle{}, fmt.Errorf("cpu profile %s: %w", profile, err)
+		}
+		stop = func() error { pprof.StopCPUProfile(); return f.Close() }
 	}
 	kinds, before := reqs.snapshot()
 	cpu := cpuTime()
 	time.Sleep(window)
 	out := idle{window: window, cpu: cpuTime() - cpu}
+	if err := stop(); err != nil {
+		return idle{}, fmt.Errorf("cpu profile %s: %w", profile, err)
+	}
 	_, after := reqs.snapshot()
 	out.requests = after - before
 	out.kinds = reqs.since(kinds)

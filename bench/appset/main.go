@@ -14,6 +14,7 @@
 //
 //	go run ./bench/appset -apps 100 -idle 30s
 //	go run ./bench/appset -apps 1000
+//	go run ./bench/appset -apps 100 -cpuprofile idle.pprof
 package main
 
 import (
@@ -42,8 +43,9 @@ import (
 
 // options are the command line.
 type options struct {
-	apps int
-	idle time.Duration
+	apps       int
+	idle       time.Duration
+	cpuProfile string
 }
 
 // poll is the application controller's resync and both controllers' Git
@@ -58,6 +60,7 @@ func main() {
 	var o options
 	flag.IntVar(&o.apps, "apps", 1000, "number of directories, so of generated Applications")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "idle window over which API requests are counted (figures scaled to "+idleWindow.String()+")")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the idle window to this file")
 	flag.Parse()
 	if err := o.run(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -156,7 +159,7 @@ func (o options) run(ctx context.Context) error {
 	// Idle: once the first no-op runs after the sync are over, nothing
 	// changes in Git or in the cluster.
 	time.Sleep(poll + 2*time.Second)
-	if f.idle, err = measureIdle(reqs, o.idle); err != nil {
+	if f.idle, err = measureIdle(reqs, o.idle, o.cpuProfile); err != nil {
 		return err
 	}
 	if f.commit, err = measureCommit(ctx, admin, t, reqs, repo, n); err != nil {
