@@ -67,10 +67,13 @@ bench: tools
 	go run ./bench/render -apps 1000
 	go run ./bench/health -objects 5000
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 100
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/appset -apps 100 -idle 30s
 
 ## bench-large: the sync benchmark with 1000 apps (5000 objects; about 20 minutes)
+## (and bench/appset with one ApplicationSet generating 1000 apps)
 bench-large: tools
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 1000
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/appset -apps 1000
 
 ## demo: the main job — a local control plane, the controller, and the guestbook example synced
 demo: tools build

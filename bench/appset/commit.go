@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// commitCost is what a commit touching one app's directory cost.
+type commitCost struct {
+	app string
+	// synced is the time from the commit to that app Synced at it, with a
+	// refresh of the app right after the commit (as a webhook sends).
+	synced time.Duration
+	// all is the time from the commit to every app compared at it (the
+	// others notice it at their Git poll).
+	all time.Duration
+	// setWrote is the number of Applications whose spec or metadata
+	// changed (what the set writes), resynced those whose sync operation
+	// started again, written those with any change (status included),
+	// from the commit until every app was compared at it and the set had
+	// generated again.
+	setWrote, resynced, written int
+	// requests are the API requests until every app was compared at the
+	// commit, kinds them by verb and resource.
+	requests int64
+	kinds    []string
+}
+
+// measureCommit commits a change to one app's ConfigMap, refreshes that
+// app, and waits until it is synced and every app compared at the commit;
+// then it refreshes the set and waits until the set has generated again,
+// so that a set that rewrote Applications after a commit is seen doing it.
+func measureCommit(ctx context.Context, admin client.Client, t *tracker, reqs *counter, repo string, n int) (commitCost, error) {
+	out := commitCost{app: fmt.Sprintf("app-%d", n/2)}
+	before, _, err := listApps(ctx, admin, appNamespace)
+	if err != nil {
+		return out, err
+	}
+	kinds, requests := reqs.snapshot()
+	sha, err := changeApp(repo, out.app)
+	if err != nil {
+		return out, err
+	}
+	start := time.Now()
+	if err := refreshApp(ctx, admin, out.app); err != nil {
+		return out, err
+	}
+	at, err := t.until(out.app+" synced at "+sha, 10*time.Minute, func(apps map[string]appView) bool {
+		return apps[out.app].syncedRevision == sha
+	})
+	if err != nil {
+		return out, err
+	}
+	out.synced = at.Sub(start)
+	at, err = t.until(fmt.Sprintf("all %d apps compared at %s", n, sha), 10*time.Minute, func(apps map[string]appView) bool {
+		return count(apps, func(a appView) bool { return a.revision == sha }) >= n
+	})
+	if err != nil {
+		return out, err
+	}
+	out.all = at.Sub(start)
+	_, after := reqs.snapshot()
+	out.requests, out.kinds = after-requests, reqs.since(kinds)
+	if err := refreshSet(ctx, admin, 5*time.Minute); err != nil {
+		return out, err
+	}
+	now, _, err := listApps(ctx, admin, appNamespace)
+	if err != nil {
+		return out, err
+	}
+	for name, a := range now {
+		b := before[name]
+		if a.content != b.content {
+			out.setWrote++
+		}
+		if a.operation != b.operation {
+			out.resynced++
+		}
+		if a.resourceVersion != b.resourceVersion {
+			out.written++
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"syscall"
+	"time"
+)
+
+// idleWindow is the window bench/sync reports idle figures over; shorter
+// runs (-idle) are scaled to it.
+const idleWindow = 3 * time.Minute
+
+// cpuTime is the CPU time this process (the controllers, and the
+// benchmark's own watch) has used, user and system; the control plane
+// runs in other processes.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// idle is what the controllers did while nothing changed.
+type idle struct {
+	window   time.Duration
+	cpu      time.Duration
+	requests int64
+	kinds    []string // requests by verb and resource
+}
+
+// measureIdle waits out the window and returns the CPU and API requests
+// it saw; with a profile path, it writes a CPU profile of the window there.
+func measureIdle(reqs *counter, window time.Duration, profile string) (idle, error) {
+	if window <= 0 {
+		return idle{}, fmt.Errorf("idle window %s: must be positive", window)
+	}
+	stop := func() error { return nil }
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return idle{}, fmt.Errorf("cpu profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			_ = f.Close()
+			return idle{}, fmt.Errorf("cpu profile %s: %w", profile, err)
+		}
+		stop = func() error { pprof.StopCPUProfile(); return f.Close() }
+	}
+	kinds, before := reqs.snapshot()
+	cpu := cpuTime()
+	time.Sleep(window)
+	out := idle{window: window, cpu: cpuTime() - cpu}
+	if err := stop(); err != nil {
+		return idle{}, fmt.Errorf("cpu profile %s: %w", profile, err)
+	}
+	_, after := reqs.snapshot()
+	out.requests = after - before
+	out.kinds = reqs.since(kinds)
+	return out, nil
+}
+
+// perMinute is the idle request rate.
+func (i idle) perMinute() float64 { return float64(i.requests) / i.window.Minutes() }
+
+// cpuPerWindow is the idle CPU scaled to idleWindow.
+func (i idle) cpuPerWindow() time.Duration {
+	return time.Duration(float64(i.cpu) * idleWindow.Seconds() / i.window.Seconds())
+}

@@ -1,0 +1,210 @@
+// Command appset measures the ApplicationSet controller on a local control
+// plane. One ApplicationSet with a git directory generator over apps/* of
+// a local repository makes N automated Applications, each syncing one
+// ConfigMap into one namespace; the application, appproject and
+// applicationset controllers run in this process, as `tiphys controller`
+// wires them, with their API requests counted. It prints the time until
+// all N Applications exist and until all are Synced and Healthy, the API
+// requests per generated app meanwhile, the cost of a commit that changes
+// one app's directory (time to that app synced, with a refresh; how many
+// Applications the set rewrote and how many re-synced) and the API
+// requests while nothing changes (-idle, scaled to 3 minutes), beside the
+// application controller's figures (bench/sync, docs/development.md) and
+// Argo CD's published ones where there are any.
+//
+//	go run ./bench/appset -apps 100 -idle 30s
+//	go run ./bench/appset -apps 1000
+//	go run ./bench/appset -apps 100 -cpuprofile idle.pprof
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/controller/applicationset"
+	"github.com/tiphys/tiphys/internal/controller/project"
+	"github.com/tiphys/tiphys/internal/install"
+	"github.com/tiphys/tiphys/internal/localcluster"
+	"github.com/tiphys/tiphys/internal/testenv"
+)
+
+// options are the command line.
+type options struct {
+	apps       int
+	idle       time.Duration
+	cpuProfile string
+}
+
+// poll is the application controller's resync and both controllers' Git
+// poll in the benchmark, as in bench/sync: short, so that the idle window
+// holds several no-op runs of every app and of the set.
+const poll = 10 * time.Second
+
+// timeout bounds every wait.
+const timeout = 20 * time.Minute
+
+func main() {
+	var o options
+	flag.IntVar(&o.apps, "apps", 1000, "number of directories, so of generated Applications")
+	flag.DurationVar(&o.idle, "idle", time.Minute, "idle window over which API requests are counted (figures scaled to "+idleWindow.String()+")")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the idle window to this file")
+	flag.Parse()
+	if err := o.run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// figures are what one run measured.
+type figures struct {
+	n int
+	// first, exist and done are the times from the set's creation until
+	// the first Application exists, all N exist and all are Synced and
+	// Healthy.
+	first, exist, done time.Duration
+	// coldRequests are the API requests from the manager's start until
+	// all were done, coldKinds them by verb and resource.
+	coldRequests int64
+	coldKinds    []string
+	idle         idle
+	commit       commitCost
+}
+
+func (o options) run(ctx context.Context) error {
+	n := o.apps
+	if n <= 0 {
+		return fmt.Errorf("-apps %d: want at least 1", n)
+	}
+	bin, err := testenv.BinDir()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "tiphys-bench-appset-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	plane, err := localcluster.Start(ctx, localcluster.Options{Dir: filepath.Join(dir, "plane"), BinDir: bin})
+	if err != nil {
+		return fmt.Errorf("local control plane: %w", err)
+	}
+	defer plane.Stop()
+	if _, err := install.Apply(ctx, plane.Config, install.Options{}); err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	admin, err := client.NewWithWatch(plane.Config, client.Options{Scheme: testenv.Scheme()})
+	if err != nil {
+		return err
+	}
+	if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: targetNamespace}}); err != nil {
+		return fmt.Errorf("namespace %s: %w", targetNamespace, err)
+	}
+	repo := filepath.Join(dir, "repo")
+	if err := writeRepo(repo, n); err != nil {
+		return err
+	}
+
+	reqs := newCounter()
+	mctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := startControllers(mctx, plane.Config, reqs, filepath.Join(dir, "cache")); err != nil {
+		return err
+	}
+	t, err := startTracker(mctx, admin, appNamespace)
+	if err != nil {
+		return err
+	}
+	set, err := newSet("file://" + repo)
+	if err != nil {
+		return err
+	}
+	f := figures{n: n}
+	start := time.Now()
+	if err := admin.Create(ctx, set); err != nil {
+		return fmt.Errorf("create applicationset %s: %w", setName, err)
+	}
+	at, err := t.until("a first Application", timeout, func(apps map[string]appView) bool { return len(apps) > 0 })
+	if err != nil {
+		return err
+	}
+	f.first = at.Sub(start)
+	at, err = t.until(fmt.Sprintf("all %d Applications exist", n), timeout, func(apps map[string]appView) bool { return len(apps) >= n })
+	if err != nil {
+		return err
+	}
+	f.exist = at.Sub(start)
+	at, err = t.until(fmt.Sprintf("all %d Applications Synced and Healthy", n), timeout, func(apps map[string]appView) bool {
+		return count(apps, func(a appView) bool { return a.done }) >= n
+	})
+	if err != nil {
+		return err
+	}
+	f.done = at.Sub(start)
+	_, f.coldRequests = reqs.snapshot()
+	f.coldKinds = reqs.since(nil)
+
+	// Idle: once the first no-op runs after the sync are over, nothing
+	// changes in Git or in the cluster.
+	time.Sleep(poll + 2*time.Second)
+	if f.idle, err = measureIdle(reqs, o.idle, o.cpuProfile); err != nil {
+		return err
+	}
+	if f.commit, err = measureCommit(ctx, admin, t, reqs, repo, n); err != nil {
+		return err
+	}
+	return f.print()
+}
+
+// startControllers runs the application, appproject and applicationset
+// controllers in this process until ctx ends, as `tiphys controller`
+// wires them, with every API request they make counted.
+func startControllers(ctx context.Context, plane *rest.Config, reqs *counter, cacheDir string) error {
+	cfg := rest.CopyConfig(plane)
+	cfg.Wrap(reqs.wrap)
+	ctrl.SetLogger(logr.Discard())
+	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions("0", appNamespace))
+	if err != nil {
+		return fmt.Errorf("controller manager: %w", err)
+	}
+	apps, err := application.New(mgr, cfg, application.Options{Namespace: appNamespace, CacheDir: cacheDir, Resync: poll, GitPoll: poll})
+	if err != nil {
+		return fmt.Errorf("application controller: %w", err)
+	}
+	if err := apps.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("application controller: %w", err)
+	}
+	projects := &project.Reconciler{Client: mgr.GetClient(), Namespace: appNamespace,
+		Recorder: mgr.GetEventRecorder("tiphys-appproject-controller")}
+	if err := projects.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("appproject controller: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("dynamic client: %w", err)
+	}
+	sets := &applicationset.Reconciler{Client: mgr.GetClient(), Dynamic: dyn, Namespace: appNamespace, Git: apps.GitCache(),
+		GitPoll: poll, Recorder: mgr.GetEventRecorder("tiphys-applicationset-controller")}
+	if err := sets.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("applicationset controller: %w", err)
+	}
+	go func() { _ = mgr.Start(ctx) }()
+	// The set is created once the controllers watch: the figures measure
+	// the set, not the manager's start.
+	if !mgr.GetCache().WaitForCacheSync(ctx) {
+		return fmt.Errorf("controller manager: caches did not sync")
+	}
+	return nil
+}
