@@ -1,6 +1,8 @@
 package application
 
 import (
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -38,18 +40,30 @@ func init() {
 	metrics.Registry.MustRegister(appInfo, reconcileSeconds, syncTotal, clusterWatches)
 }
 
+// infoLabels are each application's current argocd_app_info labels, so
+// that a change deletes exactly the old series: a partial-match delete
+// scans every application's series, which at a thousand apps cost most of
+// an idle controller's CPU.
+var infoLabels sync.Map // "namespace/name" -> []string
+
 // observe records an application's state and how long its reconcile took.
 func observe(app *v1alpha1.Application, started time.Time) {
-	appInfo.DeletePartialMatch(prometheus.Labels{"namespace": app.Namespace, "name": app.Name})
-	src := firstRepo(app)
-	appInfo.WithLabelValues(app.Namespace, app.Name, app.Spec.Project, app.Spec.Destination.Server,
-		app.Spec.Destination.Namespace, src, string(app.Status.Sync.Status), string(app.Status.Health.Status)).Set(1)
+	labels := []string{app.Namespace, app.Name, app.Spec.Project, app.Spec.Destination.Server,
+		app.Spec.Destination.Namespace, firstRepo(app), string(app.Status.Sync.Status), string(app.Status.Health.Status)}
+	key := app.Namespace + "/" + app.Name
+	if old, ok := infoLabels.Load(key); ok && !slices.Equal(old.([]string), labels) {
+		appInfo.DeleteLabelValues(old.([]string)...)
+	}
+	infoLabels.Store(key, labels)
+	appInfo.WithLabelValues(labels...).Set(1)
 	reconcileSeconds.WithLabelValues(app.Namespace, app.Spec.Destination.Server).Observe(time.Since(started).Seconds())
 }
 
 // forget removes a deleted application's metrics.
 func forget(namespace, name string) {
-	appInfo.DeletePartialMatch(prometheus.Labels{"namespace": namespace, "name": name})
+	if old, ok := infoLabels.LoadAndDelete(namespace + "/" + name); ok {
+		appInfo.DeleteLabelValues(old.([]string)...)
+	}
 }
 
 func firstRepo(app *v1alpha1.Application) string {

@@ -84,13 +84,17 @@ func planRollout(set *v1alpha1.ApplicationSet, desired, owned map[string]*v1alph
 			budget = maxUpdate(steps[i].MaxUpdate, len(apps))
 		}
 		for _, name := range apps {
-			st := v1alpha1.ApplicationSetApplicationStatus{Application: name, Step: strconv.Itoa(i + 1)}
+			st := v1alpha1.ApplicationSetApplicationStatus{Application: name, Step: strconv.Itoa(i + 1),
+				TargetRevisions: targetRevisions(desired[name])}
 			held := owned[name] != nil && owned[name].Annotations[HoldAnnotation] == "true"
 			switch {
 			case held:
 				st.Status, st.Message = "Waiting", "Held by the annotation "+HoldAnnotation
 			case done(name):
 				st.Status, st.Message = "Healthy", "Application is Synced and Healthy"
+				if i <= ro.reached {
+					ro.allowed[name] = true // a reached step keeps its automated sync
+				}
 			case i <= ro.reached && budget > 0:
 				budget--
 				ro.allowed[name] = true
@@ -129,11 +133,25 @@ func (ro *rollout) gate(want, have *v1alpha1.Application) {
 		}
 		return
 	}
-	if !automated && have != nil && have.Operation == nil && have.Status.Sync.Status == v1alpha1.SyncStatusCodeOutOfSync &&
+	if !automated && ro.status[want.Name].Status == "Progressing" && have != nil && have.Operation == nil &&
+		have.Status.Sync.Status == v1alpha1.SyncStatusCodeOutOfSync &&
 		equalJSON(have.Spec, want.Spec) {
 		want.Operation = &v1alpha1.Operation{Sync: &v1alpha1.SyncOperation{},
 			InitiatedBy: v1alpha1.OperationInitiator{Username: "applicationset-rollingsync"}}
 	}
+}
+
+// targetRevisions are the revisions an app's sources move to (never nil:
+// the field is required).
+func targetRevisions(a *v1alpha1.Application) []string {
+	out := []string{}
+	if a.Spec.Source != nil {
+		out = append(out, a.Spec.Source.TargetRevision)
+	}
+	for _, s := range a.Spec.Sources {
+		out = append(out, s.TargetRevision)
+	}
+	return out
 }
 
 // specWithoutAutomation compares specs the rollout itself may change.
