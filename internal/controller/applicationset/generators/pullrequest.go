@@ -3,7 +3,6 @@ package generators
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -115,26 +114,16 @@ type pullRequestFilter struct {
 
 func compilePullRequestFilters(in []v1alpha1.PullRequestGeneratorFilter) ([]pullRequestFilter, error) {
 	out := make([]pullRequestFilter, 0, len(in))
-	compile := func(i int, field string, expr *string) (*regexp.Regexp, error) {
-		if expr == nil {
-			return nil, nil
-		}
-		re, err := regexp.Compile(*expr)
-		if err != nil {
-			return nil, fmt.Errorf("filters[%d].%s %q: %w", i, field, *expr, err)
-		}
-		return re, nil
-	}
 	for i, f := range in {
 		var c pullRequestFilter
 		var err error
-		if c.branch, err = compile(i, "branchMatch", f.BranchMatch); err != nil {
+		if c.branch, err = compileFilter(i, "branchMatch", f.BranchMatch); err != nil {
 			return nil, err
 		}
-		if c.target, err = compile(i, "targetBranchMatch", f.TargetBranchMatch); err != nil {
+		if c.target, err = compileFilter(i, "targetBranchMatch", f.TargetBranchMatch); err != nil {
 			return nil, err
 		}
-		if c.title, err = compile(i, "titleMatch", f.TitleMatch); err != nil {
+		if c.title, err = compileFilter(i, "titleMatch", f.TitleMatch); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

@@ -47,6 +47,26 @@ type githubPull struct {
 	} `json:"user"`
 }
 
+// githubPulls keeps the pull requests with every label asked for, in the
+// shape GitHub and Gitea share.
+func githubPulls(pulls []githubPull, want []string) []pullRequest {
+	var out []pullRequest
+	for _, p := range pulls {
+		labels := make([]string, 0, len(p.Labels))
+		for _, l := range p.Labels {
+			labels = append(labels, l.Name)
+		}
+		if !pullRequestHasLabels(want, labels) {
+			continue
+		}
+		out = append(out, pullRequest{
+			Number: p.Number, Title: p.Title, Branch: p.Head.Ref, TargetBranch: p.Base.Ref,
+			HeadSHA: p.Head.SHA, Labels: labels, Author: p.User.Login,
+		})
+	}
+	return out
+}
+
 // list reads the open pull requests (the API's default state) and keeps
 // those with every label asked for.
 func (g *pullRequestGithub) list(ctx context.Context) ([]pullRequest, error) {
@@ -55,19 +75,5 @@ func (g *pullRequestGithub) list(ctx context.Context) ([]pullRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []pullRequest
-	for _, p := range pulls {
-		labels := make([]string, 0, len(p.Labels))
-		for _, l := range p.Labels {
-			labels = append(labels, l.Name)
-		}
-		if !pullRequestHasLabels(g.labels, labels) {
-			continue
-		}
-		out = append(out, pullRequest{
-			Number: p.Number, Title: p.Title, Branch: p.Head.Ref, TargetBranch: p.Base.Ref,
-			HeadSHA: p.Head.SHA, Labels: labels, Author: p.User.Login,
-		})
-	}
-	return out, nil
+	return githubPulls(pulls, g.labels), nil
 }

@@ -142,32 +142,35 @@ type scmFilter struct {
 	pathsExist, pathsDoNotExist []string
 }
 
+// compileFilter compiles one optional regexp of filters[i], naming the
+// field in its error.
+func compileFilter(i int, field string, expr *string) (*regexp.Regexp, error) {
+	if expr == nil {
+		return nil, nil
+	}
+	re, err := regexp.Compile(*expr)
+	if err != nil {
+		return nil, fmt.Errorf("filters[%d].%s %q: %w", i, field, *expr, err)
+	}
+	return re, nil
+}
+
 // compileSCMFilters compiles the filters. As in Argo CD, a filter with a
 // paths or branch condition is checked on each branch, one with only
 // repository and label conditions on each repository, and one with no
 // condition is ignored.
 func compileSCMFilters(in []v1alpha1.SCMProviderGeneratorFilter) ([]scmFilter, error) {
 	out := make([]scmFilter, 0, len(in))
-	compile := func(i int, field string, expr *string) (*regexp.Regexp, error) {
-		if expr == nil {
-			return nil, nil
-		}
-		re, err := regexp.Compile(*expr)
-		if err != nil {
-			return nil, fmt.Errorf("filters[%d].%s %q: %w", i, field, *expr, err)
-		}
-		return re, nil
-	}
 	for i, f := range in {
 		var c scmFilter
 		var err error
-		if c.repository, err = compile(i, "repositoryMatch", f.RepositoryMatch); err != nil {
+		if c.repository, err = compileFilter(i, "repositoryMatch", f.RepositoryMatch); err != nil {
 			return nil, err
 		}
-		if c.label, err = compile(i, "labelMatch", f.LabelMatch); err != nil {
+		if c.label, err = compileFilter(i, "labelMatch", f.LabelMatch); err != nil {
 			return nil, err
 		}
-		if c.branch, err = compile(i, "branchMatch", f.BranchMatch); err != nil {
+		if c.branch, err = compileFilter(i, "branchMatch", f.BranchMatch); err != nil {
 			return nil, err
 		}
 		c.pathsExist, c.pathsDoNotExist = f.PathsExist, f.PathsDoNotExist
