@@ -45,7 +45,7 @@ deletes nothing without --yes.`,
 			}
 			preserve := set.Spec.SyncPolicy != nil && set.Spec.SyncPolicy.PreserveResourcesOnDeletion
 			if len(names) > 0 {
-				fmt.Fprintf(out, "Applications deleted with applicationset %s/%s: %s\n", set.Namespace, set.Name, strings.Join(names, ", "))
+				fmt.Fprintf(out, "Deleting applicationset %s/%s deletes its Applications: %s\n", set.Namespace, set.Name, strings.Join(names, ", "))
 				if preserve {
 					fmt.Fprintln(out, "Their resources stay in the cluster (preserveResourcesOnDeletion).")
 				}

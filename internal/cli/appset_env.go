@@ -98,16 +98,19 @@ func (in *generateInputs) generate(ctx context.Context, set *v1alpha1.Applicatio
 	if err != nil {
 		return nil, fmt.Errorf("applicationset %s/%s: %w", set.Namespace, set.Name, err)
 	}
-	out := &generated{apps: gen.Applications, problems: gen.ElementErrors}
-	if in.client != nil {
-		out.apps = nil
-		for _, app := range gen.Applications {
-			if err := applicationset.Validate(ctx, in.client, in.namespace, set, app); err != nil {
-				out.problems = append(out.problems, fmt.Errorf("application %q: %w", app.Name, err))
-				continue
-			}
-			out.apps = append(out.apps, app)
+	// The controller's checks: the static ones always, those that need the
+	// cluster (project, destination) when there is one.
+	out := &generated{problems: gen.ElementErrors}
+	for _, app := range gen.Applications {
+		err := applicationset.ValidateStatic(set, app)
+		if err == nil && in.client != nil {
+			err = applicationset.Validate(ctx, in.client, in.namespace, set, app)
 		}
+		if err != nil {
+			out.problems = append(out.problems, fmt.Errorf("application %q: %w", app.Name, err))
+			continue
+		}
+		out.apps = append(out.apps, app)
 	}
 	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/diff"
@@ -45,6 +46,7 @@ func (r *Reconciler) apply(ctx context.Context, st *runState, desired, owned map
 				continue
 			}
 			st.apps[name] = want
+			st.created = append(st.created, name)
 		case exists && update:
 			next, err := Merged(set, have, want)
 			if err != nil {
@@ -73,9 +75,9 @@ func (r *Reconciler) apply(ctx context.Context, st *runState, desired, owned map
 	if len(stale) == 0 || !remove {
 		return
 	}
-	if len(st.elementErrs) > 0 {
-		st.held = fmt.Sprintf("%d Applications (%s) are no longer generated, but %d parameter sets failed: nothing is deleted until every one renders",
-			len(stale), strings.Join(names(stale), ", "), len(st.elementErrs))
+	if len(st.elementErrs) > 0 || len(st.applyErrs) > 0 {
+		st.held = fmt.Sprintf("%d Applications (%s) are no longer generated, but %d parameter sets or writes failed: nothing is deleted until every one succeeds",
+			len(stale), strings.Join(names(stale), ", "), len(st.elementErrs)+len(st.applyErrs))
 		return
 	}
 	allowed, err := r.budget(set, len(owned))
@@ -83,10 +85,18 @@ func (r *Reconciler) apply(ctx context.Context, st *runState, desired, owned map
 		st.applyErrs = append(st.applyErrs, err)
 		return
 	}
-	if len(stale) > allowed && set.Annotations[ConfirmDeletionsAnnotation] != strconv.Itoa(len(stale)) {
-		st.held = fmt.Sprintf("this run would delete %d of %d Applications (%s), more than the deletion budget of %d: set the annotation %s: %q to confirm",
-			len(stale), len(owned), strings.Join(names(stale), ", "), allowed, ConfirmDeletionsAnnotation, strconv.Itoa(len(stale)))
-		return
+	confirmed := false
+	if len(stale) > allowed {
+		given, has := set.Annotations[ConfirmDeletionsAnnotation]
+		if given != strconv.Itoa(len(stale)) {
+			st.held = fmt.Sprintf("this run would delete %d of %d Applications (%s), more than the deletion budget of %d: set the annotation %s: %q to confirm",
+				len(stale), len(owned), strings.Join(names(stale), ", "), allowed, ConfirmDeletionsAnnotation, strconv.Itoa(len(stale)))
+			if has {
+				st.held += fmt.Sprintf(" (it is %q, which confirms nothing)", given)
+			}
+			return
+		}
+		confirmed = true
 	}
 	for _, name := range names(stale) {
 		if err := r.Client.Delete(ctx, stale[name]); err != nil && !apierrors.IsNotFound(err) {
@@ -94,6 +104,15 @@ func (r *Reconciler) apply(ctx context.Context, st *runState, desired, owned map
 			continue
 		}
 		delete(st.apps, name)
+		st.deleted = append(st.deleted, name)
+	}
+	// A confirmation is used up: a later deletion asks again.
+	if confirmed {
+		patch := client.MergeFrom(set.DeepCopy())
+		delete(set.Annotations, ConfirmDeletionsAnnotation)
+		if err := r.Client.Patch(ctx, set, patch); err != nil {
+			st.applyErrs = append(st.applyErrs, fmt.Errorf("clear annotation %s: %w", ConfirmDeletionsAnnotation, err))
+		}
 	}
 }
 

@@ -33,7 +33,11 @@ type Generated struct {
 // are an error too, as in Argo CD.
 func Generate(ctx context.Context, set *v1alpha1.ApplicationSet, env *generators.Env) (*Generated, error) {
 	out := &Generated{}
+	if len(set.Spec.Generators) == 0 {
+		return nil, errors.New("the set has no generators")
+	}
 	byName := map[string]*v1alpha1.Application{}
+	origin := map[string]string{}
 	opts := template.Options{GoTemplate: set.Spec.GoTemplate, GoTemplateOptions: set.Spec.GoTemplateOptions}
 	for i := range set.Spec.Generators {
 		res, err := generators.Generate(ctx, i, &set.Spec.Generators[i], set, env)
@@ -50,10 +54,11 @@ func Generate(ctx context.Context, set *v1alpha1.ApplicationSet, env *generators
 				out.ElementErrors = append(out.ElementErrors, fmt.Errorf("generator %d, parameter set %d: %w", i, j, err))
 				continue
 			}
-			if prev, dup := byName[app.Name]; dup && !equalJSON(prev, app) {
-				return nil, fmt.Errorf("generator %d makes application %q twice with different content: every parameter set must give it a name of its own", i, app.Name)
+			here := fmt.Sprintf("generator %d, parameter set %d", i, j)
+			if prev, dup := origin[app.Name]; dup {
+				return nil, fmt.Errorf("%s and %s both make application %q: every parameter set must give it a name of its own", prev, here, app.Name)
 			}
-			byName[app.Name] = app
+			byName[app.Name], origin[app.Name] = app, here
 		}
 	}
 	for _, app := range byName {

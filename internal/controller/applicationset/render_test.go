@@ -98,7 +98,7 @@ spec:
     spec: {project: default, destination: {server: https://kubernetes.default.svc, namespace: '{{ns}}'}}
 `)
 	if _, err := applicationset.Generate(context.Background(), dup, &generators.Env{}); err == nil ||
-		!strings.Contains(err.Error(), `application "a" twice`) {
+		!strings.Contains(err.Error(), `generator 0, parameter set 0 and generator 0, parameter set 1 both make application "a"`) {
 		t.Errorf("duplicate names: %v", err)
 	}
 }

@@ -10,6 +10,11 @@ import (
 	"strings"
 	"time"
 
+	ctrl "sigs.k8s.io/controller-runtime"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -42,6 +47,8 @@ type runState struct {
 	apps map[string]*v1alpha1.Application
 	// rolling is the RollingSync progress, when the set has one.
 	rolling *rollout
+	// created and deleted name the Applications this run made and removed.
+	created, deleted []string
 }
 
 // run generates and applies; it returns when to look again.
@@ -82,10 +89,27 @@ func (r *Reconciler) run(ctx context.Context, st *runState) time.Duration {
 		}
 	}
 	r.apply(ctx, st, desired, owned)
+	r.record(ctx, st)
 	if refresh {
 		r.clearRefresh(ctx, set)
 	}
 	return requeue
+}
+
+// record logs and records as events the Applications a run created and
+// deleted.
+func (r *Reconciler) record(ctx context.Context, st *runState) {
+	log := ctrl.LoggerFrom(ctx)
+	for what, list := range map[string][]string{"Created": st.created, "Deleted": st.deleted} {
+		if len(list) == 0 {
+			continue
+		}
+		msg := fmt.Sprintf("%s %d Applications: %s", strings.ToLower(what), len(list), strings.Join(list, ", "))
+		log.Info(msg, "applicationset", st.set.Namespace+"/"+st.set.Name)
+		if r.Recorder != nil {
+			r.Recorder.Eventf(st.set, nil, "Normal", "Applications"+what, what, "%s", msg)
+		}
+	}
 }
 
 // refreshAnnotation asks for a fresh look at the generators' sources.
@@ -111,8 +135,8 @@ func hasGitGenerator(set *v1alpha1.ApplicationSet) bool {
 // destination names one registered cluster. The controller leaves out an
 // Application that fails, as a failed element.
 func Validate(ctx context.Context, c client.Reader, namespace string, set *v1alpha1.ApplicationSet, app *v1alpha1.Application) error {
-	if app.Namespace != set.Namespace {
-		return fmt.Errorf("namespace %q: generated Applications live in the set's namespace %q", app.Namespace, set.Namespace)
+	if err := ValidateStatic(set, app); err != nil {
+		return err
 	}
 	p := &v1alpha1.AppProject{}
 	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: projectctl.ProjectName(app)}, p); err != nil {
@@ -120,6 +144,25 @@ func Validate(ctx context.Context, c client.Reader, namespace string, set *v1alp
 	}
 	if _, err := cluster.FindSecret(ctx, c, namespace, app.Spec.Destination); err != nil {
 		return err
+	}
+	return nil
+}
+
+// ValidateStatic checks what needs no cluster: the Application lives in
+// the set's namespace, and its name, labels and annotations are what the
+// API server accepts.
+func ValidateStatic(set *v1alpha1.ApplicationSet, app *v1alpha1.Application) error {
+	if app.Namespace != set.Namespace {
+		return fmt.Errorf("namespace %q: generated Applications live in the set's namespace %q", app.Namespace, set.Namespace)
+	}
+	if errs := validation.IsDNS1123Subdomain(app.Name); len(errs) > 0 {
+		return fmt.Errorf("name %q is not a valid object name: %s", app.Name, strings.Join(errs, "; "))
+	}
+	if errs := metav1validation.ValidateLabels(app.Labels, field.NewPath("metadata", "labels")); len(errs) > 0 {
+		return fmt.Errorf("labels: %w", errs.ToAggregate())
+	}
+	if errs := apivalidation.ValidateAnnotations(app.Annotations, field.NewPath("metadata", "annotations")); len(errs) > 0 {
+		return fmt.Errorf("annotations: %w", errs.ToAggregate())
 	}
 	return nil
 }

@@ -47,9 +47,17 @@ func (st *runState) writeStatus() {
 		if msg != nil {
 			text = joinMsg(msg.Error(), st.held)
 		}
-		add(ConditionErrorOccurred, len(problems) > 0, "ApplicationGenerationFromParamsError", text)
+		if len(problems) > 0 {
+			add(ConditionErrorOccurred, true, "ApplicationGenerationFromParamsError", text)
+		} else {
+			add(ConditionErrorOccurred, false, "ApplicationSetUpToDate", "No error: "+st.held)
+		}
 		add(ConditionParametersGenerated, true, "ParametersGenerated", "Successfully generated parameters for all Applications")
-		add(ConditionResourcesUpToDate, false, "ApplicationSetNotUpToDate", text)
+		reason := "ApplicationSetNotUpToDate"
+		if len(problems) == 0 {
+			reason = "DeletionHeld"
+		}
+		add(ConditionResourcesUpToDate, false, reason, text)
 	default:
 		add(ConditionErrorOccurred, false, "ApplicationSetUpToDate", "All applications have been generated successfully")
 		add(ConditionParametersGenerated, true, "ParametersGenerated", "Successfully generated parameters for all Applications")

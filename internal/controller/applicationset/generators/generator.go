@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -93,6 +94,17 @@ func register(name string, set func(g *v1alpha1.ApplicationSetGenerator) bool, g
 // Generate runs one generator of a set, then its selector. The error
 // names the generator (by its kind and position given as index).
 func Generate(ctx context.Context, index int, g *v1alpha1.ApplicationSetGenerator, set *v1alpha1.ApplicationSet, env *Env) (*Result, error) {
+	var set2 []string
+	for _, k := range kinds {
+		if k.set(g) {
+			set2 = append(set2, k.name)
+		}
+	}
+	// Argo CD runs every kind an entry sets; one entry, one kind is safer:
+	// a second kind added by mistake would otherwise change the set.
+	if len(set2) > 1 {
+		return nil, fmt.Errorf("generator %d sets %s: give each kind an entry of its own", index, strings.Join(set2, " and "))
+	}
 	for _, k := range kinds {
 		if !k.set(g) {
 			continue
