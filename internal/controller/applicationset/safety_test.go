@@ -218,6 +218,43 @@ func TestDeletionBudgetHoldsMassDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitApps(t, set, appsFor(envs, services[0])...)
+	eventually(t, "the confirmation used up", func() (bool, error) {
+		_, left := getSet(t, set).Annotations["applicationset.tiphys.io/confirm-deletions"]
+		return !left, nil
+	})
+}
+
+// Given a set of a list generator, when one element is renamed to a name
+// the API server refuses, then that element fails (named in the
+// condition) and the Application of the old name is not deleted.
+func TestInvalidNameDeletesNothing(t *testing.T) {
+	env.Require(t)
+	ctx := context.Background()
+	set := newSet(t, `
+metadata: {name: renames}
+spec:
+  goTemplate: true
+  generators:
+  - list:
+      elements: [{name: alpha}, {name: beta}]
+  template:
+    metadata: {name: 'env-{{.name}}'}
+    spec:
+      project: default
+      source: {repoURL: https://git.example.com/env, targetRevision: main, path: '{{.name}}'}
+      destination: {server: https://kubernetes.default.svc, namespace: env}
+`)
+	before := uids(waitApps(t, set, "env-alpha", "env-beta"))
+	cur := getSet(t, set)
+	patch := client.MergeFrom(cur.DeepCopy())
+	cur.Spec.Generators[0].List.Elements[1].Raw = []byte(`{"name": "Beta_X"}`)
+	if err := env.Client.Patch(ctx, cur, patch); err != nil {
+		t.Fatal(err)
+	}
+	waitCondition(t, set, "ErrorOccurred", "True", "env-Beta_X", "not a valid object name")
+	if got := uids(apps(t, set)); got["env-beta"] != before["env-beta"] || got["env-alpha"] != before["env-alpha"] {
+		t.Errorf("applications changed after a failed element: %v -> %v", before, got)
+	}
 }
 
 // refreshSet asks the set to look at its sources again.
