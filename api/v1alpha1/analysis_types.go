@@ -52,8 +52,13 @@ type ClusterAnalysisTemplateList struct {
 
 // AnalysisTemplateSpec is the content of an analysis template.
 type AnalysisTemplateSpec struct {
-	// Metrics to measure.
+	// Metrics to measure; names are unique. (A list keyed by name, unlike
+	// Argo's CRD: Kubernetes 1.37's JobSpec carries validation rules that
+	// compare with the old object, which the API server accepts only under
+	// lists it can match item to item.)
 	// +optional
+	// +listType=map
+	// +listMapKey=name
 	Metrics []Metric `json:"metrics,omitempty"`
 	// Args are the arguments the metrics use as {{args.NAME}}.
 	// +optional
@@ -99,7 +104,10 @@ type AnalysisRunList struct {
 
 // AnalysisRunSpec is what an AnalysisRun measures.
 type AnalysisRunSpec struct {
-	// Metrics to measure.
+	// Metrics to measure; names are unique (a list keyed by name, as in
+	// AnalysisTemplateSpec).
+	// +listType=map
+	// +listMapKey=name
 	Metrics []Metric `json:"metrics"`
 	// Args are the arguments with their values.
 	// +optional
