@@ -148,6 +148,7 @@ type RolloutAnalysis struct {
 
 // RolloutAnalysisBackground is a canary's background analysis.
 type RolloutAnalysisBackground struct {
+	// RolloutAnalysis is the run's templates and arguments, inline.
 	RolloutAnalysis `json:",inline"`
 	// StartingStep is the index of the step at which the run starts (default 0).
 	// +optional
