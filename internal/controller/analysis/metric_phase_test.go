@@ -107,7 +107,7 @@ func TestMetricPhase(t *testing.T) {
 			result: tally(errored), want: errored, wantReason: "consecutiveErrors (1) > consecutiveErrorLimit (0)",
 		},
 		{
-			name: "error beats inconclusive beats failed",
+			name:   "error beats inconclusive beats failed",
 			metric: v1alpha1.Metric{Interval: interval, ConsecutiveErrorLimit: n(0)},
 			result: tally(failed, inconclusive, errored), want: errored,
 			wantReason: "consecutiveErrors (1) > consecutiveErrorLimit (0)",
@@ -118,18 +118,18 @@ func TestMetricPhase(t *testing.T) {
 			wantReason: "inconclusive (1) > inconclusiveLimit (0)",
 		},
 		{
-			name: "consecutive successes end early",
+			name:   "consecutive successes end early",
 			metric: v1alpha1.Metric{Interval: interval, Count: n(10), FailureLimit: n(3), ConsecutiveSuccessLimit: n(2)},
 			result: tally(failed, successful, successful), want: successful,
 		},
 		{
-			name: "count reached, success streak missed, failureLimit applies",
+			name:   "count reached, success streak missed, failureLimit applies",
 			metric: v1alpha1.Metric{Interval: interval, Count: n(3), FailureLimit: n(3), ConsecutiveSuccessLimit: n(3)},
 			result: tally(successful, failed, successful), want: inconclusive,
 			wantReason: "consecutiveSuccessLimit (3) not reached",
 		},
 		{
-			name: "count reached, success streak missed, failureLimit -1",
+			name:   "count reached, success streak missed, failureLimit -1",
 			metric: v1alpha1.Metric{Interval: interval, Count: n(3), FailureLimit: n(-1), ConsecutiveSuccessLimit: n(3)},
 			result: tally(successful, failed, successful), want: failed,
 			wantReason: "consecutiveSuccessLimit (3) not reached",
