@@ -25,12 +25,12 @@ tools:
 
 ## generate: deepcopy functions and CRD manifests from api/v1alpha1
 generate: tools
-	$(BIN)/controller-gen object paths=./api/... crd paths=./api/... output:crd:artifacts:config=config/crd
+	$(BIN)/controller-gen object paths=./api/... crd:generateEmbeddedObjectMeta=true paths=./api/... output:crd:artifacts:config=config/crd
 
 ## verify-generate: fail when the generated files are stale
 verify-generate: tools
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(BIN)/controller-gen object paths=./api/... output:object:dir=$$tmp crd output:crd:dir=$$tmp/crd; \
+	$(BIN)/controller-gen object paths=./api/... output:object:dir=$$tmp crd:generateEmbeddedObjectMeta=true output:crd:dir=$$tmp/crd; \
 	if ! diff -q $$tmp/zz_generated.deepcopy.go api/v1alpha1/zz_generated.deepcopy.go >/dev/null || \
 	   ! diff -rq $$tmp/crd config/crd >/dev/null; then \
 	  echo "generated files are stale: run 'make generate' and commit the result" >&2; exit 1; \

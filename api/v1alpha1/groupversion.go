@@ -22,6 +22,11 @@ func init() {
 		&Application{}, &ApplicationList{},
 		&ApplicationSet{}, &ApplicationSetList{},
 		&AppProject{}, &AppProjectList{},
+		&Rollout{}, &RolloutList{},
+		&AnalysisTemplate{}, &AnalysisTemplateList{},
+		&ClusterAnalysisTemplate{}, &ClusterAnalysisTemplateList{},
+		&AnalysisRun{}, &AnalysisRunList{},
+		&Experiment{}, &ExperimentList{},
 	)
 }
 

@@ -34,8 +34,8 @@ func TestApplyIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second apply: %v", err)
 	}
-	if len(first) != len(second) || len(second) != 7 {
-		t.Fatalf("applied %d then %d objects, want 7 each", len(first), len(second))
+	if len(first) != len(second) || len(second) != 12 {
+		t.Fatalf("applied %d then %d objects, want 12 each (8 CRDs, the namespace, ServiceAccount, ClusterRole and binding)", len(first), len(second))
 	}
 	for name, rv := range resourceVersions(t) {
 		if versions[name] != rv {
