@@ -2,26 +2,11 @@ package main
 
 import (
 	"fmt"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"runtime/pprof"
-	"syscall"
 	"time"
 )
-
-// idleWindow is the window bench/sync reports idle figures over; shorter
-// runs (-idle) are scaled to it.
-const idleWindow = 3 * time.Minute
-
-// cpuTime is the CPU time this process (the controllers, and the
-// benchmark's own watch) has used, user and system; the control plane
-// runs in other processes.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // idle is what the controllers did while nothing changed.
 type idle struct {
@@ -50,9 +35,9 @@ func measureIdle(reqs *counter, window time.Duration, profile string) (idle, err
 		stop = func() error { pprof.StopCPUProfile(); return f.Close() }
 	}
 	kinds, before := reqs.snapshot()
-	cpu := cpuTime()
+	cpu := measure.CPUTime()
 	time.Sleep(window)
-	out := idle{window: window, cpu: cpuTime() - cpu}
+	out := idle{window: window, cpu: measure.CPUTime() - cpu}
 	if err := stop(); err != nil {
 		return idle{}, fmt.Errorf("cpu profile %s: %w", profile, err)
 	}
@@ -65,7 +50,7 @@ func measureIdle(reqs *counter, window time.Duration, profile string) (idle, err
 // perMinute is the idle request rate.
 func (i idle) perMinute() float64 { return float64(i.requests) / i.window.Minutes() }
 
-// cpuPerWindow is the idle CPU scaled to idleWindow.
+// cpuPerWindow is the idle CPU scaled to measure.IdleWindow.
 func (i idle) cpuPerWindow() time.Duration {
-	return time.Duration(float64(i.cpu) * idleWindow.Seconds() / i.window.Seconds())
+	return time.Duration(float64(i.cpu) * measure.IdleWindow.Seconds() / i.window.Seconds())
 }

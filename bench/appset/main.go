@@ -21,6 +21,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"path/filepath"
 	"time"
@@ -59,7 +60,7 @@ const timeout = 20 * time.Minute
 func main() {
 	var o options
 	flag.IntVar(&o.apps, "apps", 1000, "number of directories, so of generated Applications")
-	flag.DurationVar(&o.idle, "idle", time.Minute, "idle window over which API requests are counted (figures scaled to "+idleWindow.String()+")")
+	flag.DurationVar(&o.idle, "idle", time.Minute, "idle window over which API requests are counted (figures scaled to "+measure.IdleWindow.String()+")")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the idle window to this file")
 	flag.Parse()
 	if err := o.run(context.Background()); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -50,11 +51,11 @@ func (f figures) print() error {
 	fmt.Fprintf(w, "  apps re-synced (operationState changed)\t%d\t-\t-\n", c.resynced)
 	fmt.Fprintf(w, "  Applications with a new resourceVersion (status included)\t%d\t-\t-\n", c.written)
 	scaled := ""
-	if f.idle.window != idleWindow {
+	if f.idle.window != measure.IdleWindow {
 		scaled = fmt.Sprintf(" (%s, scaled)", f.idle.window)
 	}
 	fmt.Fprintf(w, "API requests per minute, nothing changing%s\t%.1f\t%s\t-\n", scaled, f.idle.perMinute(), syncIdleReqs)
-	fmt.Fprintf(w, "controllers' CPU per %s idle%s\t%.2f s\t%s\t-\n", idleWindow, scaled, f.idle.cpuPerWindow().Seconds(), syncIdleCPU)
+	fmt.Fprintf(w, "controllers' CPU per %s idle%s\t%.2f s\t%s\t-\n", measure.IdleWindow, scaled, f.idle.cpuPerWindow().Seconds(), syncIdleCPU)
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("print: %w", err)
 	}

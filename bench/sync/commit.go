@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,7 +74,7 @@ func measureCommit(ctx context.Context, cfg *rest.Config, count *counter, gitDir
 	if err != nil {
 		return out, err
 	}
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), measure.CPUTime()
 	_, requests := count.snapshot()
 
 	app := &v1alpha1.Application{}
@@ -102,13 +103,13 @@ func measureCommit(ctx context.Context, cfg *rest.Config, count *counter, gitDir
 			}
 			revisions[a.Name] = a.Status.Sync.Revision
 			if a.Name == out.app && out.synced == 0 && syncedAt(a, sha) {
-				out.synced, out.syncedCPU = time.Since(start), cpuTime()-cpu
+				out.synced, out.syncedCPU = time.Since(start), measure.CPUTime()-cpu
 			}
 		case <-timeout:
 			return out, fmt.Errorf("after a commit to %s: %d of %d apps compared at it", out.app, compared(revisions, sha), n)
 		}
 	}
-	out.all, out.allCPU = time.Since(start), cpuTime()-cpu
+	out.all, out.allCPU = time.Since(start), measure.CPUTime()-cpu
 	out.idleCPU = time.Duration(idleRate * float64(out.all))
 	_, after := count.snapshot()
 	out.requests = after - requests

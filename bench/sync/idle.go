@@ -2,28 +2,13 @@ package main
 
 import (
 	"fmt"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"runtime/pprof"
 	"sort"
-	"syscall"
 	"text/tabwriter"
 	"time"
 )
-
-// idleWindow is the window issue #8 measured idle CPU over; shorter runs
-// (-idle) are scaled to it.
-const idleWindow = 3 * time.Minute
-
-// cpuTime is the CPU time this process (the controller, and the
-// benchmark's own few goroutines) has used, user and system; the control
-// plane runs in other processes.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // idle is what the controller did while nothing changed.
 type idle struct {
@@ -52,9 +37,9 @@ func measureIdle(count *counter, window time.Duration, profile string) (idle, er
 		stop = func() error { pprof.StopCPUProfile(); return f.Close() }
 	}
 	verbsBefore, before := count.snapshot()
-	cpu := cpuTime()
+	cpu := measure.CPUTime()
 	time.Sleep(window)
-	used := cpuTime() - cpu
+	used := measure.CPUTime() - cpu
 	if err := stop(); err != nil {
 		return idle{}, err
 	}
@@ -79,11 +64,11 @@ func printNothingChanged(n int, i idle, c commitCost) error {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "measure\ttiphys\tbefore (issue #8)\t")
 	scaled := ""
-	if i.window != idleWindow {
+	if i.window != measure.IdleWindow {
 		scaled = fmt.Sprintf(" (%s, scaled)", i.window)
 	}
 	fmt.Fprintf(w, "controller CPU per %s idle%s\t%.2f s\t4.5 s at 100 apps, 23.8 s at 500\t\n",
-		idleWindow, scaled, i.cpuPerSecond()*idleWindow.Seconds())
+		measure.IdleWindow, scaled, i.cpuPerSecond()*measure.IdleWindow.Seconds())
 	fmt.Fprintf(w, "one-app commit, with a refresh: commit to %s synced\t%s\t-\t\n", c.app, round(c.synced))
 	fmt.Fprintf(w, "  controller CPU until then\t%.3f s\t-\t\n", c.syncedCPU.Seconds())
 	fmt.Fprintf(w, "one-app commit: commit to all %d apps compared at it (Git poll)\t%s\t-\t\n", n, round(c.all))

@@ -19,6 +19,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +55,7 @@ type options struct {
 func main() {
 	var o options
 	flag.IntVar(&o.apps, "apps", 100, "number of applications")
-	flag.DurationVar(&o.idle, "idle", idleWindow, "idle window over which the controller's CPU and API requests are measured (figures scaled to "+idleWindow.String()+")")
+	flag.DurationVar(&o.idle, "idle", measure.IdleWindow, "idle window over which the controller's CPU and API requests are measured (figures scaled to "+measure.IdleWindow.String()+")")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of the controller after the sync to this file")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the idle window to this file")
 	flag.Parse()
