@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"runtime/pprof"
 	"time"
+
+	"github.com/tiphys/tiphys/bench/internal/measure"
 )
 
 // idle is what the controllers did while nothing changed.

@@ -21,7 +21,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"path/filepath"
 	"time"
@@ -34,6 +33,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"github.com/tiphys/tiphys/internal/controller/application"
 	"github.com/tiphys/tiphys/internal/controller/applicationset"
 	"github.com/tiphys/tiphys/internal/controller/project"

@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/tiphys/tiphys/bench/internal/measure"
 )
 
 // The application controller's figures, from bench/sync at 100 apps of

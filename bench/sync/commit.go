@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 

@@ -2,12 +2,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"runtime/pprof"
 	"sort"
 	"text/tabwriter"
 	"time"
+
+	"github.com/tiphys/tiphys/bench/internal/measure"
 )
 
 // idle is what the controller did while nothing changed.

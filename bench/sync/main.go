@@ -19,7 +19,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/tiphys/tiphys/bench/internal/measure"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,6 +37,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/bench/internal/measure"
 	"github.com/tiphys/tiphys/internal/controller/application"
 	"github.com/tiphys/tiphys/internal/install"
 	"github.com/tiphys/tiphys/internal/localcluster"
