@@ -5,6 +5,7 @@ package health
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -53,7 +54,7 @@ func Of(obj *unstructured.Unstructured, overrides Overrides) (*Status, error) {
 	if obj == nil {
 		return &Status{Code: v1alpha1.HealthStatusMissing}, nil
 	}
-	if obj.GetDeletionTimestamp() != nil {
+	if obj.GetDeletionTimestamp() != nil && !isHook(obj) {
 		return &Status{Code: v1alpha1.HealthStatusProgressing, Message: "Pending deletion"}, nil
 	}
 	gk := obj.GroupVersionKind().GroupKind()
@@ -83,6 +84,19 @@ func safeCheck(check Check, obj *unstructured.Unstructured) (st *Status, err err
 		}
 	}()
 	return check(obj)
+}
+
+// isHook reports a sync hook, whose health is read while it is deleted (a
+// hook Job deleted on success still counts as what it did), as
+// gitops-engine's health exempts hooks: Argo CD's hook annotation unless
+// it names only Skip, or Helm's except crd-install.
+func isHook(obj *unstructured.Unstructured) bool {
+	ann := obj.GetAnnotations()
+	if v, ok := ann["argocd.argoproj.io/hook"]; ok {
+		return strings.TrimSpace(v) != "Skip"
+	}
+	v, ok := ann["helm.sh/hook"]
+	return ok && v != "crd-install"
 }
 
 // order is Argo CD's health order, best first: the aggregate is the worst.

@@ -1,6 +1,7 @@
 package health
 
 import (
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -124,5 +125,24 @@ func TestOfRecoversFromAPanickingCheck(t *testing.T) {
 	st, err := Of(parse(t, `{apiVersion: example.com/v1, kind: Fragile, metadata: {name: f}, status: {ready: "yes"}}`), nil)
 	if err == nil || st == nil || st.Code != v1alpha1.HealthStatusUnknown {
 		t.Fatalf("health %+v, error %v; want Unknown with an error", st, err)
+	}
+}
+
+// A hook being deleted keeps the health of what it did; any other object
+// being deleted is Progressing, as gitops-engine has it.
+func TestDeletingHooksKeepTheirHealth(t *testing.T) {
+	job := `{apiVersion: batch/v1, kind: Job, metadata: {name: migrate, deletionTimestamp: "2026-11-30T10:00:00Z", ANN},
+		status: {conditions: [{type: Complete, status: "True"}]}}`
+	for ann, want := range map[string]v1alpha1.HealthStatusCode{
+		`annotations: {argocd.argoproj.io/hook: PreSync}`: v1alpha1.HealthStatusHealthy,
+		`annotations: {helm.sh/hook: pre-install}`:        v1alpha1.HealthStatusHealthy,
+		`annotations: {argocd.argoproj.io/hook: Skip}`:    v1alpha1.HealthStatusProgressing,
+		`annotations: {helm.sh/hook: crd-install}`:        v1alpha1.HealthStatusProgressing,
+		`labels: {}`: v1alpha1.HealthStatusProgressing,
+	} {
+		st, err := Of(parse(t, strings.Replace(job, "ANN", ann, 1)), nil)
+		if err != nil || st.Code != want {
+			t.Errorf("%s: %+v, %v; want %s", ann, st, err, want)
+		}
 	}
 }
