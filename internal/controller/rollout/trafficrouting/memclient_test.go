@@ -2,12 +2,10 @@ package trafficrouting
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
 
-	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -113,19 +111,31 @@ func (c *MemClient) Patch(_ context.Context, gvr schema.GroupVersionResource, na
 	if !ok {
 		return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
 	}
-	doc, err := json.Marshal(old.Object)
-	if err != nil {
+	var patch map[string]any
+	if err := utiljson.Unmarshal(data, &patch); err != nil {
 		return nil, err
 	}
-	patched, err := jsonpatch.MergePatch(doc, data)
-	if err != nil {
-		return nil, err
+	merged := mergePatch(old.DeepCopy().Object, patch)
+	return c.store(k, &unstructured.Unstructured{Object: merged}), nil
+}
+
+// mergePatch applies a JSON merge patch (RFC 7386) to a document.
+func mergePatch(doc, patch map[string]any) map[string]any {
+	for k, v := range patch {
+		switch pv := v.(type) {
+		case nil:
+			delete(doc, k)
+		case map[string]any:
+			dv, _ := doc[k].(map[string]any)
+			if dv == nil {
+				dv = map[string]any{}
+			}
+			doc[k] = mergePatch(dv, pv)
+		default:
+			doc[k] = pv
+		}
 	}
-	obj := &unstructured.Unstructured{}
-	if err := utiljson.Unmarshal(patched, &obj.Object); err != nil {
-		return nil, err
-	}
-	return c.store(k, obj), nil
+	return doc
 }
 
 func (c *MemClient) store(k string, obj *unstructured.Unstructured) *unstructured.Unstructured {
@@ -135,4 +145,18 @@ func (c *MemClient) store(k string, obj *unstructured.Unstructured) *unstructure
 	stored.SetResourceVersion(strconv.Itoa(c.version))
 	c.objects[k] = stored
 	return stored.DeepCopy()
+}
+
+func TestMemClientMergePatch(t *testing.T) {
+	c := NewMemClient()
+	gvr := schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+	c.Load(t, gvr, "{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: n}, data: {x: '1', y: '2'}}")
+	_, err := c.Patch(context.Background(), gvr, "n", "a", types.MergePatchType, []byte(`{"data":{"x":null,"z":"3"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := c.Object(gvr, "n", "a")["data"].(map[string]any)
+	if len(data) != 2 || data["y"] != "2" || data["z"] != "3" {
+		t.Errorf("data after patch: %v", data)
+	}
 }
