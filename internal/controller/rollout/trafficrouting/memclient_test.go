@@ -150,13 +150,13 @@ func (c *MemClient) store(k string, obj *unstructured.Unstructured) *unstructure
 func TestMemClientMergePatch(t *testing.T) {
 	c := NewMemClient()
 	gvr := schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
-	c.Load(t, gvr, "{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: n}, data: {x: '1', y: '2'}}")
-	_, err := c.Patch(context.Background(), gvr, "n", "a", types.MergePatchType, []byte(`{"data":{"x":null,"z":"3"}}`))
+	c.Load(t, gvr, "{apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: ns}, data: {a: '1', b: '2'}}")
+	_, err := c.Patch(context.Background(), gvr, "ns", "a", types.MergePatchType, []byte(`{"data":{"a":null,"c":"3"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := c.Object(gvr, "n", "a")["data"].(map[string]any)
-	if len(data) != 2 || data["y"] != "2" || data["z"] != "3" {
+	data := c.Object(gvr, "ns", "a")["data"].(map[string]any)
+	if len(data) != 2 || data["b"] != "2" || data["c"] != "3" {
 		t.Errorf("data after patch: %v", data)
 	}
 }
