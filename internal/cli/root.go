@@ -53,6 +53,7 @@ Argo CD's resources (Application, ApplicationSet, AppProject) unchanged.`,
 		newClusterCmd(),
 		newRepoCmd(),
 		newAppsetCmd(),
+		newRolloutCmd(),
 	)
 	return root
 }

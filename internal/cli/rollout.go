@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// newRolloutCmd groups the verbs that read and steer Argo Rollouts'
+// Rollouts. Every write is the patch Argo Rollouts' kubectl plugin sends
+// for the same verb, so the controller sees the same request either way.
+func newRolloutCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "rollout",
+		Aliases: []string{"rollouts", "ro"},
+		Short:   "Work with Rollouts (the patches of Argo Rollouts' kubectl plugin)",
+	}
+	cmd.AddCommand(newRolloutListCmd(), newRolloutGetCmd(), newRolloutPauseCmd(), newRolloutResumeCmd(),
+		newRolloutPromoteCmd(), newRolloutAbortCmd(), newRolloutRetryCmd(), newRolloutRestartCmd(),
+		newRolloutUndoCmd(), newRolloutSetCmd())
+	return cmd
+}
+
+// rolloutFlags are the connection flags of the rollout verbs: the
+// kubeconfig, -N/--namespace of the Rollouts and, for the verbs that
+// print, -o.
+type rolloutFlags struct {
+	appFlags
+}
+
+func (f *rolloutFlags) register(cmd *cobra.Command, outputs string) {
+	cmd.Flags().StringVar(&f.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
+	cmd.Flags().StringVarP(&f.namespace, "namespace", "N", "default", "namespace of the Rollouts")
+	if outputs != "" {
+		cmd.Flags().StringVarP(&f.output, "output", "o", "", "output format: "+outputs)
+	}
+}
+
+// load connects and reads the Rollout name.
+func (f *rolloutFlags) load(ctx context.Context, name string) (client.Client, *v1alpha1.Rollout, error) {
+	c, err := f.client()
+	if err != nil {
+		return nil, nil, err
+	}
+	ro := &v1alpha1.Rollout{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: f.namespace, Name: name}, ro); err != nil {
+		return nil, nil, fmt.Errorf("rollout %s/%s: %w", f.namespace, name, err)
+	}
+	return c, ro, nil
+}
+
+// rolloutPatch is one verb's change: a JSON merge patch on the spec and
+// one on the status subresource, either may be empty. The status patch
+// goes first, as the plugin sends it.
+type rolloutPatch struct {
+	spec, status string
+}
+
+// apply sends the patches to ro.
+func (p rolloutPatch) apply(ctx context.Context, c client.Client, ro *v1alpha1.Rollout) error {
+	if p.status != "" {
+		if err := c.Status().Patch(ctx, ro, client.RawPatch(types.MergePatchType, []byte(p.status))); err != nil {
+			return fmt.Errorf("patch the status of rollout %s/%s: %w", ro.Namespace, ro.Name, err)
+		}
+	}
+	if p.spec != "" {
+		if err := c.Patch(ctx, ro, client.RawPatch(types.MergePatchType, []byte(p.spec))); err != nil {
+			return fmt.Errorf("patch rollout %s/%s: %w", ro.Namespace, ro.Name, err)
+		}
+	}
+	return nil
+}
+
+// rolloutVerb builds a verb that reads one Rollout, works out its patch
+// and applies it, then says done.
+func rolloutVerb(use, short, long, example, done string, patch func(*v1alpha1.Rollout) (rolloutPatch, error)) (*cobra.Command, *rolloutFlags) {
+	f := &rolloutFlags{}
+	cmd := &cobra.Command{
+		Use:     use + " NAME",
+		Short:   short,
+		Long:    long,
+		Example: example,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, ro, err := f.load(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			p, err := patch(ro)
+			if err != nil {
+				return err
+			}
+			if err := p.apply(cmd.Context(), c, ro); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "rollout '%s' %s\n", ro.Name, done)
+			return nil
+		},
+	}
+	f.register(cmd, "")
+	return cmd, f
+}
