@@ -1,7 +1,6 @@
 package applicationset_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,7 +107,6 @@ func TestPlatformMicroservices(t *testing.T) {
 			t.Errorf("%s was recreated (UID %s -> %s)", n, old, uid)
 		}
 	}
-	_ = context.Background()
 }
 
 // Given the same set with the policy create-only (the controller allows

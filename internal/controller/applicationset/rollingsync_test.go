@@ -87,14 +87,12 @@ spec:
 		return false, fmt.Errorf("application status %+v, conditions %+v", cur.Status.ApplicationStatus, cur.Status.Conditions)
 	})
 	all := apps(t, set)
-	var stagingDone []string
 	for _, n := range []string{"roll-a", "roll-b"} {
 		a := all[n]
 		if a.Status.Sync.Status != v1alpha1.SyncStatusCodeSynced || a.Status.Health.Status != v1alpha1.HealthStatusHealthy ||
 			a.Status.OperationState == nil || a.Status.OperationState.FinishedAt == nil {
 			t.Fatalf("%s after the rollout: %s %s %+v", n, a.Status.Sync.Status, a.Status.Health.Status, a.Status.OperationState)
 		}
-		stagingDone = append(stagingDone, a.Status.OperationState.FinishedAt.UTC().String())
 		if a.Spec.SyncPolicy == nil || a.Spec.SyncPolicy.Automated == nil {
 			t.Errorf("%s lost its automated sync", n)
 		}
@@ -111,5 +109,4 @@ spec:
 	if d := all["roll-d"]; d.Status.OperationState != nil {
 		t.Errorf("the held app synced: %+v", d.Status.OperationState)
 	}
-	_ = stagingDone
 }

@@ -2,7 +2,6 @@ package applicationset
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -233,5 +232,3 @@ func names[T any](m map[string]T) []string {
 	sort.Strings(out)
 	return out
 }
-
-var errHeld = errors.New("deletion held")
