@@ -2,9 +2,14 @@ package hash
 
 import (
 	"encoding/json"
+	"hash/fnv"
+	"strconv"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/rand"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
 // How to check the golden values below by hand (or with any FNV-32a tool):
@@ -203,5 +208,26 @@ func TestTemplateUnchanged(t *testing.T) {
 	PodTemplateHash(tmpl, ptr(1))
 	if after, _ := json.Marshal(tmpl); string(after) != string(before) {
 		t.Errorf("template changed:\n%s\n%s", before, after)
+	}
+}
+
+// TestStepHash checks the step hash is FNV-32a of the steps' JSON as Argo
+// Rollouts writes it (`[{"setWeight":20},{"pause":{}}]`), safe-encoded.
+func TestStepHash(t *testing.T) {
+	w := int32(20)
+	ro := &v1alpha1.Rollout{}
+	ro.Spec.Strategy.Canary = &v1alpha1.CanaryStrategy{Steps: []v1alpha1.CanaryStep{{SetWeight: &w}, {Pause: &v1alpha1.RolloutPause{}}}}
+	got, err := StepHash(ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(`[{"setWeight":20},{"pause":{}}]`))
+	if want := rand.SafeEncodeString(strconv.FormatUint(uint64(h.Sum32()), 10)); got != want {
+		t.Errorf("StepHash = %q, want %q", got, want)
+	}
+	ro.Spec.Strategy = v1alpha1.RolloutStrategy{BlueGreen: &v1alpha1.BlueGreenStrategy{}}
+	if got, _ := StepHash(ro); got != "" {
+		t.Errorf("blue-green StepHash = %q, want empty", got)
 	}
 }

@@ -1,0 +1,134 @@
+package rollout
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	appsv1 "k8s.io/api/apps/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/rollout/trafficrouting"
+)
+
+// annotationWorkloadGeneration records the referenced Deployment's
+// generation the template was read from (Argo's
+// rollout.argoproj.io/workload-generation).
+const annotationWorkloadGeneration = "rollout.argoproj.io/workload-generation"
+
+// resolveWorkloadRef copies the pod template (and, when the Rollout has
+// none, the selector) of the Deployment spec.workloadRef names into the
+// Rollout being reconciled, as Argo's template resolver does. Only
+// apps/v1 Deployments can be referenced; a missing one makes the spec
+// invalid rather than failing the pass.
+func (c *rolloutContext) resolveWorkloadRef(ctx context.Context) error {
+	ref := c.ro.Spec.WorkloadRef
+	if ref == nil {
+		return nil
+	}
+	if ref.Kind != "Deployment" || (ref.APIVersion != "" && ref.APIVersion != "apps/v1") {
+		c.invalid = fmt.Sprintf("workloadRef %s %s: only apps/v1 Deployments can be referenced", ref.APIVersion, ref.Kind)
+		return nil
+	}
+	var d appsv1.Deployment
+	err := c.r.APIReader.Get(ctx, client.ObjectKey{Namespace: c.ro.Namespace, Name: ref.Name}, &d)
+	if apierrors.IsNotFound(err) {
+		c.invalid = fmt.Sprintf("workloadRef: Deployment %q not found", ref.Name)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("workloadRef deployment %s: %w", ref.Name, err)
+	}
+	ro := c.ro.DeepCopy()
+	ro.Spec.Template = *d.Spec.Template.DeepCopy()
+	if ro.Spec.Selector == nil {
+		ro.Spec.Selector = d.Spec.Selector.DeepCopy()
+	}
+	if ro.Annotations == nil {
+		ro.Annotations = map[string]string{}
+	}
+	ro.Annotations[annotationWorkloadGeneration] = strconv.FormatInt(d.Generation, 10)
+	c.ro = ro
+	c.pause.ro = ro
+	c.workload = &d
+	return nil
+}
+
+// validate returns why a Rollout cannot be run (the InvalidSpec
+// condition's message, worded as Argo's), "" when it can.
+func validate(ro *v1alpha1.Rollout) string {
+	s := ro.Spec
+	if s.Selector == nil {
+		return "Rollout has missing field 'spec.selector'"
+	}
+	sel, err := metav1.LabelSelectorAsSelector(s.Selector)
+	if err != nil {
+		return fmt.Sprintf("spec.selector: %v", err)
+	}
+	if sel.Empty() {
+		return "This rollout is selecting all pods. A non-empty selector is required."
+	}
+	if !sel.Matches(labels.Set(s.Template.Labels)) {
+		return "`selector` does not match template `labels`"
+	}
+	if (s.Strategy.Canary == nil) == (s.Strategy.BlueGreen == nil) {
+		return "Rollout must have exactly one strategy: canary or blueGreen"
+	}
+	if bg := s.Strategy.BlueGreen; bg != nil {
+		if bg.ActiveService == "" {
+			return "Rollout has missing field 'spec.strategy.blueGreen.activeService'"
+		}
+		if bg.ActiveService == bg.PreviewService {
+			return "This rollout uses the same service for the active and preview services, but two different services are required."
+		}
+		return ""
+	}
+	cs := s.Strategy.Canary
+	if cs.TrafficRouting != nil {
+		stable, canary := trafficrouting.Services(ro)
+		if stable == "" || canary == "" {
+			return "Canary service and stable service are required for traffic routing"
+		}
+	}
+	if cs.StableService != "" && cs.StableService == cs.CanaryService {
+		return "This rollout uses the same service for the stable and canary services, but two different services are required."
+	}
+	maxWeight := trafficrouting.MaxWeight(ro)
+	for i, step := range cs.Steps {
+		if n := countStepKinds(step); n != 1 {
+			return fmt.Sprintf("spec.strategy.canary.steps[%d]: a step must have exactly one of setWeight, pause, analysis, experiment, setCanaryScale, setHeaderRoute, setMirrorRoute or plugin", i)
+		}
+		if w := step.SetWeight; w != nil && (*w < 0 || *w > maxWeight) {
+			return fmt.Sprintf("spec.strategy.canary.steps[%d].setWeight: SetWeight needs to be between 0 and %d", i, maxWeight)
+		}
+		if p := step.Pause; p != nil && p.Duration != nil && pauseSeconds(*p) == nil {
+			return fmt.Sprintf("spec.strategy.canary.steps[%d].pause.duration: %q is not a duration", i, p.Duration.String())
+		}
+		if (step.SetHeaderRoute != nil || step.SetMirrorRoute != nil) && cs.TrafficRouting == nil {
+			return fmt.Sprintf("spec.strategy.canary.steps[%d]: header and mirror routes need trafficRouting", i)
+		}
+		if step.Experiment != nil {
+			return fmt.Sprintf("spec.strategy.canary.steps[%d].experiment: experiment steps are not supported yet", i)
+		}
+		if step.Plugin != nil {
+			return fmt.Sprintf("spec.strategy.canary.steps[%d].plugin: step plugins are not supported", i)
+		}
+	}
+	return ""
+}
+
+// countStepKinds counts the kinds of action a canary step sets.
+func countStepKinds(s v1alpha1.CanaryStep) int {
+	n := 0
+	for _, set := range []bool{s.SetWeight != nil, s.Pause != nil, s.Analysis != nil, s.Experiment != nil,
+		s.SetCanaryScale != nil, s.SetHeaderRoute != nil, s.SetMirrorRoute != nil, s.Plugin != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
