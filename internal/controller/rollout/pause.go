@@ -96,8 +96,8 @@ func pauseSeconds(pause v1alpha1.RolloutPause) *time.Duration {
 // apply writes the pass's decisions into status (Argo's
 // CalculatePauseStatus): an abort keeps its first time and drops every
 // pause; otherwise the
-// pause conditions are the old ones minus removed plus added, and adding a
-// pause sets controllerPause.
+// pause conditions are the old ones minus removed plus added, adding a
+// pause sets controllerPause, and with none left it is false again.
 func (p *pauseState) apply(status *v1alpha1.RolloutStatus, now metav1.Time) {
 	if p.aborted() {
 		status.Abort = true
@@ -132,6 +132,11 @@ func (p *pauseState) apply(status *v1alpha1.RolloutStatus, now metav1.Time) {
 			conds = append(conds, v1alpha1.PauseCondition{Reason: r, StartTime: now})
 			controllerPause = true
 		}
+	}
+	if len(conds) == 0 {
+		// No pause left: the controller pause ends with the last one.
+		status.PauseConditions, status.ControllerPause = nil, false
+		return
 	}
 	status.PauseConditions, status.ControllerPause = conds, controllerPause
 }
