@@ -98,7 +98,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.
 		if equality.Semantic.DeepEqual(orig.Status, run.Status) {
 			return
 		}
-		perr := r.Client.Status().Patch(ctx, run, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+		perr := r.writeStatus(ctx, orig, run)
 		switch {
 		case apierrors.IsConflict(perr):
 			res, err = ctrl.Result{RequeueAfter: minRequeue}, nil
@@ -107,6 +107,29 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.
 		}
 	}()
 	return r.reconcileRun(ctx, run)
+}
+
+// writeStatus patches the run's status from orig's, with an optimistic
+// lock. When the run changed meanwhile but its status did not (a user set
+// spec.terminate while a Job was being created), the new status is
+// written onto the fresh run: a measurement taken must not be lost, and
+// the next reconcile sees the new spec. A status changed by someone else
+// is a conflict, and the reconcile is retried.
+func (r *Reconciler) writeStatus(ctx context.Context, orig, run *v1alpha1.AnalysisRun) error {
+	err := r.Client.Status().Patch(ctx, run, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	if !apierrors.IsConflict(err) {
+		return err
+	}
+	fresh := &v1alpha1.AnalysisRun{}
+	if gerr := r.reader().Get(ctx, client.ObjectKeyFromObject(run), fresh); gerr != nil {
+		return err
+	}
+	if !equality.Semantic.DeepEqual(fresh.Status, orig.Status) {
+		return err
+	}
+	base := fresh.DeepCopy()
+	fresh.Status = run.Status
+	return r.Client.Status().Patch(ctx, fresh, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
 }
 
 // reconcileRun runs the phases of one reconcile on run, in memory.
