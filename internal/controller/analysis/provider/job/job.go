@@ -45,6 +45,9 @@ const maxNameLength = 63
 // is taken for a cache that has not seen it yet, not for a deleted Job.
 const lookupGrace = time.Minute
 
+// lookupRetry is when a Job not found within lookupGrace is looked for again.
+const lookupRetry = 5 * time.Second
+
 // Options configure the provider.
 type Options struct {
 	// Client creates and deletes Jobs and reads them (from the manager's
@@ -114,8 +117,11 @@ func (p *Provider) adopt(ctx context.Context, run *v1alpha1.AnalysisRun, job *ba
 }
 
 // Resume reads the measurement's Job: Complete is a Successful measurement,
-// Failed a Failed one, as Argo; otherwise the measurement stays Running. A
-// Job that is gone (deleted by someone else) is an Error measurement.
+// Failed a Failed one, as Argo; otherwise the measurement stays Running
+// (without resumeAt). A Job that is gone (deleted by someone else) is an
+// Error measurement, once it has been missing for a minute after its
+// creation (before that, the cache may not have seen it yet, and the
+// measurement is looked at again every few seconds).
 func (p *Provider) Resume(ctx context.Context, run *v1alpha1.AnalysisRun, metric v1alpha1.Metric, m v1alpha1.Measurement) (v1alpha1.Measurement, error) {
 	key, err := jobKey(run, m)
 	if err != nil {
@@ -127,7 +133,11 @@ func (p *Provider) Resume(ctx context.Context, run *v1alpha1.AnalysisRun, metric
 		err = p.opts.APIReader.Get(ctx, key, job)
 	}
 	if apierrors.IsNotFound(err) && m.StartedAt != nil && time.Since(m.StartedAt.Time) < lookupGrace {
-		return m, nil // created a moment ago; the Job's create event resumes the run
+		// Created a moment ago and not in the cache yet: the Job's create
+		// event resumes the run; look again soon in case it never comes.
+		again := metav1.NewTime(time.Now().Add(lookupRetry))
+		m.ResumeAt = &again
+		return m, nil
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -141,6 +151,7 @@ func (p *Provider) Resume(ctx context.Context, run *v1alpha1.AnalysisRun, metric
 	case v1alpha1.AnalysisPhaseFailed:
 		return finish(m, v1alpha1.AnalysisPhaseFailed, failedMessage(job)), nil
 	}
+	m.ResumeAt = nil // the Job's next change resumes the run
 	return m, nil
 }
 
