@@ -11,7 +11,7 @@ LDFLAGS    := -X github.com/tiphys/tiphys/internal/version.Version=$(VERSION)
 # which Go's test cache cannot see.
 GO_TEST_FLAGS ?= -timeout 30m -count=1
 
-.PHONY: bench-large all build tools generate verify-generate vet test example-apps conformance bench demo demo-down clean
+.PHONY: bench-large all build tools test-deps generate verify-generate vet test example-apps conformance bench demo demo-down clean
 
 all: build
 
@@ -22,6 +22,14 @@ build:
 ## tools: the pinned Kubernetes, etcd, kwok and controller-gen binaries (cached outside the clone)
 tools:
 	tools/build.sh $(BIN)
+
+## test-deps: the system packages tests run: Prometheus (the analysis tests query a real server),
+## installed from Debian when /usr/bin/prometheus is missing (sudo when not root)
+test-deps:
+	@if [ ! -x /usr/bin/prometheus ]; then \
+	  sudo=; if [ "$$(id -u)" != 0 ]; then sudo=sudo; fi; \
+	  $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends prometheus; \
+	fi
 
 ## generate: deepcopy functions and CRD manifests from api/v1alpha1
 generate: tools
@@ -40,7 +48,7 @@ vet:
 	go vet ./...
 
 ## test: every test, unit and cluster ones (the cluster tests start local control planes)
-test: tools build verify-generate vet
+test: tools test-deps build verify-generate vet
 	TIPHYS_BIN_DIR=$(BIN) go test $(GO_TEST_FLAGS) ./...
 
 ## example-apps: Argo CD's example repository on a local plane, every example Synced and Healthy

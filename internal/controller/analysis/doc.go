@@ -18,9 +18,13 @@
 // # Providers
 //
 // A [Provider] takes one measurement of a metric. The providers live in
-// their own packages under provider/ and share [AllowList], which keeps
-// them from calling hosts the operator did not allow.
+// their own packages under provider/ and share [AllowedHosts], which keeps
+// them from calling hosts the operator did not allow. Optional interfaces
+// extend a provider the way Argo's Resume, Terminate, GarbageCollect and
+// GetMetadata do: [Resumer] for measurements that outlast one call (the
+// job provider), [Terminator], [GarbageCollector] and [MetadataReporter].
 //
-// Nothing here reads or writes Kubernetes objects or waits: the controller
-// that schedules measurements and patches AnalysisRuns is built on top.
+// Nothing here reads or writes Kubernetes objects or waits: the
+// AnalysisRun controller that schedules measurements and patches runs is
+// built on top, in package analysisrun.
 package analysis

@@ -24,6 +24,11 @@ const DefaultTimeout = 30 * time.Second
 // warnings Prometheus returned are kept, as in Argo.
 const MetadataWarnings = "warnings"
 
+// MetadataResolvedQuery is the metric result's metadata key under which
+// the query with its arguments substituted is kept, as Argo's
+// ResolvedPrometheusQuery.
+const MetadataResolvedQuery = "ResolvedPrometheusQuery"
+
 // Options configure the provider.
 type Options struct {
 	// AllowedHosts are the hosts queries may go to; empty allows any.
@@ -38,7 +43,10 @@ type Provider struct {
 	opts Options
 }
 
-var _ analysis.Provider = (*Provider)(nil)
+var (
+	_ analysis.Provider         = (*Provider)(nil)
+	_ analysis.MetadataReporter = (*Provider)(nil)
+)
 
 // New returns a provider.
 func New(opts Options) *Provider {
@@ -77,6 +85,15 @@ func (p *Provider) Measure(ctx context.Context, _ *v1alpha1.AnalysisRun, metric 
 		m.Metadata = map[string]string{MetadataWarnings: quoteJoin(res.Warnings)}
 	}
 	return m, nil
+}
+
+// ResultMetadata is the resolved query under [MetadataResolvedQuery], as
+// Argo's GetMetadata; nothing for a metric without a prometheus query.
+func (p *Provider) ResultMetadata(metric v1alpha1.Metric) map[string]string {
+	if metric.Provider.Prometheus == nil || metric.Provider.Prometheus.Query == "" {
+		return nil
+	}
+	return map[string]string{MetadataResolvedQuery: metric.Provider.Prometheus.Query}
 }
 
 // judge turns the query's result into a measurement.
