@@ -44,6 +44,7 @@ type Exporter struct {
 	errorRate float64
 	empty     bool
 	carry     float64
+	service   string
 }
 
 // NewExporter starts an exporter with no errors and
@@ -92,6 +93,14 @@ func (e *Exporter) SetEmpty(empty bool) {
 	e.empty = empty
 }
 
+// SetService adds the label service="name" to every series, as a
+// service's own exporter would, so that queries can select it.
+func (e *Exporter) SetService(name string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.service = name
+}
+
 func (e *Exporter) serve(w http.ResponseWriter, _ *http.Request) {
 	e.mu.Lock()
 	errs := float64(e.perScrape)*e.errorRate + e.carry
@@ -100,6 +109,10 @@ func (e *Exporter) serve(w http.ResponseWriter, _ *http.Request) {
 	e.errs += whole
 	e.ok += float64(e.perScrape) - whole
 	ok, bad, empty := e.ok, e.errs, e.empty
+	extra := ""
+	if e.service != "" {
+		extra = fmt.Sprintf(",service=%q", e.service)
+	}
 	e.mu.Unlock()
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	if empty {
@@ -107,6 +120,6 @@ func (e *Exporter) serve(w http.ResponseWriter, _ *http.Request) {
 	}
 	fmt.Fprintln(w, "# HELP http_requests_total Requests served, by status code.")
 	fmt.Fprintln(w, "# TYPE http_requests_total counter")
-	fmt.Fprintf(w, "http_requests_total{code=\"200\"} %g\n", ok)
-	fmt.Fprintf(w, "http_requests_total{code=\"500\"} %g\n", bad)
+	fmt.Fprintf(w, "http_requests_total{code=\"200\"%s} %g\n", extra, ok)
+	fmt.Fprintf(w, "http_requests_total{code=\"500\"%s} %g\n", extra, bad)
 }
