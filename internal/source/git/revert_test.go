@@ -265,3 +265,26 @@ func TestRevertDefaultBranch(t *testing.T) {
 		t.Errorf("result = %+v, want a commit on trunk", res)
 	}
 }
+
+// Branch tells a branch from a tag or a commit, and names the default
+// branch for HEAD.
+func TestBranch(t *testing.T) {
+	src := gittest.New(t)
+	sha := src.Commit("one", map[string]string{"a.yaml": "a: 1\n"})
+	src.Git("tag", "v1")
+	src.Git("branch", "release")
+	r := open(t, newCache(t), src.URL())
+	resolve(t, r, "main")
+	tests := []struct {
+		rev, want string
+		ok        bool
+	}{
+		{"", "main", true}, {"HEAD", "main", true}, {"main", "main", true}, {"refs/heads/release", "release", true},
+		{"v1", "", false}, {sha, "", false}, {sha[:7], "", false}, {"nope", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := r.Branch(tt.rev); got != tt.want || ok != tt.ok {
+			t.Errorf("Branch(%q) = %q, %v; want %q, %v", tt.rev, got, ok, tt.want, tt.ok)
+		}
+	}
+}
