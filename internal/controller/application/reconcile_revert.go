@@ -52,6 +52,16 @@ type revertFailures struct {
 	m sync.Map // instance + "|" + abort key → revertFailure
 }
 
+// forget drops a deleted application's failures.
+func (f *revertFailures) forget(instance string) {
+	f.m.Range(func(k, _ any) bool {
+		if strings.HasPrefix(k.(string), instance+"|") {
+			f.m.Delete(k)
+		}
+		return true
+	})
+}
+
 type revertFailure struct {
 	message string
 	at      time.Time

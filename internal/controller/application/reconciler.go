@@ -242,6 +242,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			instance := tracking.AppInstanceName(req.Name, req.Namespace, r.opts.Namespace)
 			r.claims.forget(instance)
 			r.memo.forget(instance)
+			r.revertFailures.forget(instance)
 			r.events.forget(req.Namespace, req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
