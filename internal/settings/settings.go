@@ -23,7 +23,21 @@ const (
 	inclusionsKey      = "resource.inclusions"
 	reconciliationKey  = "timeout.reconciliation"
 	ignoreAllKindsName = "all"
+	revertOnAbortKey   = "tiphys.revertOnAbort"
+	gitAuthorKey       = "tiphys.gitAuthor"
 )
+
+// DefaultGitAuthor signs the commits Tiphys writes unless argocd-cm's
+// tiphys.gitAuthor names another author.
+var DefaultGitAuthor = GitAuthor{Name: "Tiphys", Email: "tiphys@localhost"}
+
+// GitAuthor is the name and address commits are written with.
+type GitAuthor struct {
+	// Name is the author's name.
+	Name string
+	// Email is the author's address.
+	Email string
+}
 
 // Settings are what the controller takes from argocd-cm.
 type Settings struct {
@@ -38,6 +52,32 @@ type Settings struct {
 	Inclusions []FilteredResource
 	// Reconciliation is the resync period, when set (timeout.reconciliation).
 	Reconciliation time.Duration
+	// RevertOnAbort turns revert-on-abort on for every application
+	// (tiphys.revertOnAbort: "true"); an application opts in alone with
+	// the tiphys.io/revert-on-abort annotation.
+	RevertOnAbort bool
+	// GitAuthor signs the commits Tiphys writes (tiphys.gitAuthor, as
+	// "Name <email>"); the zero value means DefaultGitAuthor.
+	GitAuthor GitAuthor
+}
+
+// Author is the author of the commits Tiphys writes.
+func (s *Settings) Author() GitAuthor {
+	if s == nil || s.GitAuthor == (GitAuthor{}) {
+		return DefaultGitAuthor
+	}
+	return s.GitAuthor
+}
+
+// parseGitAuthor reads "Name <email>".
+func parseGitAuthor(v string) (GitAuthor, error) {
+	name, rest, ok := strings.Cut(v, "<")
+	email, tail, closed := strings.Cut(rest, ">")
+	a := GitAuthor{Name: strings.TrimSpace(name), Email: strings.TrimSpace(email)}
+	if !ok || !closed || strings.TrimSpace(tail) != "" || a.Name == "" || !strings.Contains(a.Email, "@") {
+		return GitAuthor{}, fmt.Errorf("argocd-cm %s: %q is not \"Name <email>\"", gitAuthorKey, v)
+	}
+	return a, nil
 }
 
 // FilteredResource matches resources by API group, kind and cluster, each a
@@ -101,6 +141,19 @@ func Parse(data map[string]string) (*Settings, error) {
 			errs = append(errs, fmt.Errorf("argocd-cm %s: %w", reconciliationKey, err))
 		}
 		s.Reconciliation = d
+	}
+	if v := strings.TrimSpace(data[revertOnAbortKey]); v != "" {
+		s.RevertOnAbort = v == "true"
+		if v != "true" && v != "false" {
+			errs = append(errs, fmt.Errorf("argocd-cm %s: %q is neither true nor false", revertOnAbortKey, v))
+		}
+	}
+	if v := strings.TrimSpace(data[gitAuthorKey]); v != "" {
+		a, err := parseGitAuthor(v)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		s.GitAuthor = a
 	}
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 	return s, errors.Join(errs...)

@@ -75,3 +75,33 @@ func TestParseBadKeysAreNamedAndSkipped(t *testing.T) {
 		t.Error("the good health check was not kept")
 	}
 }
+
+// Tiphys' own keys: revert-on-abort for all apps and the author of the
+// commits it writes, with the default author when unset; a bad value is
+// named in the error.
+func TestParseTiphysKeys(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    map[string]string
+		revert  bool
+		author  GitAuthor
+		wantErr string
+	}{
+		{"unset", nil, false, DefaultGitAuthor, ""},
+		{"set", map[string]string{"tiphys.revertOnAbort": "true", "tiphys.gitAuthor": "Release Bot <bot@example.com>"},
+			true, GitAuthor{Name: "Release Bot", Email: "bot@example.com"}, ""},
+		{"bad", map[string]string{"tiphys.revertOnAbort": "yes", "tiphys.gitAuthor": "bot@example.com"},
+			false, DefaultGitAuthor, "argocd-cm tiphys.gitAuthor: \"bot@example.com\" is not \"Name <email>\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse(tt.data)
+			if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("err = %v, want %q", err, tt.wantErr)
+			}
+			if s.RevertOnAbort != tt.revert || s.Author() != tt.author {
+				t.Errorf("RevertOnAbort = %v, Author = %+v; want %v, %+v", s.RevertOnAbort, s.Author(), tt.revert, tt.author)
+			}
+		})
+	}
+}

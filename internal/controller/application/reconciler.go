@@ -83,6 +83,8 @@ type Reconciler struct {
 	memo compareMemo
 	// conns records the destinations' connection states.
 	conns *connStates
+	// revertFailures holds failed revert-on-abort attempts (reconcile_revert.go).
+	revertFailures revertFailures
 }
 
 // New builds a reconciler; cfg is the cluster the controller runs in (the
@@ -240,6 +242,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			instance := tracking.AppInstanceName(req.Name, req.Namespace, r.opts.Namespace)
 			r.claims.forget(instance)
 			r.memo.forget(instance)
+			r.revertFailures.forget(instance)
 			r.events.forget(req.Namespace, req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -332,6 +335,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 	}
 	st.orphanedResources()
+	st.replicasConflicts()
+	r.reconcileRevert(ctx, st)
 	clusterWatches.WithLabelValues(dest.Server).Set(float64(dest.Live.Watches()))
 	// A running sync, or a self-heal waiting out its backoff, looks again
 	// sooner than the resync.

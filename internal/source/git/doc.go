@@ -15,6 +15,10 @@
 // trees are kept per clone by hash, so looking up a path again at the next
 // commit decodes only the directories that commit changed.
 //
+// [Revert] writes: one commit on a branch that restores some paths to
+// their content at an earlier revision, pushed with the same credentials
+// (an aborted rollout's revert commit, tiphys app rollback).
+//
 // Credentials come from Argo CD's repository and repo-creds Secrets
 // ([CredentialsFor]) and never appear in errors or logs.
 package git

@@ -29,6 +29,9 @@ func New(t testing.TB) *Repo {
 	return r
 }
 
+// Open returns the existing repository in dir, bare or not, to run git in.
+func Open(t testing.TB, dir string) *Repo { return &Repo{t: t, Dir: dir} }
+
 // URL is the repository's file:// URL.
 func (r *Repo) URL() string { return "file://" + r.Dir }
 

@@ -53,6 +53,15 @@ func ServeHTTP(t testing.TB, root, user, password string) *httptest.Server {
 	return srv
 }
 
+// ServeHandler serves h, such as a Handler that a test wraps to watch or
+// interfere with requests, over HTTP on loopback until the test ends.
+func ServeHandler(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // ClientCert is a PEM client certificate and key.
 type ClientCert struct{ Cert, Key string }
 
