@@ -151,10 +151,11 @@ func (c *rolloutContext) reconcileCanaryReplicaSets(ctx context.Context) (bool, 
 
 // delaysScaleDownOnAbort reports an aborted traffic-routed update whose
 // canary keeps its pods until abortScaleDownDelaySeconds (default 30)
-// have passed (Argo's shouldDelayScaleDownOnAbort).
+// have passed (Argo's shouldDelayScaleDownOnAbort); a canary already at
+// 0 pods has nothing left to wait for.
 func (c *rolloutContext) delaysScaleDownOnAbort() bool {
 	cs := c.ro.Spec.Strategy.Canary
-	if !c.pause.aborted() || c.newRS == nil || hashOf(c.newRS) == hashOf(c.stableRS) {
+	if !c.pause.aborted() || c.newRS == nil || specOf(c.newRS) == 0 || hashOf(c.newRS) == hashOf(c.stableRS) {
 		return false
 	}
 	if cs != nil {
