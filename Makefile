@@ -76,6 +76,7 @@ bench: tools
 	go run ./bench/health -objects 5000
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 100
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/appset -apps 100 -idle 30s
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/rollout -rollouts 200
 
 ## bench-large: the sync benchmark with 1000 apps (5000 objects; about 20 minutes)
 ## (and bench/appset with one ApplicationSet generating 1000 apps)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/bench/internal/measure"
 )
 
 // commitCost is what a commit touching one app's directory cost.
@@ -33,13 +35,13 @@ type commitCost struct {
 // app, and waits until it is synced and every app compared at the commit;
 // then it refreshes the set and waits until the set has generated again,
 // so that a set that rewrote Applications after a commit is seen doing it.
-func measureCommit(ctx context.Context, admin client.Client, t *tracker, reqs *counter, repo string, n int) (commitCost, error) {
+func measureCommit(ctx context.Context, admin client.Client, t *tracker, reqs *measure.Requests, repo string, n int) (commitCost, error) {
 	out := commitCost{app: fmt.Sprintf("app-%d", n/2)}
 	before, _, err := listApps(ctx, admin, appNamespace)
 	if err != nil {
 		return out, err
 	}
-	kinds, requests := reqs.snapshot()
+	kinds, requests := reqs.Snapshot()
 	sha, err := changeApp(repo, out.app)
 	if err != nil {
 		return out, err
@@ -62,8 +64,8 @@ func measureCommit(ctx context.Context, admin client.Client, t *tracker, reqs *c
 		return out, err
 	}
 	out.all = at.Sub(start)
-	_, after := reqs.snapshot()
-	out.requests, out.kinds = after-requests, reqs.since(kinds)
+	_, after := reqs.Snapshot()
+	out.requests, out.kinds = after-requests, reqs.Since(kinds)
 	if err := refreshSet(ctx, admin, 5*time.Minute); err != nil {
 		return out, err
 	}

@@ -19,7 +19,7 @@ type idle struct {
 
 // measureIdle waits out the window and returns the CPU and API requests
 // it saw; with a profile path, it writes a CPU profile of the window there.
-func measureIdle(reqs *counter, window time.Duration, profile string) (idle, error) {
+func measureIdle(reqs *measure.Requests, window time.Duration, profile string) (idle, error) {
 	if window <= 0 {
 		return idle{}, fmt.Errorf("idle window %s: must be positive", window)
 	}
@@ -35,16 +35,16 @@ func measureIdle(reqs *counter, window time.Duration, profile string) (idle, err
 		}
 		stop = func() error { pprof.StopCPUProfile(); return f.Close() }
 	}
-	kinds, before := reqs.snapshot()
+	kinds, before := reqs.Snapshot()
 	cpu := measure.CPUTime()
 	time.Sleep(window)
 	out := idle{window: window, cpu: measure.CPUTime() - cpu}
 	if err := stop(); err != nil {
 		return idle{}, fmt.Errorf("cpu profile %s: %w", profile, err)
 	}
-	_, after := reqs.snapshot()
+	_, after := reqs.Snapshot()
 	out.requests = after - before
-	out.kinds = reqs.since(kinds)
+	out.kinds = reqs.Since(kinds)
 	return out, nil
 }
 

@@ -118,7 +118,7 @@ func (o options) run(ctx context.Context) error {
 		return err
 	}
 
-	reqs := newCounter()
+	reqs := measure.NewRequests()
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := startControllers(mctx, plane.Config, reqs, filepath.Join(dir, "cache")); err != nil {
@@ -154,8 +154,8 @@ func (o options) run(ctx context.Context) error {
 		return err
 	}
 	f.done = at.Sub(start)
-	_, f.coldRequests = reqs.snapshot()
-	f.coldKinds = reqs.since(nil)
+	_, f.coldRequests = reqs.Snapshot()
+	f.coldKinds = reqs.Since(nil)
 
 	// Idle: once the first no-op runs after the sync are over, nothing
 	// changes in Git or in the cluster.
@@ -172,9 +172,9 @@ func (o options) run(ctx context.Context) error {
 // startControllers runs the application, appproject and applicationset
 // controllers in this process until ctx ends, as `tiphys controller`
 // wires them, with every API request they make counted.
-func startControllers(ctx context.Context, plane *rest.Config, reqs *counter, cacheDir string) error {
+func startControllers(ctx context.Context, plane *rest.Config, reqs *measure.Requests, cacheDir string) error {
 	cfg := rest.CopyConfig(plane)
-	cfg.Wrap(reqs.wrap)
+	cfg.Wrap(reqs.Wrap)
 	ctrl.SetLogger(logr.Discard())
 	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions("0", appNamespace))
 	if err != nil {

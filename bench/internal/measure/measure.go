@@ -1,6 +1,7 @@
 // Package measure holds what the benchmarks measure the same way: the
-// idle window their figures are scaled to and the CPU time the benchmark
-// process (the controllers running in it) has used.
+// idle window their figures are scaled to, the CPU time and memory of the
+// benchmark process (the controllers running in it; the control plane runs
+// in processes of its own), and the API requests of a rest.Config.
 package measure
 
 import (

@@ -1,4 +1,4 @@
-package main
+package measure
 
 import (
 	"net/http"
@@ -9,17 +9,25 @@ import (
 	"sync/atomic"
 )
 
-// counter counts the controllers' API requests by verb and resource, as
-// bench/sync's counter does by verb.
-type counter struct {
+// Requests counts the API requests made through the transports it wraps,
+// by verb and resource ("PATCH rollouts/status", "WATCH replicasets"):
+// wrap a controller's rest.Config with
+//
+//	cfg.Wrap(reqs.Wrap)
+//
+// before the manager is made from it, and every request of its clients,
+// informers and event recorder is counted.
+type Requests struct {
 	mu    sync.Mutex
 	kinds map[string]int
 	total atomic.Int64
 }
 
-func newCounter() *counter { return &counter{kinds: map[string]int{}} }
+// NewRequests returns a counter at zero.
+func NewRequests() *Requests { return &Requests{kinds: map[string]int{}} }
 
-func (c *counter) wrap(rt http.RoundTripper) http.RoundTripper {
+// Wrap counts the requests that go through rt; it fits rest.Config.Wrap.
+func (c *Requests) Wrap(rt http.RoundTripper) http.RoundTripper {
 	return roundTripper(func(r *http.Request) (*http.Response, error) {
 		q := r.URL.Query()
 		verb := r.Method
@@ -41,8 +49,8 @@ func (c *counter) wrap(rt http.RoundTripper) http.RoundTripper {
 	})
 }
 
-// resource is the resource a request path names: "applications" in
-// /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/app-1, with
+// resource is the resource a request path names: "rollouts" in
+// /apis/argoproj.io/v1alpha1/namespaces/apps/rollouts/web, with
 // "/status" when it is the status subresource.
 func resource(path string) string {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
@@ -66,8 +74,8 @@ func resource(path string) string {
 	return parts[0]
 }
 
-// snapshot is the count so far, by verb and resource, and in all.
-func (c *counter) snapshot() (map[string]int, int64) {
+// Snapshot is the count so far, by verb and resource, and in all.
+func (c *Requests) Snapshot() (map[string]int, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make(map[string]int, len(c.kinds))
@@ -77,10 +85,10 @@ func (c *counter) snapshot() (map[string]int, int64) {
 	return out, c.total.Load()
 }
 
-// since is the requests by verb and resource after an earlier snapshot,
-// as "VERB resource=count" sorted.
-func (c *counter) since(before map[string]int) []string {
-	now, _ := c.snapshot()
+// Since is the requests by verb and resource after an earlier snapshot
+// (all of them with nil), as "VERB resource=count" sorted.
+func (c *Requests) Since(before map[string]int) []string {
+	now, _ := c.Snapshot()
 	var out []string
 	for k, v := range now {
 		if d := v - before[k]; d > 0 {
