@@ -243,8 +243,12 @@ func (c *rolloutContext) setRunStatuses(next currentRuns) {
 			"Analysis Run '%s' Status New: '%s'", r.Name, r.Status.Phase)
 	}
 	c.current = next
-	c.status.Canary.CurrentStepAnalysisRunStatus = runStatus(next.step)
-	c.status.Canary.CurrentBackgroundAnalysisRunStatus = runStatus(next.background)
+	c.status.Canary.CurrentStepAnalysisRunStatus, c.status.Canary.CurrentBackgroundAnalysisRunStatus = nil, nil
+	if !c.pause.aborted() {
+		// An aborted canary forgets its runs, as Argo's SetCurrentAnalysisRuns.
+		c.status.Canary.CurrentStepAnalysisRunStatus = runStatus(next.step)
+		c.status.Canary.CurrentBackgroundAnalysisRunStatus = runStatus(next.background)
+	}
 	c.status.BlueGreen.PrePromotionAnalysisRunStatus = runStatus(next.prePromotion)
 	c.status.BlueGreen.PostPromotionAnalysisRunStatus = runStatus(next.postPromotion)
 }

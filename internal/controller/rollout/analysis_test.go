@@ -150,8 +150,8 @@ func TestCanaryAnalysisOnPrometheus(t *testing.T) {
 				return err == nil && tt.ready(v), nil
 			})
 			setImage(t, ns, "shop", "example.com/shop:v2")
-			ro := waitFor(t, ns, "shop", "analysis step reached", func(ro *v1alpha1.Rollout) bool {
-				return ro.Status.CurrentPodHash != v1.Status.StableRS && stepIs(1)(ro)
+			ro := waitFor(t, ns, "shop", "new revision started", func(ro *v1alpha1.Rollout) bool {
+				return ro.Status.CurrentPodHash != v1.Status.StableRS && ro.Status.ObservedGeneration == fmt.Sprint(ro.Generation)
 			})
 			tt.check(t, ns, v1, ro)
 		})

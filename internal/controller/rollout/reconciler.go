@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
@@ -24,6 +25,10 @@ import (
 // DefaultResync is how often a Rollout is looked at with nothing changed,
 // the period Argo Rollouts' informers resync at (15 minutes).
 const DefaultResync = 15 * time.Minute
+
+// DefaultWorkers is how many Rollouts are reconciled at once, as Argo
+// Rollouts' default of 10 Rollout workers.
+const DefaultWorkers = 10
 
 // Reconciler runs Rollouts: one pass per change of a Rollout, of a
 // ReplicaSet or AnalysisRun it owns, or when a wait it started (a pause
@@ -44,6 +49,9 @@ type Reconciler struct {
 	// Resync bounds how long a Rollout waits without an event
 	// (DefaultResync when 0).
 	Resync time.Duration
+	// Workers is how many Rollouts are reconciled at once
+	// (DefaultWorkers when 0).
+	Workers int
 }
 
 // SetupWithManager registers the reconciler for Rollouts and the
@@ -58,12 +66,16 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.APIReader == nil {
 		r.APIReader = mgr.GetAPIReader()
 	}
+	if r.Workers <= 0 {
+		r.Workers = DefaultWorkers
+	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("rollout").
 		For(&v1alpha1.Rollout{}).
 		Owns(&appsv1.ReplicaSet{}).
 		Owns(&v1alpha1.AnalysisRun{}).
 		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.rolloutOfService)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.Workers}).
 		Complete(r)
 }
 

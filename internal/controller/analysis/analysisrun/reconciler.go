@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	v1alpha1 "github.com/tiphys/tiphys/api/v1alpha1"
@@ -65,8 +66,15 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Named("analysisrun").
 		For(&v1alpha1.AnalysisRun{}).
 		Owns(&batchv1.Job{}).
+		WithOptions(controller.Options{MaxConcurrentReconciles: DefaultWorkers}).
 		Complete(r)
 }
+
+// DefaultWorkers is how many AnalysisRuns are measured at once: a
+// measurement waits on its provider (a query, a web call), so runs of
+// different Rollouts must not queue behind each other (Argo Rollouts runs
+// 30 analysis workers by default).
+const DefaultWorkers = 10
 
 // DefaultProviders are the providers Tiphys supports: prometheus and web,
 // limited to hosts, and job, with c for Jobs (apiReader optional).
