@@ -98,6 +98,9 @@ func (c *rolloutContext) reconcileBlueGreenReplicaSets(ctx context.Context) erro
 			return err
 		}
 	}
+	if c.pause.aborted() && c.newRS != nil && hashOf(c.newRS) != hashOf(c.stableRS) {
+		count = 0 // an aborted preview goes, after the delay below
+	}
 	if c.delaysScaleDownOnAbort() {
 		switch {
 		case c.deadlinePassed(c.newRS):
