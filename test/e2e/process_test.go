@@ -42,7 +42,7 @@ func startController(t *testing.T, kubeconfig, dir string) *controllerProcess {
 
 func (c *controllerProcess) start(t *testing.T) {
 	t.Helper()
-	c.cmd = exec.Command(tiphys, "controller", "--kubeconfig", c.kubeconfig, "--resync", "2s",
+	c.cmd = exec.Command(tiphys, "controller", "--kubeconfig", c.kubeconfig, "--resync", "2s", "--git-poll", "2s",
 		"--cache-dir", filepath.Join(c.dir, "controller-cache"), "--metrics-addr", c.metricsAddr)
 	var err error
 	if c.log, err = os.OpenFile(filepath.Join(c.dir, "controller.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err != nil {
