@@ -14,6 +14,7 @@ import (
 	"github.com/tiphys/tiphys/internal/controller/analysis/analysisrun"
 	"github.com/tiphys/tiphys/internal/controller/application"
 	"github.com/tiphys/tiphys/internal/controller/applicationset"
+	"github.com/tiphys/tiphys/internal/controller/experiment"
 	"github.com/tiphys/tiphys/internal/controller/project"
 	"github.com/tiphys/tiphys/internal/controller/rollout"
 )
@@ -128,11 +129,15 @@ func (o *controllerOptions) run(cmd *cobra.Command) error {
 	return mgr.Start(cmd.Context())
 }
 
-// setupRollouts registers the Rollout and AnalysisRun controllers.
+// setupRollouts registers the Rollout, Experiment and AnalysisRun controllers.
 func (o *controllerOptions) setupRollouts(mgr ctrl.Manager, dyn dynamic.Interface) error {
 	ro := &rollout.Reconciler{Client: mgr.GetClient(), Dynamic: dyn, Recorder: mgr.GetEventRecorder("tiphys-rollouts-controller")}
 	if err := ro.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("rollout controller: %w", err)
+	}
+	ex := &experiment.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("tiphys-rollouts-controller")}
+	if err := ex.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("experiment controller: %w", err)
 	}
 	ar := &analysisrun.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(),
 		AllowedHosts: analysis.AllowedHosts(o.analysisHosts), Recorder: mgr.GetEventRecorder("tiphys-analysis-controller")}

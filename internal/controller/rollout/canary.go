@@ -41,6 +41,9 @@ func (c *rolloutContext) rolloutCanary(ctx context.Context) error {
 	if err := c.reconcileTrafficRouting(ctx); err != nil {
 		return err
 	}
+	if err := c.reconcileExperiments(ctx); err != nil {
+		return err
+	}
 	if err := c.reconcileAnalysisRuns(ctx); err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/analysis/analysisrun"
+	"github.com/tiphys/tiphys/internal/controller/experiment"
 	"github.com/tiphys/tiphys/internal/controller/rollout"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
@@ -54,6 +55,10 @@ func (s *controllers) Run() int {
 	})
 	if err == nil {
 		err = (&rollout.Reconciler{Client: mgr.GetClient(), Dynamic: env.Dynamic,
+			Recorder: mgr.GetEventRecorder("tiphys-rollouts-controller")}).SetupWithManager(mgr)
+	}
+	if err == nil {
+		err = (&experiment.Reconciler{Client: mgr.GetClient(),
 			Recorder: mgr.GetEventRecorder("tiphys-rollouts-controller")}).SetupWithManager(mgr)
 	}
 	if err == nil {

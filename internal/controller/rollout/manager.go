@@ -13,9 +13,9 @@ import (
 	"github.com/tiphys/tiphys/internal/controller/analysis/provider/job"
 )
 
-// CacheByObject is the manager cache the Rollout and AnalysisRun
-// controllers need, to be
-// merged into the manager's cache.Options.ByObject: Rollouts, AnalysisRuns,
+// CacheByObject is the manager cache the Rollout, Experiment and
+// AnalysisRun controllers need, to be
+// merged into the manager's cache.Options.ByObject: Rollouts, Experiments, AnalysisRuns,
 // AnalysisTemplates and Services in every namespace (Rollouts live where
 // their apps do, as with Argo Rollouts), ClusterAnalysisTemplates, and only
 // the ReplicaSets that carry a rollouts-pod-template-hash label, so the
@@ -29,6 +29,7 @@ func CacheByObject() map[client.Object]cache.ByObject {
 	return map[client.Object]cache.ByObject{
 		&v1alpha1.Rollout{}:                 {Namespaces: all},
 		&v1alpha1.AnalysisRun{}:             {Namespaces: all},
+		&v1alpha1.Experiment{}:              {Namespaces: all},
 		&v1alpha1.AnalysisTemplate{}:        {Namespaces: all},
 		&v1alpha1.ClusterAnalysisTemplate{}: {},
 		&corev1.Service{}:                   {Namespaces: all},

@@ -55,7 +55,7 @@ type Reconciler struct {
 }
 
 // SetupWithManager registers the reconciler for Rollouts and the
-// ReplicaSets, AnalysisRuns and Services that belong to them.
+// ReplicaSets, AnalysisRuns, Experiments and Services that belong to them.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Now == nil {
 		r.Now = time.Now
@@ -74,6 +74,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&v1alpha1.Rollout{}).
 		Owns(&appsv1.ReplicaSet{}).
 		Owns(&v1alpha1.AnalysisRun{}).
+		Owns(&v1alpha1.Experiment{}).
 		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.rolloutOfService)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Workers}).
 		Complete(r)
@@ -132,6 +133,8 @@ type rolloutContext struct {
 	// runs are the AnalysisRuns the Rollout owns.
 	runs    []*v1alpha1.AnalysisRun
 	current currentRuns
+	// exps are the Experiments the Rollout owns (experiment.go).
+	exps experiments
 
 	pause *pauseState
 	// status holds what the strategy sets during the pass (weights,
@@ -185,6 +188,9 @@ func (r *Reconciler) newContext(ctx context.Context, ro *v1alpha1.Rollout) (*rol
 		}
 	}
 	c.current = findCurrentRuns(ro, c.runs)
+	if err := c.loadExperiments(ctx); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

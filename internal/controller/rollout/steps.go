@@ -119,7 +119,8 @@ func (c *rolloutContext) completedStep(step v1alpha1.CanaryStep) bool {
 		r := c.current.step
 		return r != nil && r.Status.Phase == v1alpha1.AnalysisPhaseSuccessful
 	case step.Experiment != nil:
-		return false
+		ex := c.exps.current
+		return ex != nil && ex.Status.Phase == v1alpha1.AnalysisPhaseSuccessful
 	case step.SetHeaderRoute != nil, step.SetMirrorRoute != nil:
 		return true
 	}

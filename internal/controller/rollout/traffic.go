@@ -115,16 +115,17 @@ func (c *rolloutContext) reconcileTrafficRouting(ctx context.Context) error {
 		return nil
 	}
 	desired := c.desiredWeight()
+	extra := c.experimentDestinations()
 	stableSvc, canarySvc := trafficrouting.Services(c.ro)
 	canaryHash, stableHash := hashOf(c.newRS), hashOf(c.stableRS)
 	verified := true
 	for _, r := range routers {
-		if err := c.route(ctx, r, desired, canaryHash, stableHash); err != nil {
+		if err := c.route(ctx, r, desired, canaryHash, stableHash, extra); err != nil {
 			c.routingErr = fmt.Errorf("%s: %w", r.Type(), err)
 			c.r.Recorder.Eventf(c.ro, nil, corev1.EventTypeWarning, "TrafficRoutingError", "SetWeight", "%v", c.routingErr)
 			return nil
 		}
-		ok, err := r.VerifyWeight(ctx, desired)
+		ok, err := r.VerifyWeight(ctx, desired, extra...)
 		if err != nil {
 			c.routingErr = fmt.Errorf("%s: verify weight: %w", r.Type(), err)
 			return nil
@@ -136,6 +137,10 @@ func (c *rolloutContext) reconcileTrafficRouting(ctx context.Context) error {
 	c.status.Canary.Weights = &v1alpha1.TrafficWeights{
 		Canary: v1alpha1.WeightDestination{Weight: desired, ServiceName: canarySvc, PodTemplateHash: canaryHash},
 		Stable: v1alpha1.WeightDestination{Weight: maxWeight - desired, ServiceName: stableSvc, PodTemplateHash: stableHash},
+	}
+	for _, d := range extra {
+		c.status.Canary.Weights.Additional = append(c.status.Canary.Weights.Additional, d)
+		c.status.Canary.Weights.Stable.Weight -= d.Weight
 	}
 	if !verified {
 		c.status.Canary.Weights.Verified = &verified
@@ -149,9 +154,10 @@ func (c *rolloutContext) reconcileTrafficRouting(ctx context.Context) error {
 
 // route brings one router to the pass's state: hashes, managed routes,
 // then the weight.
-func (c *rolloutContext) route(ctx context.Context, r trafficrouting.Reconciler, desired int32, canaryHash, stableHash string) error {
+func (c *rolloutContext) route(ctx context.Context, r trafficrouting.Reconciler, desired int32, canaryHash, stableHash string,
+	extra []trafficrouting.WeightDestination) error {
 	if hu, ok := r.(trafficrouting.HashUpdater); ok {
-		if err := hu.UpdateHash(ctx, canaryHash, stableHash); err != nil {
+		if err := hu.UpdateHash(ctx, canaryHash, stableHash, extra...); err != nil {
 			return fmt.Errorf("update hash: %w", err)
 		}
 	}
@@ -171,7 +177,7 @@ func (c *rolloutContext) route(ctx context.Context, r trafficrouting.Reconciler,
 			}
 		}
 	}
-	if err := r.SetWeight(ctx, desired); err != nil {
+	if err := r.SetWeight(ctx, desired, extra...); err != nil {
 		return fmt.Errorf("set weight %d: %w", desired, err)
 	}
 	return nil

@@ -111,8 +111,8 @@ func validate(ro *v1alpha1.Rollout) string {
 		if (step.SetHeaderRoute != nil || step.SetMirrorRoute != nil) && cs.TrafficRouting == nil {
 			return fmt.Sprintf("spec.strategy.canary.steps[%d]: header and mirror routes need trafficRouting", i)
 		}
-		if step.Experiment != nil {
-			return fmt.Sprintf("spec.strategy.canary.steps[%d].experiment: experiment steps are not supported yet", i)
+		if msg := validateExperimentStep(step.Experiment, cs.TrafficRouting); msg != "" {
+			return fmt.Sprintf("spec.strategy.canary.steps[%d].experiment.%s", i, msg)
 		}
 		if step.Plugin != nil {
 			return fmt.Sprintf("spec.strategy.canary.steps[%d].plugin: step plugins are not supported", i)
