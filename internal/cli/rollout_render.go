@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,23 @@ import (
 // and now (for scale-down delays), so the same objects always give the
 // same text.
 func renderRollout(out io.Writer, v *rolloutView, now time.Time) error {
+	var b bytes.Buffer
+	if err := renderSections(&b, v, now); err != nil {
+		return err
+	}
+	// Tables pad their empty last cells; trailing blanks help no one.
+	lines := strings.SplitAfter(b.String(), "\n")
+	for i, l := range lines {
+		if body, ok := strings.CutSuffix(l, "\n"); ok {
+			lines[i] = strings.TrimRight(body, " ") + "\n"
+		}
+	}
+	_, err := io.WriteString(out, strings.Join(lines, ""))
+	return err
+}
+
+// renderSections writes the sections of the view, one after another.
+func renderSections(out io.Writer, v *rolloutView, now time.Time) error {
 	if err := renderSummary(out, v); err != nil {
 		return err
 	}

@@ -117,7 +117,11 @@ func writeAnalysisRun(w io.Writer, r *v1alpha1.AnalysisRun) {
 		info := fmt.Sprintf("successful %d, failed %d, inconclusive %d, error %d", m.Successful, m.Failed, m.Inconclusive, m.Error)
 		if n := len(m.Measurements); n > 0 {
 			last := m.Measurements[n-1]
-			info += "; last " + orDash(last.Value)
+			value := last.Value
+			if value == "" {
+				value = orDash(string(last.Phase))
+			}
+			info += "; last " + value
 			if last.Message != "" {
 				info += fmt.Sprintf(" (%s)", last.Message)
 			}
