@@ -39,7 +39,8 @@ Experiment; then pause conditions and conditions.
 -w/--watch keeps the view up to date: it is drawn again whenever the Rollout, its
 ReplicaSets, their pods, its AnalysisRuns or Experiments change. On a terminal
 the screen is cleared between views; otherwise each view follows a blank line and
-a "== TIME ==" header. The watch ends on Ctrl-C or after --timeout (exit 0).
+a "== TIME ==" header. A read that fails during the watch is reported on standard
+error and tried again. The watch ends on Ctrl-C or after --timeout (exit 0).
 --until-done (implies --watch) ends it once the Rollout has acted on its spec and
 is Healthy (exit 0) or Degraded (exit 1); a --timeout that passes first is then an
 error (exit 1), which suits CI.
@@ -77,7 +78,7 @@ func (o *rolloutGetOptions) run(cmd *cobra.Command, args []string) error {
 	}
 	out := cmd.OutOrStdout()
 	if o.watch || o.untilDone {
-		return o.watchRollout(cmd.Context(), c, args[0], out)
+		return o.watchRollout(cmd.Context(), c, args[0], out, cmd.ErrOrStderr())
 	}
 	v, err := o.read(cmd.Context(), c, args[0])
 	if err != nil {

@@ -33,7 +33,7 @@ const clearScreen = "\033[H\033[2J"
 // watchRollout draws the Rollout name (or prints it, with -o) now and
 // again at every change of it or of the objects it owns, until ctx ends,
 // the timeout passes or, with --until-done, the Rollout is done.
-func (o *rolloutGetOptions) watchRollout(ctx context.Context, c client.WithWatch, name string, out io.Writer) error {
+func (o *rolloutGetOptions) watchRollout(ctx context.Context, c client.WithWatch, name string, out, errOut io.Writer) error {
 	stop := ctx
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
@@ -58,27 +58,36 @@ func (o *rolloutGetOptions) watchRollout(ctx context.Context, c client.WithWatch
 		go watchChanges(watchCtx, c, list, opts, changes)
 	}
 
-	p := &watchPrinter{out: out, terminal: isTerminal(out), output: o.output}
+	p := &watchPrinter{out: out, errOut: errOut, terminal: isTerminal(out), output: o.output}
+	var retry <-chan time.Time // set while a read is failing
 	for {
 		v, err := o.read(stop, c, name)
-		if err != nil {
-			if stop.Err() != nil {
-				return o.stopped(ctx, stop, name)
-			}
+		switch {
+		case err != nil && stop.Err() != nil:
+			return o.stopped(ctx, stop, name)
+		case err != nil && !p.printed:
 			return err
-		}
-		if err := p.print(v, time.Now()); err != nil {
-			return err
-		}
-		if o.untilDone {
-			if done, err := rolloutDone(v.Rollout); done {
+		case err != nil:
+			// The view stays on screen; the error is said once, and the
+			// read tried again at the next change or after watchRetry.
+			p.warn(err)
+			retry = time.After(watchRetry)
+		default:
+			retry = nil
+			if err := p.print(v, time.Now()); err != nil {
 				return err
+			}
+			if o.untilDone {
+				if done, err := rolloutDone(v.Rollout); done {
+					return err
+				}
 			}
 		}
 		select {
 		case <-stop.Done():
 			return o.stopped(ctx, stop, name)
 		case <-changes:
+		case <-retry:
 		}
 		select { // let a burst of changes settle
 		case <-stop.Done():
@@ -147,11 +156,19 @@ func watchChanges(ctx context.Context, c client.WithWatch, list client.ObjectLis
 			}
 			continue
 		}
+		started := time.Now()
 		for range w.ResultChan() {
 			signal()
 		}
 		w.Stop()
 		signal()
+		if time.Since(started) < watchRetry { // a watch that ends at once is not retried at once
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(watchRetry):
+			}
+		}
 	}
 }
 
@@ -161,6 +178,7 @@ func watchChanges(ctx context.Context, c client.WithWatch, list client.ObjectLis
 // resourceVersion changes.
 type watchPrinter struct {
 	out      io.Writer
+	errOut   io.Writer // where read errors go
 	terminal bool
 	output   string
 	last     string // the last text or resourceVersion printed
@@ -198,6 +216,16 @@ func (p *watchPrinter) print(v *rolloutView, now time.Time) error {
 	p.last, p.printed = b.String(), true
 	_, err := p.out.Write(b.Bytes())
 	return err
+}
+
+// warn says, once until a view is printed again, that reading failed.
+func (p *watchPrinter) warn(err error) {
+	msg := "error: " + err.Error()
+	if p.last == msg {
+		return
+	}
+	p.last = msg
+	fmt.Fprintln(p.errOut, msg)
 }
 
 // isTerminal says whether out is a terminal.
