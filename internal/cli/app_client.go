@@ -31,7 +31,13 @@ func (f *appFlags) register(cmd *cobra.Command, outputs string) {
 	}
 }
 
+// client connects to the cluster of the kubeconfig.
 func (f *appFlags) client() (client.Client, error) {
+	return f.watchClient()
+}
+
+// watchClient is client, able to watch as well (for `rollout get --watch`).
+func (f *appFlags) watchClient() (client.WithWatch, error) {
 	cfg, err := loadKubeconfig(f.kubeconfig)
 	if err != nil {
 		return nil, err
@@ -39,7 +45,7 @@ func (f *appFlags) client() (client.Client, error) {
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = v1alpha1.AddToScheme(scheme)
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme})
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}

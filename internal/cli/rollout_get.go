@@ -1,120 +1,91 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
-// newRolloutGetCmd shows one Rollout.
+// rolloutGetOptions are the flags of `rollout get`.
+type rolloutGetOptions struct {
+	rolloutFlags
+	// watch re-renders the view at every change.
+	watch bool
+	// timeout ends a watch after this long (0: never).
+	timeout time.Duration
+	// untilDone watches until the Rollout is Healthy or Degraded.
+	untilDone bool
+}
+
+// newRolloutGetCmd shows one Rollout, once or live.
 func newRolloutGetCmd() *cobra.Command {
-	f := &rolloutFlags{}
+	o := &rolloutGetOptions{}
 	cmd := &cobra.Command{
 		Use:   "get NAME",
-		Short: "Show a Rollout: strategy, steps, revisions, pauses and conditions",
-		Long: `Show a Rollout: its strategy and phase, its canary steps with the current one
-marked by an arrow, the stable and canary pod-template hashes, its pause conditions
-and its conditions. -o json|yaml prints the whole object.`,
+		Short: "Show a Rollout: strategy, weights, images, replicas, steps and revisions, once or live",
+		Long: `Show a Rollout, as Argo Rollouts' kubectl plugin does: its phase and message; its
+strategy with, for a canary, the current step, the weight the steps set (SetWeight)
+and the weight the canary has now (ActualWeight: the router's weight with traffic
+routing, else the canary's share of the available pods); the images of its
+revisions marked stable, canary, active or preview; its replica counts (Desired,
+Current, Updated, Ready, Available); the canary steps with the current one marked
+by an arrow; then its revisions, newest first: each ReplicaSet the Rollout owns
+with its markers, hash, replica counts, scale-down delay and pods, each
+AnalysisRun with its measurement tallies and one row per metric (successful,
+failed, inconclusive and error counts, the last value and message), and each
+Experiment; then pause conditions and conditions.
+
+-w/--watch keeps the view up to date: it is drawn again whenever the Rollout, its
+ReplicaSets, their pods, its AnalysisRuns or Experiments change. On a terminal
+the screen is cleared between views; otherwise each view follows a blank line and
+a "== TIME ==" header. A read that fails during the watch is reported on standard
+error and tried again. The watch ends on Ctrl-C or after --timeout (exit 0).
+--until-done (implies --watch) ends it once the Rollout has acted on its spec and
+is Healthy (exit 0) or Degraded (exit 1); a --timeout that passes first is then an
+error (exit 1), which suits CI.
+
+-o json|yaml prints the Rollout object; with --watch, once per change of it (JSON
+objects one after another, YAML documents separated by "---").`,
 		Example: `  tiphys rollout get guestbook -N shop
-  tiphys rollout get guestbook -N shop -o json`,
+  tiphys rollout get guestbook -N shop -o yaml
+
+  # Watch an update live
+  tiphys rollout get guestbook -N shop -w
+
+  # In CI: wait up to 10 minutes for the update to finish; exit 1 if it degrades
+  tiphys rollout get guestbook -N shop --until-done --timeout 10m`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkOutput(f.output); err != nil {
-				return err
-			}
-			_, ro, err := f.load(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			if ok, err := printStructured(cmd.OutOrStdout(), f.output, ro); ok {
-				return err
-			}
-			return printRollout(cmd.OutOrStdout(), ro)
-		},
+		RunE: o.run,
 	}
-	f.register(cmd, "json|yaml")
+	o.register(cmd, "json|yaml")
+	cmd.Flags().BoolVarP(&o.watch, "watch", "w", false, "draw the view again at every change, until interrupted")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 0, "with --watch, stop after this long, e.g. 2m (default: never)")
+	cmd.Flags().BoolVar(&o.untilDone, "until-done", false, "watch until the Rollout is Healthy (exit 0) or Degraded (exit 1)")
 	return cmd
 }
 
-// printRollout writes the human view of ro.
-func printRollout(out io.Writer, ro *v1alpha1.Rollout) error {
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "Name:\t%s\n", ro.Name)
-	fmt.Fprintf(w, "Namespace:\t%s\n", ro.Namespace)
-	fmt.Fprintf(w, "Strategy:\t%s\n", rolloutStrategy(ro))
-	fmt.Fprintf(w, "Status:\t%s\n", orDash(string(ro.Status.Phase)))
-	if ro.Status.Message != "" {
-		fmt.Fprintf(w, "Message:\t%s\n", ro.Status.Message)
-	}
-	if ro.Spec.Strategy.Canary != nil {
-		fmt.Fprintf(w, "Step:\t%s\n", rolloutStep(ro))
-		fmt.Fprintf(w, "Set weight:\t%s\n", rolloutSetWeight(ro))
-	}
-	fmt.Fprintf(w, "Paused:\t%t\n", ro.Spec.Paused)
-	fmt.Fprintf(w, "Aborted:\t%t\n", ro.Status.Abort)
-	fmt.Fprintf(w, "Stable hash:\t%s\n", orDash(ro.Status.StableRS))
-	canary := ""
-	if ro.Status.CurrentPodHash != ro.Status.StableRS {
-		canary = ro.Status.CurrentPodHash
-	}
-	fmt.Fprintf(w, "Canary hash:\t%s\n", orDash(canary))
-	fmt.Fprintf(w, "Replicas:\tready %d/%d, updated %d, available %d\n", ro.Status.ReadyReplicas,
-		ro.Status.Replicas, ro.Status.UpdatedReplicas, ro.Status.AvailableReplicas)
-	if err := w.Flush(); err != nil {
+func (o *rolloutGetOptions) run(cmd *cobra.Command, args []string) error {
+	if err := checkOutput(o.output); err != nil {
 		return err
 	}
-	if c := ro.Spec.Strategy.Canary; c != nil && len(c.Steps) > 0 {
-		fmt.Fprintln(out, "\nSteps:")
-		cur := int32(0)
-		if ro.Status.CurrentStepIndex != nil {
-			cur = *ro.Status.CurrentStepIndex
-		}
-		for i, s := range c.Steps {
-			mark := "  "
-			if int32(i) == cur {
-				mark = "->"
-			}
-			fmt.Fprintf(out, "%s %d. %s\n", mark, i, describeStep(s))
-		}
+	if o.timeout < 0 {
+		return fmt.Errorf("--timeout %s: must not be negative", o.timeout)
 	}
-	if len(ro.Status.PauseConditions) > 0 {
-		fmt.Fprintln(out, "\nPause conditions:")
-		for _, p := range ro.Status.PauseConditions {
-			fmt.Fprintf(out, "  %s since %s\n", p.Reason, p.StartTime.UTC().Format("2006-01-02T15:04:05Z"))
-		}
-	}
-	if len(ro.Status.Conditions) > 0 {
-		fmt.Fprintln(out, "\nConditions:")
-		w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(w, "  TYPE\tSTATUS\tREASON\tMESSAGE")
-		for _, c := range ro.Status.Conditions {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", c.Type, c.Status, c.Reason, c.Message)
-		}
-		return w.Flush()
-	}
-	return nil
-}
-
-// describeStep is one line for a canary step: its kind and, compactly,
-// its settings as JSON.
-func describeStep(s v1alpha1.CanaryStep) string {
-	switch {
-	case s.SetWeight != nil:
-		return fmt.Sprintf("setWeight: %d", *s.SetWeight)
-	case s.Pause != nil:
-		if s.Pause.Duration != nil {
-			return "pause: " + s.Pause.Duration.String()
-		}
-		return "pause (until promoted)"
-	}
-	b, err := json.Marshal(s)
+	c, err := o.watchClient()
 	if err != nil {
-		return "?"
+		return err
 	}
-	return string(b)
+	out := cmd.OutOrStdout()
+	if o.watch || o.untilDone {
+		return o.watchRollout(cmd.Context(), c, args[0], out, cmd.ErrOrStderr())
+	}
+	v, err := o.read(cmd.Context(), c, args[0])
+	if err != nil {
+		return err
+	}
+	if ok, err := printStructured(out, o.output, v.Rollout); ok {
+		return err
+	}
+	return renderRollout(out, v, time.Now())
 }
