@@ -103,6 +103,7 @@ func TestRevertOnAbort(t *testing.T) {
 	bareDir := filepath.Join(root, "platform.git")
 	work.Git("clone", "-q", "--bare", work.Dir, bareDir)
 	bare := gittest.Open(t, bareDir)
+	bare.Git("config", "http.receivepack", "true") // let Tiphys push over HTTP
 	server := gittest.ServeHTTP(t, root, "ci", "s3cret")
 	repoURL := server.URL + "/platform.git"
 	appFile := filepath.Join(dir, "app.yaml")

@@ -56,6 +56,7 @@ func podUIDs(t *testing.T, ns string) []string {
 // pod deleted or created, no new ReplicaSet, no new revision, and the
 // ReplicaSet's hash is the Rollout's stable hash from then on.
 func TestAdoptionWithoutRestart(t *testing.T) {
+	env.Require(t)
 	ro := &v1alpha1.Rollout{}
 	if err := yaml.UnmarshalStrict([]byte(adopted), ro); err != nil {
 		t.Fatal(err)

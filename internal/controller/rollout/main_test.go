@@ -78,6 +78,7 @@ func (s *controllers) Run() int {
 // namespace creates a namespace for one test, deleted after it.
 func namespace(t *testing.T) string {
 	t.Helper()
+	env.Require(t)
 	name := strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
 	if len(name) > 50 {
 		name = name[:50]

@@ -54,6 +54,7 @@ spec:
 // crd installs a CustomResourceDefinition that accepts any fields.
 func crd(t *testing.T, group, version, kind, plural string) {
 	t.Helper()
+	env.Require(t)
 	doc := fmt.Sprintf(`
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
