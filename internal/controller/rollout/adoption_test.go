@@ -205,3 +205,75 @@ func TestPluginPatches(t *testing.T) {
 	})
 	_ = v1
 }
+
+// Given a Rollout naming an AnalysisTemplate and a Service that do not
+// exist, Then it is Degraded with an InvalidSpec condition naming the
+// missing object, nothing is scaled, and creating the object lets it go on.
+func TestMissingReferencesAreInvalidSpec(t *testing.T) {
+	ns := namespace(t)
+	manifest := strings.Replace(basicCanary, "      - setWeight: 25\n", "      - setWeight: 25\n      - analysis: {templates: [{templateName: smoke}]}\n", 1)
+	services := manifest[:strings.Index(manifest, "apiVersion: argoproj.io/v1alpha1")]
+	apply(t, ns, manifest[strings.Index(manifest, "apiVersion: argoproj.io/v1alpha1"):])
+	ro := waitFor(t, ns, "web", "InvalidSpec", func(ro *v1alpha1.Rollout) bool {
+		return ro.Status.Phase == v1alpha1.RolloutPhaseDegraded && condition(ro, v1alpha1.RolloutConditionInvalidSpec) != nil
+	})
+	if want := `InvalidSpec: spec.strategy.canary.stableService: Service "web-stable" not found`; ro.Status.Message != want {
+		t.Errorf("message %q, want %q", ro.Status.Message, want)
+	}
+	if n := len(replicaSets(t, ns)); n != 0 {
+		t.Errorf("%d ReplicaSets for an invalid Rollout, want none", n)
+	}
+	apply(t, ns, services)
+	waitFor(t, ns, "web", "the missing template named", func(ro *v1alpha1.Rollout) bool {
+		return ro.Status.Message == `InvalidSpec: spec.strategy.canary.steps[1].analysis.templates: AnalysisTemplate "smoke" not found`
+	})
+	apply(t, ns, `
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: {name: smoke}
+spec:
+  metrics: [{name: smoke, provider: {job: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: busybox}]}}}}}}]
+`)
+	waitFor(t, ns, "web", "valid and healthy once both exist", healthy)
+}
+
+// Given a Deployment and a Rollout that takes its template by workloadRef
+// with scaleDown onsuccess, Then the Rollout runs the template and, once
+// Healthy, the Deployment is scaled to 0 (the migration path off a
+// Deployment, as Argo Rollouts').
+func TestWorkloadRefScaleDownOnSuccess(t *testing.T) {
+	ns := namespace(t)
+	apply(t, ns, `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: "example.com/web:v1"}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: web, scaleDown: onsuccess}
+  strategy: {canary: {steps: [{setWeight: 50}]}}
+`)
+	ro := waitFor(t, ns, "web", "healthy on the Deployment's template", healthy)
+	if ro.Status.WorkloadObservedGeneration == "" {
+		t.Errorf("workloadObservedGeneration not set")
+	}
+	eventually(t, "Deployment scaled to 0", func() (bool, error) {
+		var d appsv1.Deployment
+		err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "web"}, &d)
+		return err == nil && *d.Spec.Replicas == 0, err
+	})
+	if rs := replicaSets(t, ns)[ro.Status.StableRS]; rs == nil || *rs.Spec.Replicas != 2 {
+		t.Errorf("Rollout's ReplicaSet %v, want 2 pods", rs)
+	}
+}

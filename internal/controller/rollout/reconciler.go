@@ -75,19 +75,55 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Owns(&appsv1.ReplicaSet{}).
 		Owns(&v1alpha1.AnalysisRun{}).
 		Owns(&v1alpha1.Experiment{}).
-		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.rolloutOfService)).
+		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(r.rolloutsNaming)).
+		Watches(&v1alpha1.AnalysisTemplate{}, handler.EnqueueRequestsFromMapFunc(r.rolloutsNaming)).
+		Watches(&v1alpha1.ClusterAnalysisTemplate{}, handler.EnqueueRequestsFromMapFunc(r.rolloutsNaming)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Workers}).
 		Complete(r)
 }
 
-// rolloutOfService enqueues the Rollout a Service is managed by, so a
-// Service created after its Rollout is picked up.
-func (r *Reconciler) rolloutOfService(_ context.Context, o client.Object) []reconcile.Request {
-	name := o.GetAnnotations()[v1alpha1.AnnotationManagedByRollouts]
-	if name == "" {
+// rolloutsNaming enqueues the Rollouts that name a Service or an
+// analysis template (of its namespace; every namespace for a
+// ClusterAnalysisTemplate), so one created after its Rollout, or changed,
+// is picked up at once.
+func (r *Reconciler) rolloutsNaming(ctx context.Context, o client.Object) []reconcile.Request {
+	var list v1alpha1.RolloutList
+	var opts []client.ListOption
+	if o.GetNamespace() != "" {
+		opts = append(opts, client.InNamespace(o.GetNamespace()))
+	}
+	if err := r.Client.List(ctx, &list, opts...); err != nil {
 		return nil
 	}
-	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: name}}}
+	var out []reconcile.Request
+	for i := range list.Items {
+		c := &rolloutContext{ro: &list.Items[i]}
+		if names(c, o) {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+		}
+	}
+	return out
+}
+
+// names reports whether the Rollout of c names o.
+func names(c *rolloutContext, o client.Object) bool {
+	if _, isService := o.(*corev1.Service); isService {
+		for _, svc := range c.referencedServices() {
+			if svc.name == o.GetName() {
+				return true
+			}
+		}
+		return o.GetAnnotations()[v1alpha1.AnnotationManagedByRollouts] == c.ro.Name
+	}
+	_, cluster := o.(*v1alpha1.ClusterAnalysisTemplate)
+	for _, refs := range c.referencedTemplates() {
+		for _, ref := range refs {
+			if ref.TemplateName == o.GetName() && cluster == (ref.ClusterScope != nil && *ref.ClusterScope) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Reconcile makes one pass over a Rollout. An error is recorded as an
@@ -169,6 +205,13 @@ func (r *Reconciler) newContext(ctx context.Context, ro *v1alpha1.Rollout) (*rol
 	}
 	if c.invalid == "" {
 		c.invalid = validate(c.ro)
+	}
+	if c.invalid == "" {
+		msg, err := c.checkReferences(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.invalid = msg
 	}
 	if c.invalid != "" {
 		return c, nil

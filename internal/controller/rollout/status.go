@@ -90,6 +90,9 @@ func (c *rolloutContext) writeStatus(ctx context.Context) error {
 		removeCondition(s, conditionTrafficRouting)
 	}
 	s.Phase, s.Message = phase(c.ro, s)
+	if err := c.reconcileWorkloadScaleDown(ctx, s); err != nil {
+		return err
+	}
 	return c.patchStatus(ctx, prev)
 }
 
