@@ -79,6 +79,14 @@ func (c *rolloutContext) writeStatus(ctx context.Context) error {
 	s.PromoteFull = s.PromoteFull || (prev.PromoteFull && s.CurrentPodHash != s.StableRS)
 	if c.ro.Spec.Strategy.BlueGreen != nil {
 		s.PromoteFull = prev.PromoteFull && s.CurrentPodHash != s.StableRS
+		// An HPA of a blue-green Rollout scales on the active revision
+		// alone (Argo's syncRolloutStatusBlueGreen).
+		if active := replicas.ByHash(c.allRSs, s.BlueGreen.ActiveSelector); active != nil {
+			s.HPAReplicas = active.Status.Replicas
+			s.Selector = metav1.FormatLabelSelector(active.Spec.Selector)
+			s.AvailableReplicas = active.Status.AvailableReplicas
+			s.ReadyReplicas = active.Status.ReadyReplicas
+		}
 	}
 	c.progressDeadlineAbort(s)
 	c.pause.apply(s, now)
