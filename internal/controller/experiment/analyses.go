@@ -31,7 +31,7 @@ func (c *exContext) reconcileAnalysis(ctx context.Context, a v1alpha1.Experiment
 		setRunStatus(c.status, next)
 	}()
 	if c.ex.Status.AvailableAt == nil {
-		if _, err := c.templateSpec(ctx, a.TemplateName, isCluster(a.ClusterScope)); err != nil {
+		if _, err := analysis.Template(ctx, c.r.Client, c.ex.Namespace, v1alpha1.AnalysisTemplateRef{TemplateName: a.TemplateName, ClusterScope: a.ClusterScope}); err != nil {
 			kind := "AnalysisTemplate"
 			if isCluster(a.ClusterScope) {
 				kind = "ClusterAnalysisTemplate"

@@ -131,100 +131,23 @@ func substitute(s string, values map[string]string) (string, error) {
 	}
 }
 
-// runFromTemplates builds an AnalysisRun's spec from an analysis' template
-// and the templates it nests, each read once (Argo's
-// NewAnalysisRunFromTemplates): their metrics (two of one name are an
-// error), dryRun and measurementRetention with the experiment's after,
-// and their arguments with the values given (an argument left without a
-// value is an error).
+// runFromTemplates builds an AnalysisRun from an analysis' template and
+// the templates it nests (analysis.Templates and analysis.RunSpec), with
+// the experiment's dryRun and measurementRetention after the templates'.
 func (c *exContext) runFromTemplates(ctx context.Context, a v1alpha1.ExperimentAnalysisTemplateRef, given []v1alpha1.Argument) (*v1alpha1.AnalysisRun, error) {
-	specs, err := c.collectTemplates(ctx, []v1alpha1.AnalysisTemplateRef{{TemplateName: a.TemplateName, ClusterScope: a.ClusterScope}}, map[string]bool{})
+	specs, err := analysis.Templates(ctx, c.r.Client, c.ex.Namespace, []v1alpha1.AnalysisTemplateRef{{TemplateName: a.TemplateName, ClusterScope: a.ClusterScope}})
 	if err != nil {
 		return nil, err
 	}
-	run := &v1alpha1.AnalysisRun{}
-	metrics := map[string]bool{}
-	args := map[string]*v1alpha1.Argument{}
-	var order []string
-	for _, spec := range specs {
-		for _, m := range spec.Metrics {
-			if metrics[m.Name] {
-				return nil, fmt.Errorf("two metrics are named %q in the templates", m.Name)
-			}
-			metrics[m.Name] = true
-			run.Spec.Metrics = append(run.Spec.Metrics, m)
-		}
-		for i := range spec.Args {
-			arg := spec.Args[i]
-			prev, ok := args[arg.Name]
-			switch {
-			case !ok:
-				args[arg.Name] = &arg
-				order = append(order, arg.Name)
-			case prev.Value != nil && arg.Value != nil && *prev.Value != *arg.Value:
-				return nil, fmt.Errorf("argument %q has two values in the templates: %q and %q", arg.Name, *prev.Value, *arg.Value)
-			case prev.Value == nil && prev.ValueFrom == nil:
-				args[arg.Name] = &arg
-			}
-		}
-		run.Spec.DryRun = append(run.Spec.DryRun, spec.DryRun...)
-		run.Spec.MeasurementRetention = append(run.Spec.MeasurementRetention, spec.MeasurementRetention...)
-	}
+	values := map[string]string{}
 	for _, g := range given {
-		if a, ok := args[g.Name]; ok && g.Value != nil {
-			v := *g.Value
-			a.Value, a.ValueFrom = &v, nil
+		if g.Value != nil {
+			values[g.Name] = *g.Value
 		}
 	}
-	for _, name := range order {
-		arg := args[name]
-		if arg.Value == nil && arg.ValueFrom == nil {
-			return nil, fmt.Errorf("args.%s was not resolved", name)
-		}
-		run.Spec.Args = append(run.Spec.Args, *arg)
+	spec, err := analysis.RunSpec(specs, values, c.ex.Spec.DryRun, c.ex.Spec.MeasurementRetention)
+	if err != nil {
+		return nil, err
 	}
-	run.Spec.DryRun = append(run.Spec.DryRun, c.ex.Spec.DryRun...)
-	run.Spec.MeasurementRetention = append(run.Spec.MeasurementRetention, c.ex.Spec.MeasurementRetention...)
-	return run, nil
-}
-
-// collectTemplates reads the referenced templates and, depth first, the
-// templates they nest, each once.
-func (c *exContext) collectTemplates(ctx context.Context, refs []v1alpha1.AnalysisTemplateRef, seen map[string]bool) ([]*v1alpha1.AnalysisTemplateSpec, error) {
-	var out []*v1alpha1.AnalysisTemplateSpec
-	for _, ref := range refs {
-		key := fmt.Sprintf("%t/%s", isCluster(ref.ClusterScope), ref.TemplateName)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		spec, err := c.templateSpec(ctx, ref.TemplateName, isCluster(ref.ClusterScope))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, spec)
-		nested, err := c.collectTemplates(ctx, spec.Templates, seen)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, nested...)
-	}
-	return out, nil
-}
-
-// templateSpec reads an AnalysisTemplate of the Experiment's namespace, or
-// a ClusterAnalysisTemplate.
-func (c *exContext) templateSpec(ctx context.Context, name string, cluster bool) (*v1alpha1.AnalysisTemplateSpec, error) {
-	if cluster {
-		var t v1alpha1.ClusterAnalysisTemplate
-		if err := c.r.Client.Get(ctx, client.ObjectKey{Name: name}, &t); err != nil {
-			return nil, fmt.Errorf("cluster analysis template %s: %w", name, err)
-		}
-		return &t.Spec, nil
-	}
-	var t v1alpha1.AnalysisTemplate
-	if err := c.r.Client.Get(ctx, client.ObjectKey{Namespace: c.ex.Namespace, Name: name}, &t); err != nil {
-		return nil, fmt.Errorf("analysis template %s: %w", name, err)
-	}
-	return &t.Spec, nil
+	return &v1alpha1.AnalysisRun{Spec: spec}, nil
 }

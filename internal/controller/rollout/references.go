@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/analysis"
 	"github.com/tiphys/tiphys/internal/controller/rollout/trafficrouting"
 )
 
@@ -36,7 +37,7 @@ func (c *rolloutContext) checkReferences(ctx context.Context) (string, error) {
 	sort.Strings(fields)
 	for _, field := range fields {
 		for _, ref := range templates[field] {
-			_, err := c.templateSpec(ctx, ref)
+			_, err := analysis.Template(ctx, c.r.Client, c.ro.Namespace, ref)
 			if apierrors.IsNotFound(err) {
 				kind := "AnalysisTemplate"
 				if ref.ClusterScope != nil && *ref.ClusterScope {
