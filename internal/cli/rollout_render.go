@@ -262,6 +262,12 @@ func describeStep(s v1alpha1.CanaryStep) string {
 			return "pause: " + s.Pause.Duration.String()
 		}
 		return "pause (until promoted)"
+	case s.Analysis != nil:
+		names := make([]string, 0, len(s.Analysis.Templates))
+		for _, t := range s.Analysis.Templates {
+			names = append(names, t.TemplateName)
+		}
+		return "analysis: " + strings.Join(names, ", ")
 	}
 	b, err := json.Marshal(s)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/staleread"
 )
 
 // DefaultWorkers is how many Experiments are reconciled at once, as Argo
@@ -42,6 +43,9 @@ type Reconciler struct {
 	// Workers is how many Experiments are reconciled at once
 	// (DefaultWorkers when 0).
 	Workers int
+
+	// seen skips passes over an Experiment the cache has not caught up with.
+	seen staleread.Guard
 }
 
 // SetupWithManager registers the reconciler for Experiments and the
@@ -74,7 +78,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if ex.DeletionTimestamp != nil {
+		r.seen.Forget(ex.UID)
 		return ctrl.Result{}, nil
+	}
+	if r.seen.Stale(ex.UID, ex.ResourceVersion) {
+		// Older than this controller's last status write: a pass would
+		// start again what that write recorded (a second AnalysisRun).
+		return ctrl.Result{RequeueAfter: 100 * time.Millisecond}, nil
 	}
 	c := &exContext{r: r, ex: ex, now: r.Now(), status: ex.Status.DeepCopy()}
 	err := c.reconcile(ctx)
@@ -148,10 +158,12 @@ func (c *exContext) writeStatus(ctx context.Context) error {
 		return nil
 	}
 	patch := client.MergeFrom(c.ex.DeepCopy())
+	before := c.ex.ResourceVersion
 	c.ex.Status = *c.status
 	if err := c.r.Client.Status().Patch(ctx, c.ex, patch); err != nil {
 		return fmt.Errorf("write status: %w", err)
 	}
+	c.r.seen.Wrote(c.ex.UID, before)
 	if prev.Phase != c.status.Phase {
 		kind := corev1.EventTypeNormal
 		if bad(c.status.Phase) {

@@ -46,7 +46,8 @@ func (c *rolloutContext) conditions(s *v1alpha1.RolloutStatus, now metav1.Time) 
 	if paused {
 		setCondition(s, v1alpha1.RolloutConditionPaused, corev1.ConditionTrue, reasonPaused, "Rollout is paused", now)
 	} else if getCondition(s, v1alpha1.RolloutConditionPaused) != nil {
-		setCondition(s, v1alpha1.RolloutConditionPaused, corev1.ConditionFalse, reasonPaused, "Rollout is resumed", now)
+		// Argo writes the paused message with status False too.
+		setCondition(s, v1alpha1.RolloutConditionPaused, corev1.ConditionFalse, reasonPaused, "Rollout is paused", now)
 	}
 	if c.available(s) {
 		setCondition(s, v1alpha1.RolloutConditionAvailable, corev1.ConditionTrue, reasonAvailable, "Rollout has minimum availability", now)

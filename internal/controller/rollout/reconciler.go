@@ -20,6 +20,7 @@ import (
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/rollout/replicas"
+	"github.com/tiphys/tiphys/internal/controller/staleread"
 )
 
 // DefaultResync is how often a Rollout is looked at with nothing changed,
@@ -52,6 +53,9 @@ type Reconciler struct {
 	// Workers is how many Rollouts are reconciled at once
 	// (DefaultWorkers when 0).
 	Workers int
+
+	// seen skips passes over a Rollout the cache has not caught up with.
+	seen staleread.Guard
 }
 
 // SetupWithManager registers the reconciler for Rollouts and the
@@ -135,7 +139,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if ro.DeletionTimestamp != nil {
+		r.seen.Forget(ro.UID)
 		return ctrl.Result{}, nil
+	}
+	if r.seen.Stale(ro.UID, ro.ResourceVersion) {
+		// A pass on a copy older than this controller's own last write
+		// would redo what that write recorded (a second AnalysisRun).
+		return ctrl.Result{RequeueAfter: 100 * time.Millisecond}, nil
 	}
 	c, err := r.newContext(ctx, ro)
 	if err == nil {
@@ -285,6 +295,11 @@ func (c *rolloutContext) reconcile(ctx context.Context) error {
 	c.newRS, _ = replicas.FindNew(c.ro, c.allRSs)
 	c.stableRS = replicas.Stable(c.ro, c.newRS, c.allRSs)
 	c.otherRSs = replicas.Others(c.allRSs, c.newRS, c.stableRS)
+	if c.ro.Status.Abort && c.newRS != nil && hashOf(c.newRS) == c.ro.Status.StableRS {
+		// Nothing to abort: the current revision is the stable one (as
+		// Argo, which removes the abort from a fully promoted Rollout).
+		c.pause.removeAbort()
+	}
 	if c.ro.Spec.Strategy.BlueGreen != nil {
 		return c.rolloutBlueGreen(ctx)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -36,21 +37,69 @@ func (c *rolloutContext) checkReferences(ctx context.Context) (string, error) {
 	}
 	sort.Strings(fields)
 	for _, field := range fields {
-		for _, ref := range templates[field] {
-			_, err := analysis.Template(ctx, c.r.Client, c.ro.Namespace, ref)
-			if apierrors.IsNotFound(err) {
-				kind := "AnalysisTemplate"
-				if ref.ClusterScope != nil && *ref.ClusterScope {
-					kind = "ClusterAnalysisTemplate"
-				}
-				return fmt.Sprintf("%s: %s %q not found", field, kind, ref.TemplateName), nil
-			}
-			if err != nil {
-				return "", err
-			}
+		if msg, err := c.checkAnalysis(ctx, field, templates[field]); msg != "" || err != nil {
+			return msg, err
 		}
 	}
 	return "", nil
+}
+
+// checkAnalysis reads an analysis' templates and merges them as a run
+// would be built, with the argument names the Rollout gives: a missing
+// template, an argument never given or two metrics of one name make the
+// spec invalid before any run is created.
+func (c *rolloutContext) checkAnalysis(ctx context.Context, field string, refs []v1alpha1.AnalysisTemplateRef) (string, error) {
+	for _, ref := range refs {
+		_, err := analysis.Template(ctx, c.r.Client, c.ro.Namespace, ref)
+		if apierrors.IsNotFound(err) {
+			kind := "AnalysisTemplate"
+			if ref.ClusterScope != nil && *ref.ClusterScope {
+				kind = "ClusterAnalysisTemplate"
+			}
+			return fmt.Sprintf("%s: %s %q not found", field, kind, ref.TemplateName), nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	specs, err := analysis.Templates(ctx, c.r.Client, c.ro.Namespace, refs)
+	if apierrors.IsNotFound(err) {
+		return fmt.Sprintf("%s: a nested %v", field, err), nil // a template a template names
+	}
+	if err != nil {
+		return "", err
+	}
+	given := map[string]string{}
+	for _, a := range c.analysisArgs(field) {
+		given[a.Name] = "x"
+	}
+	if _, err := analysis.RunSpec(specs, given, nil, nil); err != nil {
+		return fmt.Sprintf("%s: %v", strings.TrimSuffix(field, ".templates"), err), nil
+	}
+	return "", nil
+}
+
+// analysisArgs are the args of the analysis the field names.
+func (c *rolloutContext) analysisArgs(field string) []v1alpha1.AnalysisRunArgument {
+	if bg := c.ro.Spec.Strategy.BlueGreen; bg != nil {
+		if strings.Contains(field, "prePromotion") && bg.PrePromotionAnalysis != nil {
+			return bg.PrePromotionAnalysis.Args
+		}
+		if bg.PostPromotionAnalysis != nil {
+			return bg.PostPromotionAnalysis.Args
+		}
+		return nil
+	}
+	cs := c.ro.Spec.Strategy.Canary
+	if field == "spec.strategy.canary.analysis.templates" {
+		return cs.Analysis.Args
+	}
+	for i, step := range cs.Steps {
+		if step.Analysis != nil && field == fmt.Sprintf("spec.strategy.canary.steps[%d].analysis.templates", i) {
+			return step.Analysis.Args
+		}
+	}
+	return nil
 }
 
 // namedService is a Service the spec names, with the field naming it.
@@ -89,6 +138,9 @@ func (c *rolloutContext) referencedTemplates() map[string][]v1alpha1.AnalysisTem
 		return out
 	}
 	cs := c.ro.Spec.Strategy.Canary
+	if cs == nil {
+		return out
+	}
 	if cs.Analysis != nil {
 		out["spec.strategy.canary.analysis.templates"] = cs.Analysis.Templates
 	}

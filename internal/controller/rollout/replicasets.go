@@ -61,6 +61,8 @@ func (c *rolloutContext) setRolloutRevision(ctx context.Context, revision int64)
 	if err := c.r.Client.Patch(ctx, live, client.RawPatch("application/merge-patch+json", body)); err != nil {
 		return fmt.Errorf("revision annotation: %w", err)
 	}
+	c.r.seen.Wrote(c.ro.UID, c.ro.ResourceVersion)
+	c.ro.ResourceVersion = live.ResourceVersion
 	if c.ro.Annotations == nil {
 		c.ro.Annotations = map[string]string{}
 	}

@@ -70,8 +70,10 @@ func (c *rolloutContext) pointService(ctx context.Context, name string, rs *apps
 	if err := c.r.Client.Patch(ctx, &svc, patch); err != nil {
 		return fmt.Errorf("switch service %s to %s: %w", name, want, err)
 	}
-	c.r.Recorder.Eventf(c.ro, nil, corev1.EventTypeNormal, "SwitchService", "Switch",
-		"Switched selector for service '%s' from '%s' to '%s'", name, old, want)
+	if old != want {
+		c.r.Recorder.Eventf(c.ro, nil, corev1.EventTypeNormal, "SwitchService", "Switch",
+			"Switched selector for service '%s' from '%s' to '%s'", name, old, want)
+	}
 	return nil
 }
 

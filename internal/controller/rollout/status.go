@@ -59,6 +59,10 @@ func (c *rolloutContext) writeStatus(ctx context.Context) error {
 		s.Selector = metav1.FormatLabelSelector(c.ro.Spec.Selector)
 	}
 	if c.invalid != "" {
+		// An invalid spec changes nothing but its condition and phase: the
+		// stable revision, the step and the pauses stay for when it is fixed.
+		*s = *prev.DeepCopy()
+		s.ObservedGeneration = strconv.FormatInt(c.ro.Generation, 10)
 		setCondition(s, v1alpha1.RolloutConditionInvalidSpec, corev1.ConditionTrue, reasonInvalidSpec, c.invalid, now)
 		s.Phase, s.Message = v1alpha1.RolloutPhaseDegraded, "InvalidSpec: "+c.invalid
 		return c.patchStatus(ctx, prev)
@@ -114,9 +118,11 @@ func (c *rolloutContext) patchStatus(ctx context.Context, prev v1alpha1.RolloutS
 	live.Status = prev
 	patch := client.MergeFrom(live.DeepCopy())
 	live.Status = c.status
+	before := live.ResourceVersion
 	if err := c.r.Client.Status().Patch(ctx, live, patch); err != nil {
 		return fmt.Errorf("write status: %w", err)
 	}
+	c.r.seen.Wrote(c.ro.UID, before)
 	if !prev.Abort && c.status.Abort {
 		c.event(corev1.EventTypeWarning, reasonAborted, conditionMessage(c.status, v1alpha1.RolloutConditionProgressing))
 	}

@@ -88,7 +88,10 @@ func validate(ro *v1alpha1.Rollout) string {
 		return ""
 	}
 	cs := s.Strategy.Canary
-	if cs.TrafficRouting != nil {
+	if tr := cs.TrafficRouting; tr != nil {
+		if msg := unsupportedRouter(tr); msg != "" {
+			return msg
+		}
 		stable, canary := trafficrouting.Services(ro)
 		if stable == "" || canary == "" {
 			return "Canary service and stable service are required for traffic routing"
@@ -131,4 +134,25 @@ func countStepKinds(s v1alpha1.CanaryStep) int {
 		}
 	}
 	return n
+}
+
+// unsupportedRouter names a traffic router the Rollout configures that
+// Tiphys has no provider for, "" when all are supported (NGINX, Istio,
+// SMI and the argoproj-labs/gatewayAPI plugin).
+func unsupportedRouter(tr *v1alpha1.RolloutTrafficRouting) string {
+	for name, set := range map[string]bool{"alb": tr.ALB != nil, "ambassador": tr.Ambassador != nil,
+		"appMesh": tr.AppMesh != nil, "traefik": tr.Traefik != nil, "apisix": tr.Apisix != nil} {
+		if set {
+			return fmt.Sprintf("spec.strategy.canary.trafficRouting.%s: this traffic router is not supported (nginx, istio, smi and plugins.%s are)", name, gatewayAPIPlugin)
+		}
+	}
+	for name := range tr.Plugins {
+		if name != gatewayAPIPlugin {
+			return fmt.Sprintf("spec.strategy.canary.trafficRouting.plugins: traffic router plugin %q is not supported (only %s)", name, gatewayAPIPlugin)
+		}
+	}
+	if tr.Nginx == nil && tr.Istio == nil && tr.SMI == nil && len(tr.Plugins) == 0 {
+		return "spec.strategy.canary.trafficRouting: no traffic router is configured"
+	}
+	return ""
 }

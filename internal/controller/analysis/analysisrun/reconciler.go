@@ -18,6 +18,7 @@ import (
 	"github.com/tiphys/tiphys/internal/controller/analysis/provider/job"
 	"github.com/tiphys/tiphys/internal/controller/analysis/provider/prometheus"
 	"github.com/tiphys/tiphys/internal/controller/analysis/provider/web"
+	"github.com/tiphys/tiphys/internal/controller/staleread"
 )
 
 // minRequeue is the shortest requeue, so that a due time already past
@@ -50,6 +51,9 @@ type Reconciler struct {
 	// Providers measure metrics by kind; when nil, SetupWithManager sets
 	// prometheus, web and job, built from the fields above.
 	Providers Providers
+
+	// seen skips reconciles of a run the cache has not caught up with.
+	seen staleread.Guard
 }
 
 // SetupWithManager fills in the defaults and registers the reconciler for
@@ -96,7 +100,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if run.DeletionTimestamp != nil {
+		r.seen.Forget(run.UID)
 		return ctrl.Result{}, nil
+	}
+	if r.seen.Stale(run.UID, run.ResourceVersion) {
+		// The cache has not caught up with this controller's last status
+		// write: measuring now would measure again what it recorded.
+		return ctrl.Result{RequeueAfter: minRequeue}, nil
 	}
 	if analysis.Completed(run.Status.Phase) {
 		return r.expire(ctx, run)
@@ -107,6 +117,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.
 			return
 		}
 		perr := r.writeStatus(ctx, orig, run)
+		if perr == nil {
+			r.seen.Wrote(run.UID, orig.ResourceVersion)
+		}
 		switch {
 		case apierrors.IsConflict(perr):
 			res, err = ctrl.Result{RequeueAfter: minRequeue}, nil
