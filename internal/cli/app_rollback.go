@@ -6,67 +6,128 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/application"
 )
 
+// rollbackOptions are app rollback's flags.
+type rollbackOptions struct {
+	f                   appFlags
+	timeout             time.Duration
+	async, noGit        bool
+	reason, author      string
+	controllerNamespace string
+}
+
 func newAppRollbackCmd() *cobra.Command {
-	f := &appFlags{}
-	var timeout time.Duration
-	var async bool
+	o := &rollbackOptions{}
 	cmd := &cobra.Command{
 		Use:   "rollback NAME [ID]",
-		Short: "Sync an Application to a past revision from its history (default: the one before the last)",
-		Long: `Sync an Application to the source and revision of a history entry (see 'tiphys app history').
-As in Argo CD, automated sync must be off, or it would sync the target revision again.`,
+		Short: "Roll an Application back to a history entry at once, and write the revert commit to Git",
+		Long: `Sync an Application to the source and revision of a history entry (see 'tiphys app history';
+default: the one before the last) at once, and keep Git the truth:
+
+  - the app is held at that revision, automated sync included, where no parent app-of-apps or
+    ApplicationSet lifts the hold (ConfigMap tiphys-rollback-holds in the controller's namespace);
+  - a revert commit restoring the app's path to that revision is pushed to the app's source
+    branch (credentials from the repository Secret), authored by --author, the message naming
+    who rolled back what and --reason;
+  - once the branch renders what the revision rendered, the hold ends by itself and the app
+    follows its branch again, with nothing to re-deploy.
+
+--no-git does what Argo CD does: the sync only, refused while automated sync is on.`,
+		Example: `  tiphys app rollback order-service-production --reason "5xx after 1.4.2"
+  tiphys app rollback guestbook 3 --no-git`,
 		Args: cobra.RangeArgs(1, 2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, app, err := f.loadApp(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			if p := app.Spec.SyncPolicy; p != nil && p.Automated != nil && (p.Automated.Enabled == nil || *p.Automated.Enabled) {
-				return fmt.Errorf("application %s: rollback cannot be initiated when automated sync is enabled", app.Name)
-			}
-			h := app.Status.History
-			if len(h) == 0 {
-				return fmt.Errorf("application %s: no history to roll back to", app.Name)
-			}
-			var entry *v1alpha1.RevisionHistory
-			if len(args) == 2 {
-				id, err := strconv.ParseInt(args[1], 10, 64)
-				if err != nil {
-					return fmt.Errorf("history id %q: %w", args[1], err)
-				}
-				for i := range h {
-					if h[i].ID == id {
-						entry = &h[i]
-					}
-				}
-				if entry == nil {
-					return fmt.Errorf("application %s: history id %d not found", app.Name, id)
-				}
-			} else {
-				if len(h) < 2 {
-					return fmt.Errorf("application %s: no earlier history entry", app.Name)
-				}
-				entry = &h[len(h)-2]
-			}
-			op := &v1alpha1.Operation{
-				Sync:        &v1alpha1.SyncOperation{Revision: entry.Revision, Revisions: entry.Revisions, Prune: true},
-				InitiatedBy: v1alpha1.OperationInitiator{Username: username()},
-			}
-			if len(entry.Sources) > 0 {
-				op.Sync.Sources = entry.Sources
-			} else {
-				src := entry.Source
-				op.Sync.Source = &src
-			}
-			return startOperation(cmd, f, c, app.Name, op, async, timeout)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
-	f.register(cmd, "")
-	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait")
-	cmd.Flags().BoolVar(&async, "async", false, "do not wait for the rollback to finish")
+	o.f.register(cmd, "")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait")
+	cmd.Flags().BoolVar(&o.async, "async", false, "do not wait for the rollback to finish")
+	cmd.Flags().BoolVar(&o.noGit, "no-git", false, "only sync to the revision, as Argo CD (no hold, no revert commit)")
+	cmd.Flags().StringVar(&o.reason, "reason", "", "why, for the revert commit and the hold")
+	cmd.Flags().StringVar(&o.author, "author", "", `revert commit author, "Name <email>" (default: the local user)`)
+	cmd.Flags().StringVar(&o.controllerNamespace, "controller-namespace", "argocd", "namespace of the controller: repository Secrets and rollback holds")
 	return cmd
+}
+
+func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
+	ctx := cmd.Context()
+	c, app, err := o.f.loadApp(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	automated := app.Spec.SyncPolicy != nil && app.Spec.SyncPolicy.Automated != nil &&
+		(app.Spec.SyncPolicy.Automated.Enabled == nil || *app.Spec.SyncPolicy.Automated.Enabled)
+	if o.noGit && automated {
+		return fmt.Errorf("application %s: rollback cannot be initiated when automated sync is enabled (without --no-git, Tiphys holds the app and writes the revert commit)", app.Name)
+	}
+	entry, err := historyEntry(app, args[1:])
+	if err != nil {
+		return err
+	}
+	op := &v1alpha1.Operation{
+		Sync:        &v1alpha1.SyncOperation{Revision: entry.Revision, Revisions: entry.Revisions, Prune: true},
+		InitiatedBy: v1alpha1.OperationInitiator{Username: username()},
+	}
+	if len(entry.Sources) > 0 {
+		op.Sync.Sources = entry.Sources
+	} else {
+		src := entry.Source
+		op.Sync.Source = &src
+	}
+	if o.noGit {
+		return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
+	}
+	hold := &application.Hold{Revision: entry.Revision, Revisions: entry.Revisions, HistoryID: entry.ID,
+		By: username(), Reason: o.reason, At: metav1.Now()}
+	if err := application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold); err != nil {
+		return fmt.Errorf("application %s: %w", app.Name, err)
+	}
+	commit, err := o.revert(cmd, c, app, entry)
+	if err != nil {
+		return fmt.Errorf("application %s: rolled back and held at %s, but the revert commit was not written: %w", app.Name, short(entry.Revision), err)
+	}
+	if commit != "" {
+		hold.Revert = commit
+		if err := application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold); err != nil {
+			return fmt.Errorf("application %s: %w", app.Name, err)
+		}
+	}
+	return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
+}
+
+// historyEntry picks the history entry of ID (args[0]), or the one before
+// the last.
+func historyEntry(app *v1alpha1.Application, args []string) (*v1alpha1.RevisionHistory, error) {
+	h := app.Status.History
+	if len(h) == 0 {
+		return nil, fmt.Errorf("application %s: no history to roll back to", app.Name)
+	}
+	if len(args) == 0 {
+		if len(h) < 2 {
+			return nil, fmt.Errorf("application %s: no earlier history entry", app.Name)
+		}
+		return &h[len(h)-2], nil
+	}
+	id, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("history id %q: %w", args[0], err)
+	}
+	for i := range h {
+		if h[i].ID == id {
+			return &h[i], nil
+		}
+	}
+	return nil, fmt.Errorf("application %s: history id %d not found", app.Name, id)
+}
+
+// short is a commit SHA's first 7 characters.
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
 }

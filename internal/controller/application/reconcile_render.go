@@ -25,7 +25,16 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 	}
 	req := r.appRequest(ctx, st, st.app.Spec)
 	req.KubeVersion, req.APIVersions = kubeVersion, apiVersions
-	res, err := render.RenderApp(ctx, req)
+	hold, err := ReadHold(ctx, r.client, r.opts.Namespace, st.app.Namespace, st.app.Name)
+	if err != nil {
+		return err
+	}
+	var res *render.AppResult
+	if hold != nil {
+		res, err = r.renderHeld(ctx, st, req, hold)
+	} else {
+		res, err = render.RenderApp(ctx, req)
+	}
 	if err != nil {
 		return err
 	}

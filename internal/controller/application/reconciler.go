@@ -150,9 +150,10 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Complete(r)
 }
 
-// isSettings picks argocd-cm out of the watched ConfigMaps.
+// isSettings picks argocd-cm and the rollback holds out of the watched
+// ConfigMaps.
 func (r *Reconciler) isSettings(o client.Object) bool {
-	return o.GetName() == settings.ConfigMapName && o.GetNamespace() == r.opts.Namespace
+	return (o.GetName() == settings.ConfigMapName || o.GetName() == HoldsConfigMap) && o.GetNamespace() == r.opts.Namespace
 }
 
 // allApps enqueues every Application: settings apply to all of them.
