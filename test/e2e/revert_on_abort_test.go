@@ -95,7 +95,9 @@ func TestRevertOnAbort(t *testing.T) {
 	t.Cleanup(smoke.Close)
 	dir, _, kubeconfig := startPlane(t)
 	startController(t, kubeconfig, dir)
-	kc := func(args ...string) string { return must(t, "kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...) }
+	kc := func(args ...string) string {
+		return must(t, "kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	}
 
 	work := gittest.New(t)
 	v1 := work.Commit("web v1", webRollout("example.com/web:v1", smoke.URL))

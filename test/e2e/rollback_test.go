@@ -40,7 +40,9 @@ func TestRollbackWritesTheRevert(t *testing.T) {
 	skipShort(t)
 	dir, _, kubeconfig := startPlane(t)
 	startController(t, kubeconfig, dir)
-	kc := func(args ...string) string { return must(t, "kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...) }
+	kc := func(args ...string) string {
+		return must(t, "kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	}
 	get := func(args ...string) string {
 		return runCmd("kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...).stdout
 	}
@@ -59,7 +61,9 @@ func TestRollbackWritesTheRevert(t *testing.T) {
 	}
 	kc("apply", "-f", appFile)
 	version := func() string { return get("get", "cm", "settings", "-n", "shop", "-o", "jsonpath={.data.version}") }
-	syncedAt := func() string { return get("get", "app", "shop", "-n", "argocd", "-o", "jsonpath={.status.sync.status}/{.status.sync.revision}") }
+	syncedAt := func() string {
+		return get("get", "app", "shop", "-n", "argocd", "-o", "jsonpath={.status.sync.status}/{.status.sync.revision}")
+	}
 	eventually(t, "v1 synced", func() bool { return syncedAt() == "Synced/"+v1 })
 	v2 := work.Commit("v2", shopManifests("v2"))
 	work.Git("push", "-q", bareDir, "main")
