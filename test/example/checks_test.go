@@ -151,8 +151,6 @@ func (p *platform) checkMicroservices(t *testing.T) {
 		if len(args) == 0 || args[0].(map[string]any)["name"] != "service-name" || args[0].(map[string]any)["value"] != svc {
 			t.Errorf("app %s: AnalysisTemplate args %v, want service-name=%s first", app.Name, args, svc)
 		}
-		address, _, _ := unstructured.NestedString(at.Object, "spec", "metrics", "0", "provider", "prometheus", "address")
-		_ = address
 		templates = append(templates, at)
 	}
 	if len(templates) != 8 {

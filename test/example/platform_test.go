@@ -158,12 +158,14 @@ func TestGoReliableGitOps(t *testing.T) {
 			if name == p.root.Name {
 				continue
 			}
+			seen := map[schema.GroupKind]bool{}
 			for _, o := range res.Objects {
 				gk := o.GroupVersionKind().GroupKind()
 				owner, ok := p.crdOwner[gk]
-				if !ok || owner == name {
+				if !ok || owner == name || seen[gk] {
 					continue
 				}
+				seen[gk] = true
 				if p.wave(owner) >= p.wave(name) {
 					t.Errorf("app %s (wave %d) uses %s, whose CRD app %s has wave %d", name, p.wave(name), gk, owner, p.wave(owner))
 				}
