@@ -140,6 +140,16 @@ func (o *previewOptions) preview(ctx context.Context) (*previewReport, error) {
 		return nil, err
 	}
 	report := &previewReport{Revision: o.revision, Commit: repo.revision.Hash.String()}
+	// The sets first: an Application they would delete is not rendered
+	// (its path may be gone).
+	sets, err := previewSets(ctx, o, c, repo, o.stderr)
+	if err != nil {
+		return nil, err
+	}
+	going := map[string]bool{}
+	for _, a := range sets {
+		going[a.Name] = a.Change == changeDeleted
+	}
 	sort.Slice(list.Items, func(i, j int) bool { return list.Items[i].Name < list.Items[j].Name })
 	for i := range list.Items {
 		app := &list.Items[i]
@@ -147,7 +157,7 @@ func (o *previewOptions) preview(ctx context.Context) (*previewReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !affected {
+		if !affected || going[app.Name] {
 			continue
 		}
 		objects, err := d.diff(ctx, app)
@@ -165,10 +175,6 @@ func (o *previewOptions) preview(ctx context.Context) (*previewReport, error) {
 					Objects: []previewObject{obj}})
 			}
 		}
-	}
-	sets, err := previewSets(ctx, o, c, repo, o.stderr)
-	if err != nil {
-		return nil, err
 	}
 	report.Apps = append(report.Apps, sets...)
 	return report, nil
