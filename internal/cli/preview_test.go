@@ -183,4 +183,3 @@ func applyManifests(t *testing.T, ns, repoURL, cache string) {
 		}
 	}
 }
-
