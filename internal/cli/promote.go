@@ -112,7 +112,7 @@ func (o *promoteOptions) run(ctx context.Context, out io.Writer) error {
 		for _, s := range sets {
 			next, _, err := yamledit.Set(content, s.path, s.value, yamledit.Options{Document: o.document, String: o.asString})
 			if err != nil {
-				return nil, fmt.Errorf("file %s: %w", o.file, err)
+				return nil, err // git.Edit and EditWorktree name the file
 			}
 			content = next
 		}

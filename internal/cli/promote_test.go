@@ -132,7 +132,7 @@ func TestPromoteErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"missing key", []string{"--set", "image.digest=sha256:1"}, promoteFile + `: path image.digest: image.digest: key not found`},
+		{"missing key", []string{"--set", "image.digest=sha256:1"}, "edit " + promoteFile + " in " + repo.Dir + ": path image.digest: key not found"},
 		{"not a scalar", []string{"--set", "image=x"}, "not a scalar"},
 		{"bad index", []string{"--set", "image[0]=x"}, "wrong kind of value"},
 		{"type", []string{"--set", "replicaCount=many"}, "--string writes a string"},

@@ -49,7 +49,10 @@ type PathError struct {
 }
 
 func (e *PathError) Error() string {
-	msg := fmt.Sprintf("path %s: %s: %v", e.Path, e.At, e.Err)
+	msg := fmt.Sprintf("path %s: %v", e.Path, e.Err)
+	if len(e.At) < len(e.Path) {
+		msg = fmt.Sprintf("path %s: at %s: %v", e.Path, e.At, e.Err)
+	}
 	if e.Detail != "" {
 		msg += " (" + e.Detail + ")"
 	}
