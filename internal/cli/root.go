@@ -54,6 +54,7 @@ Argo CD's resources (Application, ApplicationSet, AppProject) unchanged.`,
 		newRepoCmd(),
 		newAppsetCmd(),
 		newRolloutCmd(),
+		newPromoteCmd(), newPreviewCmd(),
 	)
 	return root
 }
