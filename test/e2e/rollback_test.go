@@ -89,8 +89,14 @@ func TestRollbackWritesTheRevert(t *testing.T) {
 	}
 	rv := get("get", "cm", "settings", "-n", "shop", "-o", "jsonpath={.metadata.resourceVersion}")
 	eventually(t, "hold released, synced to the revert", func() bool {
-		return syncedAt() == "Synced/"+revert && !strings.Contains(get("get", "cm", "tiphys-rollback-holds", "-n", "argocd", "-o", "jsonpath={.data}"), "argocd.shop")
+		return syncedAt() == "Synced/"+revert && strings.Contains(get("get", "cm", "tiphys-rollback-holds", "-n", "argocd", "-o", "jsonpath={.data.argocd\\.shop}"), `"released"`)
 	})
+	history := must(t, tiphys, "app", "history", "shop", "--kubeconfig", kubeconfig)
+	for _, want := range []string{"Last rollback: to history", "reason: 5xx after v2", "Revert commit: " + revert, "Hold: released"} {
+		if !strings.Contains(history, want) {
+			t.Errorf("history lacks %q:\n%s", want, history)
+		}
+	}
 	if now := get("get", "cm", "settings", "-n", "shop", "-o", "jsonpath={.metadata.resourceVersion}"); now != rv || version() != "v1" {
 		t.Errorf("the revert re-deployed the ConfigMap: resourceVersion %s→%s, version %s", rv, now, version())
 	}

@@ -30,7 +30,7 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 		return err
 	}
 	var res *render.AppResult
-	if hold != nil {
+	if hold.Active() {
 		res, err = r.renderHeld(ctx, st, req, hold)
 	} else {
 		res, err = render.RenderApp(ctx, req)

@@ -46,7 +46,14 @@ type Hold struct {
 	At metav1.Time `json:"at"`
 	// Revert is the revert commit pushed to the branch, "" if none.
 	Revert string `json:"revert,omitempty"`
+	// Released is when the branch reached the rolled-back content and the
+	// hold ended; a released hold is kept as the record of the last
+	// rollback (tiphys app history shows it) and holds nothing.
+	Released *metav1.Time `json:"released,omitempty"`
 }
+
+// Active reports a hold that still pins its app.
+func (h *Hold) Active() bool { return h != nil && h.Released == nil }
 
 // HoldKey is the key of an Application's hold in HoldsConfigMap.
 func HoldKey(namespace, name string) string { return namespace + "." + name }
@@ -140,7 +147,10 @@ func (r *Reconciler) renderHeld(ctx context.Context, st *state, req render.AppRe
 		return nil, fmt.Errorf("render at the rolled-back revision: %w", err)
 	}
 	if headErr == nil && sameObjects(managedOnly(st, head.Objects), managedOnly(st, held.Objects)) {
-		if err := WriteHold(ctx, r.client, r.opts.Namespace, st.app.Namespace, st.app.Name, nil); err != nil {
+		released := *h
+		now := metav1.Now()
+		released.Released = &now
+		if err := WriteHold(ctx, r.client, r.opts.Namespace, st.app.Namespace, st.app.Name, &released); err != nil {
 			return nil, err
 		}
 		r.events.record(st.app, corev1.EventTypeNormal, "RollbackHoldReleased",
