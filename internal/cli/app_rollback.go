@@ -31,9 +31,11 @@ default: the one before the last) at once, and keep Git the truth:
 
   - the app is held at that revision, automated sync included, where no parent app-of-apps or
     ApplicationSet lifts the hold (ConfigMap tiphys-rollback-holds in the controller's namespace);
-  - a revert commit restoring the app's path to that revision is pushed to the app's source
+  - the sync to that revision runs at once;
+  - then a revert commit restoring the app's path to that revision is pushed to the app's source
     branch (credentials from the repository Secret), authored by --author, the message naming
-    who rolled back what and --reason;
+    who rolled back what and --reason (if the push fails the command says so and exits 1; the app
+    stays rolled back and held);
   - once the branch renders what the revision rendered, the hold ends by itself and the app
     follows its branch again, with nothing to re-deploy.
 
@@ -86,17 +88,20 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	if err := application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold); err != nil {
 		return fmt.Errorf("application %s: %w", app.Name, err)
 	}
+	// The cluster first (an emergency is about speed), then Git.
+	if err := startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout); err != nil {
+		return err
+	}
 	commit, err := o.revert(cmd, c, app, entry)
 	if err != nil {
-		return fmt.Errorf("application %s: rolled back and held at %s, but the revert commit was not written: %w", app.Name, short(entry.Revision), err)
+		return fmt.Errorf("application %s: rolled back and held at %s, but the revert commit was not written: %w; "+
+			"push the revert yourself: the hold ends when the branch renders the same", app.Name, short(entry.Revision), err)
 	}
-	if commit != "" {
-		hold.Revert = commit
-		if err := application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold); err != nil {
-			return fmt.Errorf("application %s: %w", app.Name, err)
-		}
+	if commit == "" {
+		return nil
 	}
-	return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
+	hold.Revert = commit
+	return application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold)
 }
 
 // historyEntry picks the history entry of ID (args[0]), or the one before

@@ -124,7 +124,7 @@ func TestAppVerbsAgainstController(t *testing.T) {
 	if !strings.Contains(history, first) || !strings.Contains(history, second) {
 		t.Fatalf("history lacks a revision:\n%s", history)
 	}
-	if r := app("rollback", "shop", "0", "--timeout", "2m"); r.err != nil {
+	if r := app("rollback", "shop", "0", "--no-git", "--timeout", "2m"); r.err != nil {
 		t.Fatalf("rollback: %s", r)
 	}
 	if v := must(t, "kubectl", "--kubeconfig", kubeconfig, "get", "cm", "settings", "-n", "shop", "-o", "jsonpath={.data.version}"); v != "v1" {
