@@ -74,6 +74,54 @@ func makeDemoRepo(example, bare, work, url string) error {
 			return fmt.Errorf("make demo repository: %w", err)
 		}
 	}
+	if err := addProductionSecretNamespaces(work); err != nil {
+		return err
+	}
+	steps = [][]string{
+		{"-C", work, "add", "--all"},
+		{"-C", work, "commit", "--quiet", "-m", "demo: the production namespaces of the ExternalSecrets on the management plane"},
+		{"-C", work, "push", "--quiet"},
+	}
+	for _, s := range steps {
+		if err := runQuiet("git", s...); err != nil {
+			return fmt.Errorf("make demo repository: %w", err)
+		}
+	}
+	return nil
+}
+
+// addProductionSecretNamespaces writes external-secrets/production/namespaces.yaml:
+// the example keeps every ExternalSecret in one app on the management
+// cluster, in the service namespaces, which only the microservice apps
+// create; production's run on the workload plane, so on the management plane
+// nothing else makes them (see the example's README, Secrets).
+func addProductionSecretNamespaces(work string) error {
+	files, _ := filepath.Glob(filepath.Join(work, "external-secrets", "production", "*.yaml"))
+	seen := map[string]bool{}
+	var b strings.Builder
+	b.WriteString("# Added by tiphys local demo: production runs on the workload cluster, so\n" +
+		"# nothing else creates these namespaces on the management cluster.\n")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", f, err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			ns, ok := strings.CutPrefix(strings.TrimSpace(line), "namespace: ")
+			if !ok || !strings.HasSuffix(ns, "-production") || seen[ns] {
+				continue
+			}
+			seen[ns] = true
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n", ns)
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	p := filepath.Join(work, "external-secrets", "production", "namespaces.yaml")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", p, err)
+	}
 	return nil
 }
 
