@@ -34,8 +34,10 @@ func TestDemo(t *testing.T) {
 	var apps struct {
 		Items []struct {
 			Metadata struct{ Name string }
-			Spec     struct{ Destination struct{ Name, Namespace string } }
-			Status   struct {
+			Spec     struct {
+				Destination struct{ Name, Namespace string }
+			}
+			Status struct {
 				Sync   struct{ Status string }
 				Health struct{ Status string }
 			}
