@@ -236,7 +236,7 @@ Try:
     Its analysis asks Prometheus, which does not answer in the demo: the run fails and
     the Rollout aborts back to stable, the safety net at work.
   - a rollback: bin/tiphys app history order-service-production, then
-    bin/tiphys app rollback order-service-production ID (turns automated sync off, as Argo CD)
+    bin/tiphys app rollback order-service-production ID (syncs that revision, holds the app there and pushes a revert commit)
   - the logs: %s/controller.log, %s/workload-controller.log
   - stop it all: make demo-down
 
