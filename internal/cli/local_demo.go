@@ -32,7 +32,7 @@ const (
 
 // demoProcesses are the detached processes of a demo besides the planes, by
 // the name of their pid and log files, stopped in this order.
-var demoProcesses = []string{"controller", "workload-controller", "git-server"}
+var demoProcesses = []string{"controller", "workload-controller", "git-server", "prometheus", "exporter"}
 
 func newLocalDemoCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -41,7 +41,7 @@ func newLocalDemoCmd() *cobra.Command {
 		Long: `Run examples/go-reliable-gitops on a management plane and a workload plane,
 synced by the controller from a local Git repository served over HTTP.`,
 	}
-	cmd.AddCommand(newLocalDemoUpCmd(), newLocalDemoDownCmd(), newLocalDemoServeGitCmd())
+	cmd.AddCommand(newLocalDemoUpCmd(), newLocalDemoDownCmd(), newLocalDemoServeGitCmd(), newLocalDemoServeMetricsCmd())
 	return cmd
 }
 
@@ -52,6 +52,11 @@ func startDetached(dir, name string, args ...string) error {
 	if err != nil {
 		return fmt.Errorf("find own executable: %w", err)
 	}
+	return startDetachedProgram(dir, name, exe, args...)
+}
+
+// startDetachedProgram is startDetached for another program.
+func startDetachedProgram(dir, name, exe string, args ...string) error {
 	logPath := filepath.Join(dir, name+".log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {

@@ -55,7 +55,8 @@ func TestDemo(t *testing.T) {
 			t.Errorf("app %s: %s %s, want Synced Healthy", a.Metadata.Name, a.Status.Sync.Status, a.Status.Health.Status)
 		}
 		// The microservice apps are named as their namespaces, <service>-<env>.
-		if a.Metadata.Name != a.Spec.Destination.Namespace {
+		name := a.Metadata.Name
+		if name != a.Spec.Destination.Namespace || !strings.HasSuffix(name, "-staging") && !strings.HasSuffix(name, "-production") {
 			continue
 		}
 		services++
