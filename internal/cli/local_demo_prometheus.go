@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,25 +19,15 @@ import (
 var demoServices = []string{"api-gateway", "order-service", "notification-worker", "ml-inference-gateway"}
 
 func newLocalDemoServeMetricsCmd() *cobra.Command {
-	var listen string
+	var listen, errorsFile string
 	cmd := &cobra.Command{
-		Use:    "serve-metrics --listen ADDR",
+		Use:    "serve-metrics --listen ADDR [--errors-file F]",
 		Short:  "Serve http_requests_total of the example's services for the demo's Prometheus",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			start := time.Now()
-			h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				// Steady traffic, 50 requests a second per service, no 5xx:
-				// every canary's success rate is 1.
-				n := int64(time.Since(start).Seconds() * 50)
-				w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-				fmt.Fprintln(w, "# TYPE http_requests_total counter")
-				for _, s := range demoServices {
-					fmt.Fprintf(w, "http_requests_total{service=%q,code=\"200\"} %d\n", s, n)
-					fmt.Fprintf(w, "http_requests_total{service=%q,code=\"500\"} 0\n", s)
-				}
-			})
+			e := &demoExporter{errorsFile: errorsFile, last: time.Now(), ok: map[string]float64{}, failed: map[string]float64{}}
+			h := http.HandlerFunc(e.serve)
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {
 				return fmt.Errorf("serve metrics: %w", err)
@@ -50,7 +41,43 @@ func newLocalDemoServeMetricsCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on")
+	cmd.Flags().StringVar(&errorsFile, "errors-file", "", `lines "SERVICE PERCENT": the share of that service's requests answered 500, read at every scrape`)
 	return cmd
+}
+
+// demoExporter counts steady traffic, 50 requests a second per service,
+// answered 500 at the rate its errors file gives (none by default).
+type demoExporter struct {
+	errorsFile string
+	mu         sync.Mutex
+	last       time.Time
+	ok, failed map[string]float64
+}
+
+func (e *demoExporter) serve(w http.ResponseWriter, _ *http.Request) {
+	pct := map[string]float64{}
+	if b, err := os.ReadFile(e.errorsFile); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			var svc string
+			var p float64
+			if n, _ := fmt.Sscanf(line, "%s %g", &svc, &p); n == 2 {
+				pct[svc] = min(max(p, 0), 100)
+			}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := time.Now()
+	n := now.Sub(e.last).Seconds() * 50
+	e.last = now
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	fmt.Fprintln(w, "# TYPE http_requests_total counter")
+	for _, s := range demoServices {
+		e.failed[s] += n * pct[s] / 100
+		e.ok[s] += n * (100 - pct[s]) / 100
+		fmt.Fprintf(w, "http_requests_total{service=%q,code=\"200\"} %.0f\n", s, e.ok[s])
+		fmt.Fprintf(w, "http_requests_total{service=%q,code=\"500\"} %.0f\n", s, e.failed[s])
+	}
 }
 
 // demoPrometheusBinary is the Prometheus server the demo runs when present
@@ -67,7 +94,8 @@ func startDemoPrometheus(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("exporter address: %w", err)
 	}
-	if err := startDetached(dir, "exporter", "local", "demo", "serve-metrics", "--listen", exporterAddr); err != nil {
+	if err := startDetached(dir, "exporter", "local", "demo", "serve-metrics", "--listen", exporterAddr,
+		"--errors-file", filepath.Join(dir, "errors")); err != nil {
 		return "", err
 	}
 	promDir := filepath.Join(dir, "prometheus")

@@ -229,17 +229,18 @@ func expectedApps(platform, repoURL string) int {
 }
 
 func printDemoNext(out io.Writer, dir string, prometheus bool, took time.Duration) {
-	analysis := `Its analysis asks the demo's Prometheus, where every service answers without
-    errors: the canary goes 20 %, 50 %, 100 % in about 6 minutes.`
-	if !prometheus {
-		analysis = `Its analysis asks Prometheus, which does not run in this demo: the run fails
-    and the Rollout aborts back to stable, the safety net at work.`
-	}
 	rel := dir
 	if wd, err := os.Getwd(); err == nil {
 		if r, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(r, "..") {
 			rel = r
 		}
+	}
+	analysis := fmt.Sprintf(`Its analysis asks the demo's Prometheus, where every service answers without
+    errors: the canary goes 20 %%, 50 %%, 100 %% in about 6 minutes. For an abort, make 5 %%
+    of order-service's requests fail first: echo "order-service 5" > %s/errors`, rel)
+	if !prometheus {
+		analysis = `Its analysis asks Prometheus, which does not run in this demo: the run fails
+    and the Rollout aborts back to stable, the safety net at work.`
 	}
 	fmt.Fprintf(out, `
 The example platform is up in %s: every Application is Synced and Healthy.
