@@ -65,6 +65,9 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 		fmt.Fprintf(out, "[%4.0fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
 	}
 
+	if err := checkDemoDir(dir); err != nil {
+		return err
+	}
 	step("stopping any previous demo in %s", dir)
 	if err := demoDown(cmd, dir); err != nil {
 		return err
@@ -173,6 +176,24 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 	}
 	printDemoNext(out, dir, promURL != "", time.Since(start))
 	return nil
+}
+
+// checkDemoDir refuses a directory that up would wipe but that is not a
+// demo's: it must be missing, empty, or hold a demo's plane or repository.
+func checkDemoDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) || err == nil && len(entries) == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo directory %s: %w", dir, err)
+	}
+	for _, marker := range []string{demoManagement, demoWorkload, filepath.Join("git", demoRepoName)} {
+		if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("demo directory %s holds files but no demo: up would remove them; give a new or empty directory", dir)
 }
 
 // waitHTTP waits until url answers at all.
