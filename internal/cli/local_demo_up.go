@@ -276,7 +276,7 @@ Try:
       bin/tiphys rollout get order-service -N order-service-production --kubeconfig %s/workload/kubeconfig --watch
     %s
   - a rollback: bin/tiphys app history order-service-production, then
-    bin/tiphys app rollback order-service-production ID (syncs that revision, holds the app there and pushes a revert commit)
+    bin/tiphys app rollback order-service-production ID (syncs that revision and holds the app there)
   - the logs: %s/controller.log, %s/workload-controller.log
   - stop it all: make demo-down
 
