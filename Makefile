@@ -84,29 +84,14 @@ bench-large: tools
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/sync -apps 1000
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/appset -apps 1000
 
-## demo: the main job — a local control plane, the controller, and the guestbook example synced
+## demo: the main job — the example platform (examples/go-reliable-gitops) on a management plane
+## and a workload plane, synced by the controller from a local Git repository, every app Synced and Healthy
 demo: tools build
-	$(BIN)/tiphys local down --dir $(DEMO_DIR) >/dev/null
-	@if [ -f $(DEMO_DIR)/controller.pid ]; then kill $$(cat $(DEMO_DIR)/controller.pid) 2>/dev/null || true; rm -f $(DEMO_DIR)/controller.pid; fi
-	$(BIN)/tiphys local up --dir $(DEMO_DIR) --detach --nodes 2
-	$(BIN)/tiphys install --kubeconfig $(DEMO_DIR)/kubeconfig
-	nohup $(BIN)/tiphys controller --kubeconfig $(DEMO_DIR)/kubeconfig --metrics-addr 127.0.0.1:0 \
-	  --cache-dir $(DEMO_DIR)/cache > $(DEMO_DIR)/controller.log 2>&1 & echo $$! > $(DEMO_DIR)/controller.pid
-	sed 's|REPO|file://$(CURDIR)|' examples/guestbook/application.yaml | \
-	  kubectl --kubeconfig $(DEMO_DIR)/kubeconfig apply -f -
-	$(BIN)/tiphys app wait guestbook --kubeconfig $(DEMO_DIR)/kubeconfig --timeout 3m
-	$(BIN)/tiphys app get guestbook --kubeconfig $(DEMO_DIR)/kubeconfig
-	@echo
-	@echo "Tiphys demo is up: the guestbook Application is Synced and Healthy."
-	@echo "  export KUBECONFIG=$(DEMO_DIR)/kubeconfig"
-	@echo "  bin/tiphys app list"
-	@echo "  kubectl -n guestbook get all,ingress"
-	@echo "Controller log: $(DEMO_DIR)/controller.log. Stop it all with: make demo-down"
+	$(BIN)/tiphys local demo up --dir $(DEMO_DIR) --example examples/go-reliable-gitops
 
-## demo-down: stop the demo's controller and control plane
+## demo-down: stop the demo's controllers, Git server and planes
 demo-down: build
-	@if [ -f $(DEMO_DIR)/controller.pid ]; then kill $$(cat $(DEMO_DIR)/controller.pid) 2>/dev/null || true; rm -f $(DEMO_DIR)/controller.pid; fi
-	$(BIN)/tiphys local down --dir $(DEMO_DIR)
+	$(BIN)/tiphys local demo down --dir $(DEMO_DIR)
 
 clean:
 	rm -rf $(BIN) $(STATE)

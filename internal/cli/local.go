@@ -15,7 +15,7 @@ func newLocalCmd() *cobra.Command {
 Pods are scheduled onto kwok nodes, which report them Running and Ready without
 running containers. Every file of a plane lives in its state directory.`,
 	}
-	cmd.AddCommand(newLocalUpCmd(), newLocalDownCmd(), newLocalEnvCmd())
+	cmd.AddCommand(newLocalUpCmd(), newLocalDownCmd(), newLocalEnvCmd(), newLocalDemoCmd())
 	return cmd
 }
 

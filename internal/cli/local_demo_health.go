@@ -1,0 +1,51 @@
+package cli
+
+import "strings"
+
+// demoArgoCDCM is the argocd-cm the demo applies: health overrides for the
+// kinds whose controllers are stand-ins in the example (nothing writes their
+// status offline, so Argo CD's checks would keep them Progressing) and for
+// HorizontalPodAutoscalers (no metrics API on a local plane, so their
+// ScalingActive condition is False). A real cluster needs none of them.
+//
+// The Rollout script is Argo CD's check from Argo Rollouts v1.0 on (phase and
+// message as the controller writes them, once the spec generation is
+// observed) without the workloadRef check: Tiphys' Rollout controller reports
+// status.workloadObservedGeneration but does not write the
+// rollout.argoproj.io/workload-generation annotation it is compared with, so
+// the built-in check keeps a workloadRef Rollout (the example's vllm)
+// Progressing and the root app's wave 0 never completes.
+//
+// The ignoreDifferences rule is for another gap: the Services a Rollout
+// manages would stay OutOfSync because of the selector label the Rollout
+// controller adds.
+var demoArgoCDCM = func() string {
+	const standIn = `return {status = "Healthy", message = "tiphys local demo: no controller writes this status offline"}`
+	const noMetrics = `return {status = "Healthy", message = "tiphys local demo: no metrics API on a local plane"}`
+	const rollout = `local hs = {status = "Progressing", message = "Waiting for rollout spec update to be observed"}
+    if obj.status == nil or obj.status.phase == nil then return hs end
+    if obj.status.observedGeneration ~= nil and tostring(obj.status.observedGeneration) ~= tostring(obj.metadata.generation) then return hs end
+    local st = obj.status.phase
+    if st == "Paused" then st = "Suspended" end
+    return {status = st, message = obj.status.message or ""}`
+	keys := []struct{ kind, script string }{
+		{"argoproj.io_Rollout", rollout},
+		{"cert-manager.io_ClusterIssuer", standIn},
+		{"cert-manager.io_Certificate", standIn},
+		{"serving.kserve.io_InferenceService", standIn},
+		{"external-secrets.io_ClusterSecretStore", standIn},
+		{"external-secrets.io_ExternalSecret", standIn},
+		{"autoscaling_HorizontalPodAutoscaler", noMetrics},
+	}
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\n" +
+		"  labels:\n    app.kubernetes.io/part-of: argocd\ndata:\n")
+	for _, k := range keys {
+		b.WriteString("  resource.customizations.health." + k.kind + ": |\n    " + k.script + "\n")
+	}
+	// The Rollout controller adds the revision's hash to the selectors of its
+	// stable and canary Services; Argo CD's three-way diff does not see that
+	// field (it was never applied), Tiphys' diff does: see the comment above.
+	b.WriteString("  resource.customizations.ignoreDifferences.Service: |\n    jsonPointers:\n    - /spec/selector/rollouts-pod-template-hash\n")
+	return b.String()
+}()

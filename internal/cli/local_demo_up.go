@@ -1,0 +1,284 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+type localDemoUpOptions struct {
+	dir     string
+	example string
+	binDir  string
+	timeout time.Duration
+}
+
+func newLocalDemoUpCmd() *cobra.Command {
+	o := &localDemoUpOptions{}
+	cmd := &cobra.Command{
+		Use:   "up --dir DIR --example EXAMPLE",
+		Short: "Start the example platform: two planes, the controllers and a local Git server",
+		Long: `Start a management plane (2 nodes) and a workload plane (1 node) in DIR, install
+the CRDs on both, register the workload plane as the cluster "workload", serve a Git
+repository made from EXAMPLE over HTTP (working clone in DIR/platform), start the
+controllers, apply the projects and the root app, and wait until every Application
+is Synced and Healthy. A demo already in DIR is stopped and its files removed first.`,
+		Example: `  tiphys local demo up --dir .state/demo --example examples/go-reliable-gitops
+  tiphys local demo down --dir .state/demo`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
+	}
+	cmd.Flags().StringVar(&o.dir, "dir", "", "directory of the demo (required)")
+	cmd.Flags().StringVar(&o.example, "example", "examples/go-reliable-gitops", "the GitOps repository to run (its files use REPO_URL for the repository's URL)")
+	cmd.Flags().StringVar(&o.binDir, "bin-dir", defaultBinDir(), "directory holding the control plane binaries")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for every Application to be Synced and Healthy")
+	_ = cmd.MarkFlagRequired("dir")
+	return cmd
+}
+
+func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
+	out := cmd.OutOrStdout()
+	start := time.Now()
+	dir, err := filepath.Abs(o.dir)
+	if err != nil {
+		return fmt.Errorf("demo directory %q: %w", o.dir, err)
+	}
+	example, err := filepath.Abs(o.example)
+	if err != nil {
+		return fmt.Errorf("example %q: %w", o.example, err)
+	}
+	if _, err := os.Stat(filepath.Join(example, "argocd", "root-app.yaml")); err != nil {
+		return fmt.Errorf("example %s: no argocd/root-app.yaml: %w", example, err)
+	}
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		return fmt.Errorf("the demo applies its first objects with kubectl: %w", err)
+	}
+	step := func(format string, args ...any) {
+		fmt.Fprintf(out, "[%4.0fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
+	}
+
+	if err := checkDemoDir(dir); err != nil {
+		return err
+	}
+	step("stopping any previous demo in %s", dir)
+	if err := demoDown(cmd, dir); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove previous demo: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create demo directory: %w", err)
+	}
+	mgmt := filepath.Join(dir, demoManagement, "kubeconfig")
+	work := filepath.Join(dir, demoWorkload, "kubeconfig")
+
+	step("starting the management plane (2 nodes) and the workload plane (1 node)")
+	errs := make(chan error, 2)
+	for plane, nodes := range map[string]int{demoManagement: 2, demoWorkload: 1} {
+		go func() {
+			err := runSelf("local", "up", "--detach", "--dir", filepath.Join(dir, plane),
+				"--bin-dir", o.binDir, "--nodes", strconv.Itoa(nodes))
+			if err == nil {
+				err = runSelf("install", "--kubeconfig", filepath.Join(dir, plane, "kubeconfig"))
+			}
+			if err != nil {
+				err = fmt.Errorf("%s plane: %w", plane, err)
+			}
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+
+	step("registering the workload plane as cluster %q", demoWorkload)
+	if err := runSelf("cluster", "add", "tiphys-local", "--name", demoWorkload,
+		"--kubeconfig-file", work, "--kubeconfig", mgmt); err != nil {
+		return err
+	}
+
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		return fmt.Errorf("git server address: %w", err)
+	}
+	gitRoot := filepath.Join(dir, "git")
+	if err := os.MkdirAll(gitRoot, 0o700); err != nil {
+		return fmt.Errorf("create git root: %w", err)
+	}
+	repoURL := "http://" + addr + "/" + demoRepoName
+	step("serving %s at %s", example, repoURL)
+	if err := startDetached(dir, "git-server", "local", "demo", "serve-git", "--root", gitRoot, "--listen", addr); err != nil {
+		return err
+	}
+	if err := waitHTTP("http://"+addr+"/", 10*time.Second); err != nil {
+		return fmt.Errorf("git server: %w (see %s)", err, filepath.Join(dir, "git-server.log"))
+	}
+	platform := filepath.Join(dir, "platform")
+	if err := makeDemoRepo(example, filepath.Join(gitRoot, demoRepoName), platform, repoURL); err != nil {
+		return err
+	}
+
+	promURL, err := startDemoPrometheus(dir)
+	if err != nil {
+		return err
+	}
+	if promURL == "" {
+		step("no %s: the canaries' analysis will find no Prometheus and abort", demoPrometheusBinary)
+	} else {
+		step("Prometheus at %s scrapes the services' http_requests_total (commit \"demo: local Prometheus\")", promURL)
+		if err := pointAnalysisAt(platform, promURL); err != nil {
+			return err
+		}
+	}
+
+	step("applying the demo's health overrides (argocd-cm)")
+	cmPath := filepath.Join(dir, "argocd-cm.yaml")
+	if err := os.WriteFile(cmPath, []byte(demoArgoCDCM), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", cmPath, err)
+	}
+	if err := runQuiet("kubectl", "--kubeconfig", mgmt, "apply", "-f", cmPath); err != nil {
+		return err
+	}
+
+	step("starting the controllers (logs: controller.log, workload-controller.log)")
+	if err := startDetached(dir, "controller", "controller", "--kubeconfig", mgmt,
+		"--cache-dir", filepath.Join(dir, "cache"), "--metrics-addr", "127.0.0.1:0", "--git-poll", "5s"); err != nil {
+		return err
+	}
+	// Rollouts run where they live: the workload plane has a controller of its
+	// own, as each cluster has its Argo Rollouts; it holds no Applications.
+	if err := startDetached(dir, "workload-controller", "controller", "--kubeconfig", work,
+		"--cache-dir", filepath.Join(dir, "workload-cache"), "--metrics-addr", "127.0.0.1:0"); err != nil {
+		return err
+	}
+
+	step("applying argocd/projects/ and argocd/root-app.yaml")
+	if err := runQuiet("kubectl", "--kubeconfig", mgmt, "apply",
+		"-f", filepath.Join(platform, "argocd", "projects"),
+		"-f", filepath.Join(platform, "argocd", "root-app.yaml")); err != nil {
+		return err
+	}
+
+	expected := expectedApps(platform, repoURL)
+	if err := waitDemoApps(cmd.Context(), out, mgmt, expected, o.timeout, start); err != nil {
+		return err
+	}
+	printDemoNext(out, dir, promURL != "", time.Since(start))
+	return nil
+}
+
+// checkDemoDir refuses a directory that up would wipe but that is not a
+// demo's: it must be missing, empty, or hold a demo's plane or repository.
+func checkDemoDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) || err == nil && len(entries) == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo directory %s: %w", dir, err)
+	}
+	for _, marker := range []string{demoManagement, demoWorkload, filepath.Join("git", demoRepoName)} {
+		if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("demo directory %s holds files but no demo: up would remove them; give a new or empty directory", dir)
+}
+
+// waitHTTP waits until url answers at all.
+func waitHTTP(url string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// expectedApps counts the Applications the platform makes: the root, the
+// Application files under argocd/apps and what each ApplicationSet
+// generates (rendered offline from the working clone). 0 when unknown.
+func expectedApps(platform, repoURL string) int {
+	n := 1
+	err := filepath.WalkDir(filepath.Join(platform, "argocd", "apps"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		n += strings.Count(string(b), "\nkind: Application\n")
+		if strings.HasPrefix(string(b), "kind: Application\n") {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0
+	}
+	sets, _ := filepath.Glob(filepath.Join(platform, "argocd", "appsets", "*.yaml"))
+	exe, err := os.Executable()
+	if err != nil {
+		return 0
+	}
+	for _, f := range sets {
+		b, err := exec.Command(exe, "appset", "generate", "-f", f, "--repo-path", repoURL+"="+platform, "-o", "name").Output()
+		if err != nil {
+			return 0
+		}
+		n += len(strings.Fields(string(b)))
+	}
+	return n
+}
+
+func printDemoNext(out io.Writer, dir string, prometheus bool, took time.Duration) {
+	rel := dir
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(r, "..") {
+			rel = r
+		}
+	}
+	analysis := fmt.Sprintf(`Its analysis asks the demo's Prometheus, where every service answers without
+    errors: the canary goes 20 %%, 50 %%, 100 %% in about 6 minutes. For an abort, make 5 %%
+    of order-service's requests fail first: echo "order-service 5" > %s/errors`, rel)
+	if !prometheus {
+		analysis = `Its analysis asks Prometheus, which does not run in this demo: the run fails
+    and the Rollout aborts back to stable, the safety net at work.`
+	}
+	fmt.Fprintf(out, `
+The example platform is up in %s: every Application is Synced and Healthy.
+
+  export KUBECONFIG=%s/management/kubeconfig     # the management plane (workload: %s/workload/kubeconfig)
+  bin/tiphys app list                            # root, infrastructure, 8 microservices (production on "workload")
+
+Try:
+  - a change: edit %s/platform/environments/production/order-service/values.yaml
+    (say image.tag), then: git -C %s/platform commit -am "order-service: new tag" && git -C %s/platform push
+    The app syncs within seconds; the Rollout on the workload plane starts a canary:
+      bin/tiphys rollout get order-service -N order-service-production --kubeconfig %s/workload/kubeconfig --watch
+    %s
+  - a rollback: bin/tiphys app history order-service-production, then
+    bin/tiphys app rollback order-service-production ID (syncs that revision and holds the app there)
+  - the logs: %s/controller.log, %s/workload-controller.log
+  - stop it all: make demo-down
+
+`, took.Round(time.Second), rel, rel, rel, rel, rel, rel, analysis, rel, rel)
+}
