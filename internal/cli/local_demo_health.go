@@ -8,28 +8,13 @@ import "strings"
 // HorizontalPodAutoscalers (no metrics API on a local plane, so their
 // ScalingActive condition is False). A real cluster needs none of them.
 //
-// The Rollout script is Argo CD's check from Argo Rollouts v1.0 on (phase and
-// message as the controller writes them, once the spec generation is
-// observed) without the workloadRef check: Tiphys' Rollout controller reports
-// status.workloadObservedGeneration but does not write the
-// rollout.argoproj.io/workload-generation annotation it is compared with, so
-// the built-in check keeps a workloadRef Rollout (the example's vllm)
-// Progressing and the root app's wave 0 never completes.
-//
 // The ignoreDifferences rule is for another gap: the Services a Rollout
 // manages would stay OutOfSync because of the selector label the Rollout
 // controller adds.
 var demoArgoCDCM = func() string {
 	const standIn = `return {status = "Healthy", message = "tiphys local demo: no controller writes this status offline"}`
 	const noMetrics = `return {status = "Healthy", message = "tiphys local demo: no metrics API on a local plane"}`
-	const rollout = `local hs = {status = "Progressing", message = "Waiting for rollout spec update to be observed"}
-    if obj.status == nil or obj.status.phase == nil then return hs end
-    if obj.status.observedGeneration ~= nil and tostring(obj.status.observedGeneration) ~= tostring(obj.metadata.generation) then return hs end
-    local st = obj.status.phase
-    if st == "Paused" then st = "Suspended" end
-    return {status = st, message = obj.status.message or ""}`
 	keys := []struct{ kind, script string }{
-		{"argoproj.io_Rollout", rollout},
 		{"cert-manager.io_ClusterIssuer", standIn},
 		{"cert-manager.io_Certificate", standIn},
 		{"serving.kserve.io_InferenceService", standIn},

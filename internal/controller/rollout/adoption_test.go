@@ -265,8 +265,9 @@ spec:
   strategy: {canary: {steps: [{setWeight: 50}]}}
 `)
 	ro := waitFor(t, ns, "web", "healthy on the Deployment's template", healthy)
-	if ro.Status.WorkloadObservedGeneration == "" {
-		t.Errorf("workloadObservedGeneration not set")
+	if ro.Status.WorkloadObservedGeneration == "" || ro.Annotations["rollout.argoproj.io/workload-generation"] != ro.Status.WorkloadObservedGeneration {
+		t.Errorf("workloadObservedGeneration %q, annotation %q: want both, equal (health reads them)",
+			ro.Status.WorkloadObservedGeneration, ro.Annotations["rollout.argoproj.io/workload-generation"])
 	}
 	eventually(t, "Deployment scaled to 0", func() (bool, error) {
 		var d appsv1.Deployment

@@ -43,6 +43,18 @@ func (c *rolloutContext) resolveWorkloadRef(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("workloadRef deployment %s: %w", ref.Name, err)
 	}
+	gen := strconv.FormatInt(d.Generation, 10)
+	if c.ro.Annotations[annotationWorkloadGeneration] != gen {
+		// Recorded on the Rollout itself, as Argo does: health checks
+		// compare it with status.workloadObservedGeneration.
+		live := &v1alpha1.Rollout{ObjectMeta: metav1.ObjectMeta{Namespace: c.ro.Namespace, Name: c.ro.Name}}
+		body := fmt.Sprintf(`{"metadata":{"annotations":{%q:%q}}}`, annotationWorkloadGeneration, gen)
+		if err := c.r.Client.Patch(ctx, live, client.RawPatch("application/merge-patch+json", []byte(body))); err != nil {
+			return fmt.Errorf("workload generation annotation: %w", err)
+		}
+		c.r.seen.Wrote(c.ro.UID, c.ro.ResourceVersion)
+		c.ro.ResourceVersion = live.ResourceVersion
+	}
 	ro := c.ro.DeepCopy()
 	ro.Spec.Template = *d.Spec.Template.DeepCopy()
 	if ro.Spec.Selector == nil {
@@ -51,7 +63,7 @@ func (c *rolloutContext) resolveWorkloadRef(ctx context.Context) error {
 	if ro.Annotations == nil {
 		ro.Annotations = map[string]string{}
 	}
-	ro.Annotations[annotationWorkloadGeneration] = strconv.FormatInt(d.Generation, 10)
+	ro.Annotations[annotationWorkloadGeneration] = gen
 	c.ro = ro
 	c.pause.ro = ro
 	c.workload = &d
