@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"path"
+	"strings"
 	"net/mail"
 	"os/user"
 	"time"
@@ -41,7 +43,7 @@ func (o *rollbackOptions) revert(cmd *cobra.Command, c client.Client, app *v1alp
 		msg += "\n\nReason: " + o.reason
 	}
 	res, err := git.Revert(cmd.Context(), git.RevertOptions{
-		URL: src.RepoURL, Credentials: creds, Branch: src.TargetRevision, Paths: []string{src.Path},
+		URL: src.RepoURL, Credentials: creds, Branch: src.TargetRevision, Paths: revertPaths(src),
 		Good: entry.Revision, Author: author, Message: msg + "\n", Timeout: time.Minute,
 	})
 	if err != nil {
@@ -70,4 +72,30 @@ func (o *rollbackOptions) commitAuthor() (git.Author, error) {
 		name = u.Name
 	}
 	return git.Author{Name: name, Email: username() + "@localhost"}, nil
+}
+
+// revertPaths are the repository paths an app's render reads: its source
+// path and the Helm value files it names relative to it (a values file
+// under environments/ beside a chart under charts/), so that the revert
+// restores every input the rolled-back revision rendered. Value files
+// outside the repository (URLs, paths above its root) are left out.
+func revertPaths(src *v1alpha1.ApplicationSource) []string {
+	paths := []string{src.Path}
+	if src.Helm == nil {
+		return paths
+	}
+	for _, vf := range src.Helm.ValueFiles {
+		if strings.Contains(vf, "://") || strings.HasPrefix(vf, "$") {
+			continue
+		}
+		p := path.Clean(path.Join(src.Path, vf))
+		if path.IsAbs(vf) {
+			p = path.Clean(strings.TrimPrefix(vf, "/"))
+		}
+		if p == ".." || strings.HasPrefix(p, "../") {
+			continue
+		}
+		paths = append(paths, p)
+	}
+	return paths
 }
