@@ -2,10 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"path"
-	"strings"
 	"net/mail"
 	"os/user"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
