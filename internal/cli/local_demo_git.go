@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -13,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tiphys/tiphys/internal/localdemo"
 )
 
 func newLocalDemoServeGitCmd() *cobra.Command {
@@ -55,7 +56,7 @@ func newLocalDemoServeGitCmd() *cobra.Command {
 // from the example directory, with REPO_URL replaced by url in every file,
 // and pushes the first commit. Symlinks are kept as symlinks.
 func makeDemoRepo(example, bare, work, url string) error {
-	if err := copyTree(example, work, "REPO_URL", url); err != nil {
+	if err := localdemo.CopyExample(example, work, url); err != nil {
 		return err
 	}
 	steps := [][]string{
@@ -123,38 +124,6 @@ func addProductionSecretNamespaces(work string) error {
 		return fmt.Errorf("write %s: %w", p, err)
 	}
 	return nil
-}
-
-// copyTree copies the regular files, directories and symlinks of src to
-// dst, replacing old with repl in the files.
-func copyTree(src, dst, old, repl string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case d.Type().IsRegular():
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, []byte(strings.ReplaceAll(string(b), old, repl)), 0o644)
-		}
-		return nil
-	})
 }
 
 // freeLoopbackAddr returns a loopback address with a port free right now.

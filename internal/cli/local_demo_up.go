@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tiphys/tiphys/internal/localdemo"
 )
 
 type localDemoUpOptions struct {
@@ -144,7 +146,7 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 
 	step("applying the demo's health overrides (argocd-cm)")
 	cmPath := filepath.Join(dir, "argocd-cm.yaml")
-	if err := os.WriteFile(cmPath, []byte(demoArgoCDCM), 0o600); err != nil {
+	if err := os.WriteFile(cmPath, []byte(localdemo.ArgoCDCM), 0o600); err != nil {
 		return fmt.Errorf("write %s: %w", cmPath, err)
 	}
 	if err := runQuiet("kubectl", "--kubeconfig", mgmt, "apply", "-f", cmPath); err != nil {

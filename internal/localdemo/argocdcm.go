@@ -1,17 +1,18 @@
-package cli
+package localdemo
 
 import "strings"
 
-// demoArgoCDCM is the argocd-cm the demo applies: health overrides for the
-// kinds whose controllers are stand-ins in the example (nothing writes their
-// status offline, so Argo CD's checks would keep them Progressing) and for
-// HorizontalPodAutoscalers (no metrics API on a local plane, so their
-// ScalingActive condition is False). A real cluster needs none of them.
+// ArgoCDCM is the argocd-cm (namespace argocd) that runs the example on a
+// local plane: health overrides for the kinds whose controllers are
+// stand-ins in the example (nothing writes their status offline, so Argo
+// CD's checks would keep them Progressing) and for HorizontalPodAutoscalers
+// (no metrics API on a local plane, so their ScalingActive condition is
+// False). A real cluster needs none of them.
 //
 // The ignoreDifferences rule is for another gap: the Services a Rollout
 // manages would stay OutOfSync because of the selector label the Rollout
 // controller adds.
-var demoArgoCDCM = func() string {
+var ArgoCDCM = func() string {
 	const standIn = `return {status = "Healthy", message = "tiphys local demo: no controller writes this status offline"}`
 	const noMetrics = `return {status = "Healthy", message = "tiphys local demo: no metrics API on a local plane"}`
 	keys := []struct{ kind, script string }{
