@@ -35,9 +35,9 @@ type commitCost struct {
 // app, and waits until it is synced and every app compared at the commit;
 // then it refreshes the set and waits until the set has generated again,
 // so that a set that rewrote Applications after a commit is seen doing it.
-func measureCommit(ctx context.Context, admin client.Client, t *tracker, reqs *measure.Requests, repo string, n int) (commitCost, error) {
+func measureCommit(ctx context.Context, admin client.Client, t *measure.AppTracker, reqs *measure.Requests, repo string, n int) (commitCost, error) {
 	out := commitCost{app: fmt.Sprintf("app-%d", n/2)}
-	before, _, err := listApps(ctx, admin, appNamespace)
+	before, _, err := measure.ListApps(ctx, admin, appNamespace)
 	if err != nil {
 		return out, err
 	}
@@ -47,18 +47,18 @@ func measureCommit(ctx context.Context, admin client.Client, t *tracker, reqs *m
 		return out, err
 	}
 	start := time.Now()
-	if err := refreshApp(ctx, admin, out.app); err != nil {
+	if err := measure.RefreshApp(ctx, admin, appNamespace, out.app); err != nil {
 		return out, err
 	}
-	at, err := t.until(out.app+" synced at "+sha, 10*time.Minute, func(apps map[string]appView) bool {
-		return apps[out.app].syncedRevision == sha
+	at, err := t.Until(out.app+" synced at "+sha, 10*time.Minute, func(apps map[string]measure.App) bool {
+		return apps[out.app].SyncedRevision == sha
 	})
 	if err != nil {
 		return out, err
 	}
 	out.synced = at.Sub(start)
-	at, err = t.until(fmt.Sprintf("all %d apps compared at %s", n, sha), 10*time.Minute, func(apps map[string]appView) bool {
-		return count(apps, func(a appView) bool { return a.revision == sha }) >= n
+	at, err = t.Until(fmt.Sprintf("all %d apps compared at %s", n, sha), 10*time.Minute, func(apps map[string]measure.App) bool {
+		return measure.CountApps(apps, func(a measure.App) bool { return a.Revision == sha }) >= n
 	})
 	if err != nil {
 		return out, err
@@ -66,22 +66,22 @@ func measureCommit(ctx context.Context, admin client.Client, t *tracker, reqs *m
 	out.all = at.Sub(start)
 	_, after := reqs.Snapshot()
 	out.requests, out.kinds = after-requests, reqs.Since(kinds)
-	if err := refreshSet(ctx, admin, 5*time.Minute); err != nil {
+	if err := measure.RefreshSet(ctx, admin, appNamespace, setName, 5*time.Minute); err != nil {
 		return out, err
 	}
-	now, _, err := listApps(ctx, admin, appNamespace)
+	now, _, err := measure.ListApps(ctx, admin, appNamespace)
 	if err != nil {
 		return out, err
 	}
 	for name, a := range now {
 		b := before[name]
-		if a.content != b.content {
+		if a.Content != b.Content {
 			out.setWrote++
 		}
-		if a.operation != b.operation {
+		if a.Operation != b.Operation {
 			out.resynced++
 		}
-		if a.resourceVersion != b.resourceVersion {
+		if a.ResourceVersion != b.ResourceVersion {
 			out.written++
 		}
 	}

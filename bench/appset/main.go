@@ -25,18 +25,12 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/tiphys/tiphys/bench/internal/controllers"
 	"github.com/tiphys/tiphys/bench/internal/measure"
-	"github.com/tiphys/tiphys/internal/controller/application"
-	"github.com/tiphys/tiphys/internal/controller/applicationset"
-	"github.com/tiphys/tiphys/internal/controller/project"
 	"github.com/tiphys/tiphys/internal/install"
 	"github.com/tiphys/tiphys/internal/localcluster"
 	"github.com/tiphys/tiphys/internal/testenv"
@@ -80,7 +74,7 @@ type figures struct {
 	// all were done, coldKinds them by verb and resource.
 	coldRequests int64
 	coldKinds    []string
-	idle         idle
+	idle         measure.Idle
 	commit       commitCost
 }
 
@@ -121,10 +115,13 @@ func (o options) run(ctx context.Context) error {
 	reqs := measure.NewRequests()
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if err := startControllers(mctx, plane.Config, reqs, filepath.Join(dir, "cache")); err != nil {
+	// The set is created once the controllers watch: the figures measure
+	// the set, not the manager's start.
+	if err := controllers.Start(mctx, plane.Config, controllers.Options{Namespace: appNamespace,
+		CacheDir: filepath.Join(dir, "cache"), Poll: poll, Requests: reqs}); err != nil {
 		return err
 	}
-	t, err := startTracker(mctx, admin, appNamespace)
+	t, err := measure.TrackApps(mctx, admin, appNamespace)
 	if err != nil {
 		return err
 	}
@@ -137,18 +134,18 @@ func (o options) run(ctx context.Context) error {
 	if err := admin.Create(ctx, set); err != nil {
 		return fmt.Errorf("create applicationset %s: %w", setName, err)
 	}
-	at, err := t.until("a first Application", timeout, func(apps map[string]appView) bool { return len(apps) > 0 })
+	at, err := t.Until("a first Application", timeout, func(apps map[string]measure.App) bool { return len(apps) > 0 })
 	if err != nil {
 		return err
 	}
 	f.first = at.Sub(start)
-	at, err = t.until(fmt.Sprintf("all %d Applications exist", n), timeout, func(apps map[string]appView) bool { return len(apps) >= n })
+	at, err = t.Until(fmt.Sprintf("all %d Applications exist", n), timeout, func(apps map[string]measure.App) bool { return len(apps) >= n })
 	if err != nil {
 		return err
 	}
 	f.exist = at.Sub(start)
-	at, err = t.until(fmt.Sprintf("all %d Applications Synced and Healthy", n), timeout, func(apps map[string]appView) bool {
-		return count(apps, func(a appView) bool { return a.done }) >= n
+	at, err = t.Until(fmt.Sprintf("all %d Applications Synced and Healthy", n), timeout, func(apps map[string]measure.App) bool {
+		return measure.CountApps(apps, func(a measure.App) bool { return a.Done }) >= n
 	})
 	if err != nil {
 		return err
@@ -160,52 +157,11 @@ func (o options) run(ctx context.Context) error {
 	// Idle: once the first no-op runs after the sync are over, nothing
 	// changes in Git or in the cluster.
 	time.Sleep(poll + 2*time.Second)
-	if f.idle, err = measureIdle(reqs, o.idle, o.cpuProfile); err != nil {
+	if f.idle, err = measure.WaitIdle(reqs, o.idle, o.cpuProfile); err != nil {
 		return err
 	}
 	if f.commit, err = measureCommit(ctx, admin, t, reqs, repo, n); err != nil {
 		return err
 	}
 	return f.print()
-}
-
-// startControllers runs the application, appproject and applicationset
-// controllers in this process until ctx ends, as `tiphys controller`
-// wires them, with every API request they make counted.
-func startControllers(ctx context.Context, plane *rest.Config, reqs *measure.Requests, cacheDir string) error {
-	cfg := rest.CopyConfig(plane)
-	cfg.Wrap(reqs.Wrap)
-	ctrl.SetLogger(logr.Discard())
-	mgr, err := ctrl.NewManager(cfg, application.ManagerOptions("0", appNamespace))
-	if err != nil {
-		return fmt.Errorf("controller manager: %w", err)
-	}
-	apps, err := application.New(mgr, cfg, application.Options{Namespace: appNamespace, CacheDir: cacheDir, Resync: poll, GitPoll: poll})
-	if err != nil {
-		return fmt.Errorf("application controller: %w", err)
-	}
-	if err := apps.SetupWithManager(mgr); err != nil {
-		return fmt.Errorf("application controller: %w", err)
-	}
-	projects := &project.Reconciler{Client: mgr.GetClient(), Namespace: appNamespace,
-		Recorder: mgr.GetEventRecorder("tiphys-appproject-controller")}
-	if err := projects.SetupWithManager(mgr); err != nil {
-		return fmt.Errorf("appproject controller: %w", err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("dynamic client: %w", err)
-	}
-	sets := &applicationset.Reconciler{Client: mgr.GetClient(), Dynamic: dyn, Namespace: appNamespace, Git: apps.GitCache(),
-		GitPoll: poll, Recorder: mgr.GetEventRecorder("tiphys-applicationset-controller")}
-	if err := sets.SetupWithManager(mgr); err != nil {
-		return fmt.Errorf("applicationset controller: %w", err)
-	}
-	go func() { _ = mgr.Start(ctx) }()
-	// The set is created once the controllers watch: the figures measure
-	// the set, not the manager's start.
-	if !mgr.GetCache().WaitForCacheSync(ctx) {
-		return fmt.Errorf("controller manager: caches did not sync")
-	}
-	return nil
 }

@@ -51,17 +51,14 @@ func (f figures) print() error {
 	fmt.Fprintf(w, "  Applications the set rewrote (spec or metadata changed)\t%d\t-\t-\n", c.setWrote)
 	fmt.Fprintf(w, "  apps re-synced (operationState changed)\t%d\t-\t-\n", c.resynced)
 	fmt.Fprintf(w, "  Applications with a new resourceVersion (status included)\t%d\t-\t-\n", c.written)
-	scaled := ""
-	if f.idle.window != measure.IdleWindow {
-		scaled = fmt.Sprintf(" (%s, scaled)", f.idle.window)
-	}
-	fmt.Fprintf(w, "API requests per minute, nothing changing%s\t%.1f\t%s\t-\n", scaled, f.idle.perMinute(), syncIdleReqs)
-	fmt.Fprintf(w, "controllers' CPU per %s idle%s\t%.2f s\t%s\t-\n", measure.IdleWindow, scaled, f.idle.cpuPerWindow().Seconds(), syncIdleCPU)
+	scaled := f.idle.Scaled()
+	fmt.Fprintf(w, "API requests per minute, nothing changing%s\t%.1f\t%s\t-\n", scaled, f.idle.PerMinute(), syncIdleReqs)
+	fmt.Fprintf(w, "controllers' CPU per %s idle%s\t%.2f s\t%s\t-\n", measure.IdleWindow, scaled, f.idle.CPUPerWindow().Seconds(), syncIdleCPU)
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("print: %w", err)
 	}
 	fmt.Printf("\nrequests by verb and resource, cold: %s\n", strings.Join(f.coldKinds, " "))
-	fmt.Printf("requests by verb and resource, idle: %s\n", strings.Join(f.idle.kinds, " "))
+	fmt.Printf("requests by verb and resource, idle: %s\n", strings.Join(f.idle.Kinds, " "))
 	fmt.Printf("requests by verb and resource, one-app commit: %s\n", strings.Join(c.kinds, " "))
 	return nil
 }

@@ -1,7 +1,9 @@
 // Package measure holds what the benchmarks measure the same way: the
 // idle window their figures are scaled to, the CPU time and memory of the
 // benchmark process (the controllers running in it; the control plane runs
-// in processes of its own), and the API requests of a rest.Config.
+// in processes of its own), the API requests of a rest.Config, and the
+// Applications a benchmark waits on (AppTracker: when a condition first
+// held).
 package measure
 
 import (

@@ -1,9 +1,10 @@
-package main
+package measure
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -14,70 +15,72 @@ import (
 	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
-// appView is what the benchmark reads of an Application.
-type appView struct {
-	resourceVersion string
-	// content is what a set decides of an app (labels, annotations but
+// App is what the benchmarks read of an Application.
+type App struct {
+	// ResourceVersion is the Application's.
+	ResourceVersion string
+	// Content is what a set decides of an app (labels, annotations but
 	// the refresh one the benchmark sets, finalizers, spec, owners), as
 	// JSON: it changes when the set writes the app.
-	content string
-	// operation is the last sync's start and revision: it changes when
+	Content string
+	// Operation is the last sync's start and revision: it changes when
 	// the app syncs again.
-	operation string
-	// revision is the commit the app was last compared at.
-	revision string
-	// done is Synced and Healthy.
-	done bool
-	// syncedRevision is the revision a succeeded sync applied, when the
+	Operation string
+	// Revision is the commit the app was last compared at.
+	Revision string
+	// Done is Synced and Healthy.
+	Done bool
+	// SyncedRevision is the revision a succeeded sync applied, when the
 	// app is Synced at it.
-	syncedRevision string
+	SyncedRevision string
 }
 
-// refreshAnnotation asks the application controller for a refresh; the
-// benchmark sets it as a webhook would, so it is not the set's content.
-const refreshAnnotation = "argocd.argoproj.io/refresh"
+// RefreshAnnotation asks the application controller for a refresh; the
+// benchmarks set it as a webhook would, so it is not a set's content.
+const RefreshAnnotation = "argocd.argoproj.io/refresh"
 
-func view(a *v1alpha1.Application) appView {
+// ViewApp reads an Application as the benchmarks see it.
+func ViewApp(a *v1alpha1.Application) App {
 	ann := map[string]string{}
 	for k, v := range a.Annotations {
-		if k != refreshAnnotation {
+		if k != RefreshAnnotation {
 			ann[k] = v
 		}
 	}
 	content, _ := json.Marshal([]any{a.Labels, ann, a.Finalizers, a.Spec, a.OwnerReferences})
-	v := appView{resourceVersion: a.ResourceVersion, content: string(content), revision: a.Status.Sync.Revision,
-		done: a.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced && a.Status.Health.Status == v1alpha1.HealthStatusHealthy}
+	v := App{ResourceVersion: a.ResourceVersion, Content: string(content), Revision: a.Status.Sync.Revision,
+		Done: a.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced && a.Status.Health.Status == v1alpha1.HealthStatusHealthy}
 	if op := a.Status.OperationState; op != nil {
-		v.operation = op.StartedAt.String()
+		v.Operation = op.StartedAt.String()
 		if op.SyncResult != nil {
-			v.operation += " " + op.SyncResult.Revision
+			v.Operation += " " + op.SyncResult.Revision
 			if op.Phase == v1alpha1.OperationSucceeded && a.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced &&
 				a.Status.Sync.Revision == op.SyncResult.Revision {
-				v.syncedRevision = op.SyncResult.Revision
+				v.SyncedRevision = op.SyncResult.Revision
 			}
 		}
 	}
 	return v
 }
 
-// tracker follows the Applications of a namespace through a watch, so
-// that the benchmark sees each change when it happens without listing
-// every app again.
-type tracker struct {
+// AppTracker follows the Applications of a namespace through a watch, so
+// that a benchmark sees each change when it happens without listing every
+// app again.
+type AppTracker struct {
 	c         client.WithWatch
 	namespace string
 
 	mu   sync.Mutex
-	apps map[string]appView
+	apps map[string]App
 	err  error
 	// changed is signalled after every change.
 	changed chan struct{}
 }
 
-// startTracker lists the Applications of namespace and follows them until
+// TrackApps lists the Applications of namespace and follows them until
 // ctx ends.
-func startTracker(ctx context.Context, c client.WithWatch, namespace string) (*tracker, error) {
-	t := &tracker{c: c, namespace: namespace, changed: make(chan struct{}, 1)}
+func TrackApps(ctx context.Context, c client.WithWatch, namespace string) (*AppTracker, error) {
+	t := &AppTracker{c: c, namespace: namespace, changed: make(chan struct{}, 1)}
 	rv, err := t.relist(ctx)
 	if err != nil {
 		return nil, err
@@ -87,8 +90,8 @@ func startTracker(ctx context.Context, c client.WithWatch, namespace string) (*t
 }
 
 // relist replaces what the tracker knows with a fresh list.
-func (t *tracker) relist(ctx context.Context) (string, error) {
-	apps, rv, err := listApps(ctx, t.c, t.namespace)
+func (t *AppTracker) relist(ctx context.Context) (string, error) {
+	apps, rv, err := ListApps(ctx, t.c, t.namespace)
 	if err != nil {
 		return "", err
 	}
@@ -99,22 +102,23 @@ func (t *tracker) relist(ctx context.Context) (string, error) {
 	return rv, nil
 }
 
-// listApps reads the Applications of namespace from the API server.
-func listApps(ctx context.Context, c client.Reader, namespace string) (map[string]appView, string, error) {
+// ListApps reads the Applications of namespace from the API server, and
+// the list's resourceVersion.
+func ListApps(ctx context.Context, c client.Reader, namespace string) (map[string]App, string, error) {
 	var list v1alpha1.ApplicationList
 	if err := c.List(ctx, &list, client.InNamespace(namespace)); err != nil {
 		return nil, "", fmt.Errorf("list applications in %s: %w", namespace, err)
 	}
-	apps := make(map[string]appView, len(list.Items))
+	apps := make(map[string]App, len(list.Items))
 	for i := range list.Items {
-		apps[list.Items[i].Name] = view(&list.Items[i])
+		apps[list.Items[i].Name] = ViewApp(&list.Items[i])
 	}
 	return apps, list.ResourceVersion, nil
 }
 
 // follow watches from rv, watching again when the server ends a watch
 // and listing again when rv is too old.
-func (t *tracker) follow(ctx context.Context, rv string) {
+func (t *AppTracker) follow(ctx context.Context, rv string) {
 	for ctx.Err() == nil {
 		w, err := t.c.Watch(ctx, &v1alpha1.ApplicationList{}, &client.ListOptions{Namespace: t.namespace,
 			Raw: &metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true}})
@@ -143,7 +147,7 @@ func (t *tracker) follow(ctx context.Context, rv string) {
 			if ev.Type == watch.Deleted {
 				delete(t.apps, a.Name)
 			} else {
-				t.apps[a.Name] = view(a)
+				t.apps[a.Name] = ViewApp(a)
 			}
 			t.mu.Unlock()
 			t.signal()
@@ -152,23 +156,24 @@ func (t *tracker) follow(ctx context.Context, rv string) {
 	}
 }
 
-func (t *tracker) signal() {
+func (t *AppTracker) signal() {
 	select {
 	case t.changed <- struct{}{}:
 	default:
 	}
 }
 
-func (t *tracker) fail(err error) {
+func (t *AppTracker) fail(err error) {
 	t.mu.Lock()
 	t.err = err
 	t.mu.Unlock()
 	t.signal()
 }
 
-// until waits until cond holds of the apps, and returns when it first
-// saw it hold; it gives up after timeout.
-func (t *tracker) until(what string, timeout time.Duration, cond func(map[string]appView) bool) (time.Time, error) {
+// Until waits until cond holds of the apps, and returns when it first saw
+// it hold; it gives up after timeout. cond runs at every change, with the
+// tracker locked: it must not keep the map.
+func (t *AppTracker) Until(what string, timeout time.Duration, cond func(map[string]App) bool) (time.Time, error) {
 	deadline := time.After(timeout)
 	for {
 		t.mu.Lock()
@@ -188,8 +193,15 @@ func (t *tracker) until(what string, timeout time.Duration, cond func(map[string
 	}
 }
 
-// count is the number of apps of which f holds.
-func count(apps map[string]appView, f func(appView) bool) int {
+// Apps is a copy of what the tracker knows now.
+func (t *AppTracker) Apps() map[string]App {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.apps)
+}
+
+// CountApps is the number of apps of which f holds.
+func CountApps(apps map[string]App, f func(App) bool) int {
 	n := 0
 	for _, a := range apps {
 		if f(a) {
