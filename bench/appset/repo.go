@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
+
+	"github.com/tiphys/tiphys/bench/internal/gitrepo"
 )
 
 // writeRepo makes a Git repository in dir with n directories apps/app-i,
@@ -21,10 +21,7 @@ func writeRepo(dir string, n int) error {
 			return fmt.Errorf("write repository: %w", err)
 		}
 	}
-	if _, err := git(dir, "init", "-q", "-b", "main"); err != nil {
-		return err
-	}
-	_, err := commit(dir, "apps")
+	_, err := gitrepo.Init(dir, "apps")
 	return err
 }
 
@@ -40,27 +37,5 @@ func changeApp(dir, name string) (string, error) {
 	if err := os.WriteFile(file, []byte(configMap(name, "hello again")), 0o644); err != nil {
 		return "", fmt.Errorf("change %s: %w", name, err)
 	}
-	return commit(dir, "change "+name)
-}
-
-// commit commits every change in dir and returns the commit's SHA.
-func commit(dir, msg string) (string, error) {
-	if _, err := git(dir, "add", "-A"); err != nil {
-		return "", err
-	}
-	if _, err := git(dir, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", msg); err != nil {
-		return "", err
-	}
-	return git(dir, "rev-parse", "HEAD")
-}
-
-// git runs git in dir and returns its trimmed output.
-func git(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out)), nil
+	return gitrepo.Commit(dir, "change "+name)
 }
