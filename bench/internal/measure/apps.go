@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,8 +27,10 @@ type App struct {
 	// Operation is the last sync's start and revision: it changes when
 	// the app syncs again.
 	Operation string
-	// Revision is the commit the app was last compared at.
-	Revision string
+	// Revision is the commit the app was last compared at; Revisions
+	// are those of a multi-source app, one per source.
+	Revision  string
+	Revisions []string
 	// Done is Synced and Healthy.
 	Done bool
 	// SyncedRevision is the revision a succeeded sync applied, when the
@@ -48,12 +51,12 @@ func ViewApp(a *v1alpha1.Application) App {
 		}
 	}
 	content, _ := json.Marshal([]any{a.Labels, ann, a.Finalizers, a.Spec, a.OwnerReferences})
-	v := App{ResourceVersion: a.ResourceVersion, Content: string(content), Revision: a.Status.Sync.Revision,
+	v := App{ResourceVersion: a.ResourceVersion, Content: string(content), Revision: a.Status.Sync.Revision, Revisions: a.Status.Sync.Revisions,
 		Done: a.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced && a.Status.Health.Status == v1alpha1.HealthStatusHealthy}
 	if op := a.Status.OperationState; op != nil {
 		v.Operation = op.StartedAt.String()
 		if op.SyncResult != nil {
-			v.Operation += " " + op.SyncResult.Revision
+			v.Operation += " " + op.SyncResult.Revision + strings.Join(op.SyncResult.Revisions, ",")
 			if op.Phase == v1alpha1.OperationSucceeded && a.Status.Sync.Status == v1alpha1.SyncStatusCodeSynced &&
 				a.Status.Sync.Revision == op.SyncResult.Revision {
 				v.SyncedRevision = op.SyncResult.Revision
@@ -61,6 +64,20 @@ func ViewApp(a *v1alpha1.Application) App {
 		}
 	}
 	return v
+}
+
+// ComparedAt tells whether the app was last compared at revision (every
+// source of a multi-source app).
+func (a App) ComparedAt(revision string) bool {
+	if len(a.Revisions) == 0 {
+		return a.Revision == revision
+	}
+	for _, r := range a.Revisions {
+		if r != revision {
+			return false
+		}
+	}
+	return true
 }
 
 // AppTracker follows the Applications of a namespace through a watch, so
