@@ -36,7 +36,9 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/bench/internal/controllers"
 	"github.com/tiphys/tiphys/bench/internal/measure"
@@ -50,6 +52,7 @@ type options struct {
 	example    string
 	idle       time.Duration
 	cpuProfile string
+	log        string
 }
 
 // poll is the application controller's resync and the controllers' Git
@@ -67,6 +70,7 @@ func main() {
 	flag.StringVar(&o.example, "example", "examples/go-reliable-gitops", "the example platform's directory")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "idle window over which the controllers' API requests and CPU are counted (figures scaled to "+measure.IdleWindow.String()+")")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the idle window to this file")
+	flag.StringVar(&o.log, "log", "", "write the controllers' log (debug level) and every Application status change to this file")
 	flag.Parse()
 	if err := o.run(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -149,10 +153,15 @@ func (o options) run(ctx context.Context) error {
 		return err
 	}
 
+	logger, closeLog, err := o.logger()
+	if err != nil {
+		return err
+	}
+	defer closeLog()
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := controllers.Start(mctx, plane.Config, controllers.Options{Namespace: appNamespace,
-		CacheDir: filepath.Join(dir, "cache"), Poll: poll, Requests: reqs, Rollouts: true}); err != nil {
+		CacheDir: filepath.Join(dir, "cache"), Poll: poll, Requests: reqs, Rollouts: true, Logger: logger}); err != nil {
 		return err
 	}
 	t, err := measure.TrackApps(mctx, admin, appNamespace)
@@ -160,6 +169,11 @@ func (o options) run(ctx context.Context) error {
 		return err
 	}
 	f := figures{apps: len(expected)}
+	if o.log != "" {
+		if err := traceApps(mctx, admin, logger.WithName("bench")); err != nil {
+			return err
+		}
+	}
 	if err := f.cold(ctx, admin, t, reqs, work, repo, expected); err != nil {
 		return err
 	}
@@ -229,4 +243,17 @@ func (f *figures) cold(ctx context.Context, admin client.Client, t *measure.AppT
 	explainDone(ctx, admin, f.last, start)
 	f.objects, err = managedObjects(ctx, admin)
 	return err
+}
+
+// logger is the controllers' logger: none, or with -log a debug log in
+// that file (costs CPU: idle figures are then not comparable).
+func (o options) logger() (logr.Logger, func(), error) {
+	if o.log == "" {
+		return logr.Discard(), func() {}, nil
+	}
+	f, err := os.Create(o.log)
+	if err != nil {
+		return logr.Logger{}, nil, fmt.Errorf("-log: %w", err)
+	}
+	return zap.New(zap.WriteTo(f), zap.UseDevMode(true)), func() { _ = f.Close() }, nil
 }

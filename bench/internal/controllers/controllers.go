@@ -42,6 +42,8 @@ type Options struct {
 	// Rollouts runs the Rollout, Experiment and AnalysisRun controllers
 	// too, with their cache settings (as `tiphys controller --rollouts`).
 	Rollouts bool
+	// Logger receives the controllers' log (default: none).
+	Logger logr.Logger
 }
 
 // Start runs the application, appproject and applicationset controllers
@@ -58,7 +60,10 @@ func Start(ctx context.Context, plane *rest.Config, o Options) error {
 	cfg := rest.CopyConfig(plane)
 	cfg.QPS, cfg.Burst = -1, -1 // as tiphys controller: the API server's priority and fairness limits us
 	cfg.Wrap(o.Requests.Wrap)
-	ctrl.SetLogger(logr.Discard())
+	if o.Logger.GetSink() == nil {
+		o.Logger = logr.Discard()
+	}
+	ctrl.SetLogger(o.Logger)
 	mopts := application.ManagerOptions("0", o.Namespace)
 	if o.Rollouts {
 		mopts.Cache.ByObject = rollout.CacheByObject()
