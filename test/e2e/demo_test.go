@@ -40,8 +40,9 @@ func TestDemo(t *testing.T) {
 				Destination struct{ Name, Namespace string }
 			}
 			Status struct {
-				Sync   struct{ Status string }
-				Health struct{ Status string }
+				Sync       struct{ Status string }
+				Health     struct{ Status string }
+				Conditions []struct{ Type, Message string }
 			}
 		}
 	}
@@ -55,6 +56,11 @@ func TestDemo(t *testing.T) {
 	for _, a := range apps.Items {
 		if a.Status.Sync.Status != "Synced" || a.Status.Health.Status != "Healthy" {
 			t.Errorf("app %s: %s %s, want Synced Healthy", a.Metadata.Name, a.Status.Sync.Status, a.Status.Health.Status)
+		}
+		for _, c := range a.Status.Conditions {
+			if strings.HasSuffix(c.Type, "Error") {
+				t.Errorf("app %s: condition %s: %s", a.Metadata.Name, c.Type, c.Message)
+			}
 		}
 		// The microservice apps are named as their namespaces, <service>-<env>.
 		name := a.Metadata.Name
