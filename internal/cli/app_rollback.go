@@ -92,16 +92,22 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	if err := startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout); err != nil {
 		return err
 	}
-	commit, err := o.revert(cmd, c, app, entry)
-	if err != nil {
+	// The commits written are recorded even when another source's failed.
+	commits, revertErr := o.revert(cmd, c, app, entry)
+	if len(commits) > 0 {
+		hold.Revert = commits[0]
+		if len(commits) > 1 {
+			hold.Reverts = commits
+		}
+		if err := application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold); err != nil {
+			return fmt.Errorf("application %s: %w", app.Name, err)
+		}
+	}
+	if revertErr != nil {
 		return fmt.Errorf("application %s: rolled back and held at %s, but the revert commit was not written: %w; "+
-			"push the revert yourself: the hold ends when the branch renders the same", app.Name, short(entry.Revision), err)
+			"push the revert yourself: the hold ends when the branch renders the same", app.Name, entryRevision(entry), revertErr)
 	}
-	if commit == "" {
-		return nil
-	}
-	hold.Revert = commit
-	return application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold)
+	return nil
 }
 
 // historyEntry picks the history entry of ID (args[0]), or the one before
