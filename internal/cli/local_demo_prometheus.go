@@ -85,8 +85,10 @@ func (e *demoExporter) serve(w http.ResponseWriter, _ *http.Request) {
 const demoPrometheusBinary = "/usr/bin/prometheus"
 
 // startDemoPrometheus starts the exporter and a Prometheus scraping it every
-// 5 s, and returns Prometheus' URL; "" when there is no Prometheus binary.
-func startDemoPrometheus(dir string) (string, error) {
+// 5 s, at prevURL's address when it is free (the previous demo's, which
+// its repository names), and returns Prometheus' URL; "" when there is no
+// Prometheus binary.
+func startDemoPrometheus(dir, prevURL string) (string, error) {
 	if _, err := os.Stat(demoPrometheusBinary); err != nil {
 		return "", nil
 	}
@@ -107,7 +109,7 @@ func startDemoPrometheus(dir string) (string, error) {
 	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
 		return "", fmt.Errorf("write %s: %w", configPath, err)
 	}
-	promAddr, err := freeLoopbackAddr()
+	promAddr, err := loopbackAddr(strings.TrimPrefix(prevURL, "http://"))
 	if err != nil {
 		return "", fmt.Errorf("prometheus address: %w", err)
 	}
@@ -126,12 +128,12 @@ func startDemoPrometheus(dir string) (string, error) {
 // pointAnalysisAt sets the Prometheus address of the microservice chart's
 // analysis to url in the working clone and commits and pushes it.
 func pointAnalysisAt(work, url string) error {
-	p := filepath.Join(work, "charts", "microservice", "values.yaml")
+	p := filepath.Join(work, filepath.FromSlash(demoAnalysisValues))
 	b, err := os.ReadFile(p)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", p, err)
 	}
-	const old = "address: http://prometheus.monitoring.svc:9090"
+	const old = "address: " + demoInClusterPrometheus
 	if !strings.Contains(string(b), old) {
 		return fmt.Errorf("%s: no %q to replace", p, old)
 	}
