@@ -223,7 +223,8 @@ func syncDemoClone(work, bare, url string) (string, error) {
 			return "", fmt.Errorf("update the demo's working clone: %w", err)
 		}
 	}
-	note := fmt.Sprintf("your clone %s is not at the repository's head: git pull there", work)
+	note := fmt.Sprintf("your clone %s is not at the repository's head (local commits, another branch, or uncommitted changes "+
+		"to files the new commits change are in the way): git pull there", work)
 	branch, err := exec.Command("git", "-C", work, "symbolic-ref", "--quiet", "--short", "HEAD").Output()
 	if err != nil || strings.TrimSpace(string(branch)) != "main" {
 		return note, nil
