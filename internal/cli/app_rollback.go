@@ -32,10 +32,14 @@ default: the one before the last) at once, and keep Git the truth:
   - the app is held at that revision, automated sync included, where no parent app-of-apps or
     ApplicationSet lifts the hold (ConfigMap tiphys-rollback-holds in the controller's namespace);
   - the sync to that revision runs at once;
-  - then a revert commit restoring the app's path to that revision is pushed to the app's source
-    branch (credentials from the repository Secret), authored by --author, the message naming
-    who rolled back what and --reason (if the push fails the command says so and exits 1; the app
-    stays rolled back and held);
+  - then a revert commit restoring the app's path (and the Helm value files it names) to that
+    revision is pushed to the app's source branch (credentials from the repository Secret),
+    authored by --author, the message naming who rolled back what and --reason (if the push fails
+    the command says so and exits 1; the app stays rolled back and held);
+  - a multi-source app gets one per Git repository branch its sources read, each restoring that
+    source's path, its value files and the $ref/... value files the others take from it to the
+    source's revision in the entry; a source on a tag or a commit and a Helm repository chart get
+    none, and the command says so;
   - once the branch renders what the revision rendered, the hold ends by itself and the app
     follows its branch again, with nothing to re-deploy.
 

@@ -63,7 +63,11 @@ func (o *rollbackOptions) revert(cmd *cobra.Command, c client.Client, app *v1alp
 		return nil, fmt.Errorf("no source of the app got a revert commit: %s", strings.Join(skipped, "; "))
 	}
 	if len(commits) > 0 {
-		fmt.Fprintf(out, "%s is held at %s until its branches render the same.\n", app.Name, entryRevision(entry))
+		branches := "the branch renders"
+		if len(app.Spec.Sources) > 0 {
+			branches = "its branches render"
+		}
+		fmt.Fprintf(out, "%s is held at %s until %s the same.\n", app.Name, entryRevision(entry), branches)
 	}
 	return commits, nil
 }
