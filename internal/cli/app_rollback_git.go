@@ -45,7 +45,7 @@ func (o *rollbackOptions) revert(cmd *cobra.Command, c client.Client, app *v1alp
 		})
 		switch {
 		case errors.Is(err, git.ErrNotBranch):
-			skipped = append(skipped, fmt.Sprintf("%s: targetRevision %q is not a branch, a commit cannot be written to it (%v)", t.name(), t.branch, err))
+			skipped = append(skipped, fmt.Sprintf("%s: targetRevision %q follows no branch, so no commit can be written (%v)", t.name(), t.branch, err))
 			continue
 		case err != nil:
 			return commits, err

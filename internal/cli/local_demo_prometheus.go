@@ -150,3 +150,38 @@ func pointAnalysisAt(work, url string) error {
 	}
 	return nil
 }
+
+// startDemoAnalysis starts the demo's Prometheus (startDemoPrometheus) and
+// points the microservice chart's analysis at it: a commit in the new
+// working clone, or in a kept repository a commit moving the address it
+// names (prev's, or the example's in-cluster one). It returns the address
+// the repository names afterwards, and whether Prometheus runs.
+func startDemoAnalysis(step func(string, ...any), dir, bare, platform string, prev *demoAddresses) (string, bool, error) {
+	var prevProm string
+	if prev != nil {
+		prevProm = prev.Prometheus
+	}
+	promURL, err := startDemoPrometheus(dir, prevProm)
+	if err != nil {
+		return "", false, err
+	}
+	switch {
+	case promURL == "":
+		step("no %s: the canaries' analysis will find no Prometheus and abort", demoPrometheusBinary)
+		return prevProm, false, nil // what the kept repository still names
+	case prev == nil:
+		step("Prometheus at %s scrapes the services' http_requests_total (commit \"demo: local Prometheus\")", promURL)
+		if err := pointAnalysisAt(platform, promURL); err != nil {
+			return "", false, err
+		}
+	default:
+		step("Prometheus at %s scrapes the services' http_requests_total", promURL)
+		if prevProm == "" {
+			prevProm = demoInClusterPrometheus
+		}
+		if err := moveDemoRepo(bare, "address: "+prevProm, "address: "+promURL, "demo: local Prometheus at "+promURL, demoAnalysisValues); err != nil {
+			return "", false, err
+		}
+	}
+	return promURL, true, nil
+}

@@ -157,34 +157,10 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 		}
 	}
 
-	var prevProm string
-	if prev != nil {
-		prevProm = prev.Prometheus
-	}
-	promURL, err := startDemoPrometheus(dir, prevProm)
+	var prometheus bool
+	addrs.Prometheus, prometheus, err = startDemoAnalysis(step, dir, bare, platform, prev)
 	if err != nil {
 		return err
-	}
-	addrs.Prometheus = promURL
-	if promURL == "" {
-		addrs.Prometheus = prevProm // what the kept repository still names
-	}
-	switch {
-	case promURL == "":
-		step("no %s: the canaries' analysis will find no Prometheus and abort", demoPrometheusBinary)
-	case prev == nil:
-		step("Prometheus at %s scrapes the services' http_requests_total (commit \"demo: local Prometheus\")", promURL)
-		if err := pointAnalysisAt(platform, promURL); err != nil {
-			return err
-		}
-	default:
-		step("Prometheus at %s scrapes the services' http_requests_total", promURL)
-		if prevProm == "" {
-			prevProm = demoInClusterPrometheus
-		}
-		if err := moveDemoRepo(bare, "address: "+prevProm, "address: "+promURL, "demo: local Prometheus at "+promURL, demoAnalysisValues); err != nil {
-			return err
-		}
 	}
 	if prev != nil {
 		note, err := syncDemoClone(platform, bare, repoURL)
@@ -240,7 +216,7 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 	if err := waitDemoApps(cmd.Context(), out, mgmt, expected, o.timeout, start); err != nil {
 		return err
 	}
-	printDemoNext(out, dir, promURL != "", time.Since(start))
+	printDemoNext(out, dir, prometheus, time.Since(start))
 	return nil
 }
 
