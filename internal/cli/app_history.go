@@ -57,12 +57,15 @@ still held at that revision or the branch has caught up.`,
 
 // printRollback writes the record of an app's last rollback.
 func printRollback(out io.Writer, h *application.Hold) {
-	fmt.Fprintf(out, "\nLast rollback: to history %d (revision %s) by %s at %s", h.HistoryID, short(h.Revision), orDash(h.By), h.At.Format(time.RFC3339))
+	fmt.Fprintf(out, "\nLast rollback: to history %d (revision %s) by %s at %s", h.HistoryID, h.RevisionText(), orDash(h.By), h.At.Format(time.RFC3339))
 	if h.Reason != "" {
 		fmt.Fprintf(out, ", reason: %s", h.Reason)
 	}
 	fmt.Fprintln(out)
-	if h.Revert != "" {
+	switch {
+	case len(h.Reverts) > 1:
+		fmt.Fprintf(out, "Revert commits: %s\n", strings.Join(h.Reverts, ", "))
+	case h.Revert != "":
 		fmt.Fprintf(out, "Revert commit: %s\n", h.Revert)
 	}
 	if h.Released != nil {

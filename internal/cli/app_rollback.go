@@ -32,10 +32,14 @@ default: the one before the last) at once, and keep Git the truth:
   - the app is held at that revision, automated sync included, where no parent app-of-apps or
     ApplicationSet lifts the hold (ConfigMap tiphys-rollback-holds in the controller's namespace);
   - the sync to that revision runs at once;
-  - then a revert commit restoring the app's path to that revision is pushed to the app's source
-    branch (credentials from the repository Secret), authored by --author, the message naming
-    who rolled back what and --reason (if the push fails the command says so and exits 1; the app
-    stays rolled back and held);
+  - then a revert commit restoring the app's path (and the Helm value files it names) to that
+    revision is pushed to the app's source branch (credentials from the repository Secret),
+    authored by --author, the message naming who rolled back what and --reason (if the push fails
+    the command says so and exits 1; the app stays rolled back and held);
+  - a multi-source app gets one per Git repository branch its sources read, each restoring that
+    source's path, its value files and the $ref/... value files the others take from it to the
+    source's revision in the entry; a source on a tag or a commit and a Helm repository chart get
+    none, and the command says so;
   - once the branch renders what the revision rendered, the hold ends by itself and the app
     follows its branch again, with nothing to re-deploy.
 
@@ -92,16 +96,22 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	if err := startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout); err != nil {
 		return err
 	}
-	commit, err := o.revert(cmd, c, app, entry)
-	if err != nil {
+	// The commits written are recorded even when another source's failed.
+	commits, revertErr := o.revert(cmd, c, app, entry)
+	if len(commits) > 0 {
+		hold.Revert = commits[0]
+		if len(commits) > 1 {
+			hold.Reverts = commits
+		}
+		if err := application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold); err != nil {
+			return fmt.Errorf("application %s: %w", app.Name, err)
+		}
+	}
+	if revertErr != nil {
 		return fmt.Errorf("application %s: rolled back and held at %s, but the revert commit was not written: %w; "+
-			"push the revert yourself: the hold ends when the branch renders the same", app.Name, short(entry.Revision), err)
+			"push the revert yourself: the hold ends when the branch renders the same", app.Name, entryRevision(entry), revertErr)
 	}
-	if commit == "" {
-		return nil
-	}
-	hold.Revert = commit
-	return application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold)
+	return nil
 }
 
 // historyEntry picks the history entry of ID (args[0]), or the one before

@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"os/user"
-	"path"
 	"strings"
 	"time"
 
@@ -15,47 +15,94 @@ import (
 	"github.com/tiphys/tiphys/internal/source/git"
 )
 
-// revert writes the revert commit of a rollback to the app's source
-// branch: its path restored to the entry's revision (git.Revert), with
-// the repository Secret's credentials. It returns the commit, "" when the
-// branch already holds that content. Only single-source Git apps on a
-// branch can be reverted; others are an error naming why.
-func (o *rollbackOptions) revert(cmd *cobra.Command, c client.Client, app *v1alpha1.Application, entry *v1alpha1.RevisionHistory) (string, error) {
-	src := app.Spec.Source
-	if src == nil || len(app.Spec.Sources) > 0 {
-		return "", fmt.Errorf("only single-source apps get a revert commit (use --no-git)")
-	}
-	if src.Chart != "" {
-		return "", fmt.Errorf("a Helm repository source has no branch to revert (use --no-git)")
-	}
-	bad := app.Status.Sync.Revision
-	creds, err := git.SecretCredentials(c, o.controllerNamespace)(cmd.Context(), src.RepoURL)
+// revert writes the revert commits of a rollback (see revertTargets): on
+// each branch, the paths the app reads restored to the entry's revision
+// (git.Revert), with the repository Secret's credentials. It returns the
+// commits, none when the branches already hold that content. A source
+// whose targetRevision is a tag or a commit, or a changed Helm repository
+// chart, gets no commit and a line saying so; when that leaves no commit at
+// all, it is an error naming why.
+func (o *rollbackOptions) revert(cmd *cobra.Command, c client.Client, app *v1alpha1.Application, entry *v1alpha1.RevisionHistory) ([]string, error) {
+	ctx, out := cmd.Context(), cmd.OutOrStdout()
+	targets, skipped, err := revertTargets(app, entry)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	author, err := o.commitAuthor()
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	msg := o.revertMessage(app, entry, author)
+	var commits []string
+	for _, t := range targets {
+		creds, err := git.SecretCredentials(c, o.controllerNamespace)(ctx, t.repoURL)
+		if err != nil {
+			return commits, err
+		}
+		res, err := git.Revert(ctx, git.RevertOptions{
+			URL: t.repoURL, Credentials: creds, Branch: t.branch, Paths: t.paths,
+			Good: t.good, Author: author, Message: msg, Timeout: time.Minute,
+		})
+		switch {
+		case errors.Is(err, git.ErrNotBranch):
+			skipped = append(skipped, fmt.Sprintf("%s: targetRevision %q follows no branch, so no commit can be written (%v)", t.name(), t.branch, err))
+			continue
+		case err != nil:
+			return commits, err
+		case res.UpToDate:
+			fmt.Fprintf(out, "Branch %s of %s already holds revision %s's content: no revert commit needed.\n", res.Branch, t.name(), short(t.good))
+			continue
+		}
+		fmt.Fprintf(out, "Revert commit %s pushed to %s branch %s.\n", short(res.Commit), t.name(), res.Branch)
+		commits = append(commits, res.Commit)
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(out, "No revert commit for %s.\n", s)
+	}
+	if len(commits) == 0 && len(skipped) > 0 {
+		return nil, fmt.Errorf("no source of the app got a revert commit: %s", strings.Join(skipped, "; "))
+	}
+	if len(commits) > 0 {
+		branches := "the branch renders"
+		if len(app.Spec.Sources) > 0 {
+			branches = "its branches render"
+		}
+		fmt.Fprintf(out, "%s is held at %s until %s the same.\n", app.Name, entryRevision(entry), branches)
+	}
+	return commits, nil
+}
+
+// revertMessage is the revert commits' message: who rolled back what, and
+// why.
+func (o *rollbackOptions) revertMessage(app *v1alpha1.Application, entry *v1alpha1.RevisionHistory, author git.Author) string {
+	bad, good := short(app.Status.Sync.Revision), entry.Revision
+	if len(app.Spec.Sources) > 0 {
+		bad, good = shortList(app.Status.Sync.Revisions), strings.Join(entry.Revisions, ",")
 	}
 	msg := fmt.Sprintf("Rollback %s to %s\n\n%s rolled back Application %s/%s from revision %s to revision %s (history %d) with tiphys app rollback.",
-		app.Name, short(entry.Revision), author.Name, app.Namespace, app.Name, short(bad), entry.Revision, entry.ID)
+		app.Name, entryRevision(entry), author.Name, app.Namespace, app.Name, bad, good, entry.ID)
 	if o.reason != "" {
 		msg += "\n\nReason: " + o.reason
 	}
-	res, err := git.Revert(cmd.Context(), git.RevertOptions{
-		URL: src.RepoURL, Credentials: creds, Branch: src.TargetRevision, Paths: revertPaths(src),
-		Good: entry.Revision, Author: author, Message: msg + "\n", Timeout: time.Minute,
-	})
-	if err != nil {
-		return "", err
+	return msg + "\n"
+}
+
+// entryRevision is a history entry's revision, or a multi-source entry's
+// revisions, shortened for messages.
+func entryRevision(entry *v1alpha1.RevisionHistory) string {
+	if entry.Revision == "" && len(entry.Revisions) > 0 {
+		return shortList(entry.Revisions)
 	}
-	if res.UpToDate {
-		fmt.Fprintf(cmd.OutOrStdout(), "Branch %s already holds revision %s's content: no revert commit needed.\n", res.Branch, short(entry.Revision))
-		return "", nil
+	return short(entry.Revision)
+}
+
+// shortList is revisions shortened and joined with commas.
+func shortList(revisions []string) string {
+	out := make([]string, len(revisions))
+	for i, r := range revisions {
+		out[i] = short(r)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "Revert commit %s pushed to %s branch %s; %s is held at %s until the branch renders the same.\n",
-		short(res.Commit), git.RedactURL(src.RepoURL), res.Branch, app.Name, short(entry.Revision))
-	return res.Commit, nil
+	return strings.Join(out, ",")
 }
 
 // commitAuthor is --author, or the local user.
@@ -72,30 +119,4 @@ func (o *rollbackOptions) commitAuthor() (git.Author, error) {
 		name = u.Name
 	}
 	return git.Author{Name: name, Email: username() + "@localhost"}, nil
-}
-
-// revertPaths are the repository paths an app's render reads: its source
-// path and the Helm value files it names relative to it (a values file
-// under environments/ beside a chart under charts/), so that the revert
-// restores every input the rolled-back revision rendered. Value files
-// outside the repository (URLs, paths above its root) are left out.
-func revertPaths(src *v1alpha1.ApplicationSource) []string {
-	paths := []string{src.Path}
-	if src.Helm == nil {
-		return paths
-	}
-	for _, vf := range src.Helm.ValueFiles {
-		if strings.Contains(vf, "://") || strings.HasPrefix(vf, "$") {
-			continue
-		}
-		p := path.Clean(path.Join(src.Path, vf))
-		if path.IsAbs(vf) {
-			p = path.Clean(strings.TrimPrefix(vf, "/"))
-		}
-		if p == ".." || strings.HasPrefix(p, "../") {
-			continue
-		}
-		paths = append(paths, p)
-	}
-	return paths
 }

@@ -85,8 +85,10 @@ func (e *demoExporter) serve(w http.ResponseWriter, _ *http.Request) {
 const demoPrometheusBinary = "/usr/bin/prometheus"
 
 // startDemoPrometheus starts the exporter and a Prometheus scraping it every
-// 5 s, and returns Prometheus' URL; "" when there is no Prometheus binary.
-func startDemoPrometheus(dir string) (string, error) {
+// 5 s, at prevURL's address when it is free (the previous demo's, which
+// its repository names), and returns Prometheus' URL; "" when there is no
+// Prometheus binary.
+func startDemoPrometheus(dir, prevURL string) (string, error) {
 	if _, err := os.Stat(demoPrometheusBinary); err != nil {
 		return "", nil
 	}
@@ -107,7 +109,7 @@ func startDemoPrometheus(dir string) (string, error) {
 	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
 		return "", fmt.Errorf("write %s: %w", configPath, err)
 	}
-	promAddr, err := freeLoopbackAddr()
+	promAddr, err := loopbackAddr(strings.TrimPrefix(prevURL, "http://"))
 	if err != nil {
 		return "", fmt.Errorf("prometheus address: %w", err)
 	}
@@ -126,12 +128,12 @@ func startDemoPrometheus(dir string) (string, error) {
 // pointAnalysisAt sets the Prometheus address of the microservice chart's
 // analysis to url in the working clone and commits and pushes it.
 func pointAnalysisAt(work, url string) error {
-	p := filepath.Join(work, "charts", "microservice", "values.yaml")
+	p := filepath.Join(work, filepath.FromSlash(demoAnalysisValues))
 	b, err := os.ReadFile(p)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", p, err)
 	}
-	const old = "address: http://prometheus.monitoring.svc:9090"
+	const old = "address: " + demoInClusterPrometheus
 	if !strings.Contains(string(b), old) {
 		return fmt.Errorf("%s: no %q to replace", p, old)
 	}
@@ -147,4 +149,39 @@ func pointAnalysisAt(work, url string) error {
 		}
 	}
 	return nil
+}
+
+// startDemoAnalysis starts the demo's Prometheus (startDemoPrometheus) and
+// points the microservice chart's analysis at it: a commit in the new
+// working clone, or in a kept repository a commit moving the address it
+// names (prev's, or the example's in-cluster one). It returns the address
+// the repository names afterwards, and whether Prometheus runs.
+func startDemoAnalysis(step func(string, ...any), dir, bare, platform string, prev *demoAddresses) (string, bool, error) {
+	var prevProm string
+	if prev != nil {
+		prevProm = prev.Prometheus
+	}
+	promURL, err := startDemoPrometheus(dir, prevProm)
+	if err != nil {
+		return "", false, err
+	}
+	switch {
+	case promURL == "":
+		step("no %s: the canaries' analysis will find no Prometheus and abort", demoPrometheusBinary)
+		return prevProm, false, nil // what the kept repository still names
+	case prev == nil:
+		step("Prometheus at %s scrapes the services' http_requests_total (commit \"demo: local Prometheus\")", promURL)
+		if err := pointAnalysisAt(platform, promURL); err != nil {
+			return "", false, err
+		}
+	default:
+		step("Prometheus at %s scrapes the services' http_requests_total", promURL)
+		if prevProm == "" {
+			prevProm = demoInClusterPrometheus
+		}
+		if err := moveDemoRepo(bare, "address: "+prevProm, "address: "+promURL, "demo: local Prometheus at "+promURL, demoAnalysisValues); err != nil {
+			return "", false, err
+		}
+	}
+	return promURL, true, nil
 }

@@ -21,6 +21,7 @@ type localDemoUpOptions struct {
 	example string
 	binDir  string
 	timeout time.Duration
+	fresh   bool
 }
 
 func newLocalDemoUpCmd() *cobra.Command {
@@ -32,8 +33,16 @@ func newLocalDemoUpCmd() *cobra.Command {
 the CRDs on both, register the workload plane as the cluster "workload", serve a Git
 repository made from EXAMPLE over HTTP (working clone in DIR/platform), start the
 controllers, apply the projects and the root app, and wait until every Application
-is Synced and Healthy. A demo already in DIR is stopped and its files removed first.`,
+is Synced and Healthy.
+
+A demo already in DIR is stopped first. Its Git repository (DIR/git/platform.git) and
+working clone (DIR/platform) are kept, with your commits and uncommitted changes: the
+planes, caches and logs are made again and the platform syncs from the repository's head.
+The repository is served at the same address as before when it is free (else a commit
+moves its URLs to the new one, and the clone's origin follows). --fresh removes everything
+and starts from EXAMPLE again.`,
 		Example: `  tiphys local demo up --dir .state/demo --example examples/go-reliable-gitops
+  tiphys local demo up --dir .state/demo --example examples/go-reliable-gitops --fresh
   tiphys local demo down --dir .state/demo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
@@ -42,6 +51,7 @@ is Synced and Healthy. A demo already in DIR is stopped and its files removed fi
 	cmd.Flags().StringVar(&o.example, "example", "examples/go-reliable-gitops", "the GitOps repository to run (its files use REPO_URL for the repository's URL)")
 	cmd.Flags().StringVar(&o.binDir, "bin-dir", defaultBinDir(), "directory holding the control plane binaries")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 10*time.Minute, "how long to wait for every Application to be Synced and Healthy")
+	cmd.Flags().BoolVar(&o.fresh, "fresh", false, "remove the previous demo's repository and working clone too, and start from EXAMPLE")
 	_ = cmd.MarkFlagRequired("dir")
 	return cmd
 }
@@ -74,11 +84,13 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 	if err := demoDown(cmd, dir); err != nil {
 		return err
 	}
-	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("remove previous demo: %w", err)
+	prev, err := prepareDemoDir(dir, o.fresh)
+	if err != nil {
+		return err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create demo directory: %w", err)
+	if prev != nil {
+		step("keeping the previous demo's Git repository (git/%s) and working clone (platform/): the platform syncs from its head; "+
+			"to start from the example again: tiphys local demo up --fresh --dir %s --example %s", demoRepoName, o.dir, o.example)
 	}
 	mgmt := filepath.Join(dir, demoManagement, "kubeconfig")
 	work := filepath.Join(dir, demoWorkload, "kubeconfig")
@@ -110,38 +122,68 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 		return err
 	}
 
-	addr, err := freeLoopbackAddr()
-	if err != nil {
+	addrs := &demoAddresses{}
+	if prev != nil {
+		addrs.Git = prev.Git
+	}
+	if addrs.Git, err = loopbackAddr(addrs.Git); err != nil {
 		return fmt.Errorf("git server address: %w", err)
 	}
-	gitRoot := filepath.Join(dir, "git")
+	addr := addrs.Git
+	gitRoot := filepath.Join(dir, demoGitDir)
 	if err := os.MkdirAll(gitRoot, 0o700); err != nil {
 		return fmt.Errorf("create git root: %w", err)
 	}
-	repoURL := "http://" + addr + "/" + demoRepoName
-	step("serving %s at %s", example, repoURL)
+	repoURL := addrs.repoURL()
+	if prev != nil {
+		step("serving the kept repository at %s", repoURL)
+	} else {
+		step("serving %s at %s", example, repoURL)
+	}
 	if err := startDetached(dir, "git-server", "local", "demo", "serve-git", "--root", gitRoot, "--listen", addr); err != nil {
 		return err
 	}
 	if err := waitHTTP("http://"+addr+"/", 10*time.Second); err != nil {
 		return fmt.Errorf("git server: %w (see %s)", err, filepath.Join(dir, "git-server.log"))
 	}
-	platform := filepath.Join(dir, "platform")
-	if err := makeDemoRepo(example, filepath.Join(gitRoot, demoRepoName), platform, repoURL); err != nil {
-		return err
+	platform := filepath.Join(dir, demoCloneDir)
+	bare := filepath.Join(gitRoot, demoRepoName)
+	if prev == nil {
+		if err := makeDemoRepo(example, bare, platform, repoURL); err != nil {
+			return err
+		}
+	} else if prev.Git != addr {
+		step("%s is taken: a commit moves the repository's URLs to %s", prev.Git, repoURL)
+		if err := moveDemoRepo(bare, prev.repoURL(), repoURL, "demo: the Git server moved to "+addr); err != nil {
+			return err
+		}
 	}
 
-	promURL, err := startDemoPrometheus(dir)
+	var prometheus bool
+	addrs.Prometheus, prometheus, err = startDemoAnalysis(step, dir, bare, platform, prev)
 	if err != nil {
 		return err
 	}
-	if promURL == "" {
-		step("no %s: the canaries' analysis will find no Prometheus and abort", demoPrometheusBinary)
-	} else {
-		step("Prometheus at %s scrapes the services' http_requests_total (commit \"demo: local Prometheus\")", promURL)
-		if err := pointAnalysisAt(platform, promURL); err != nil {
+	if prev != nil {
+		note, err := syncDemoClone(platform, bare, repoURL)
+		if err != nil {
 			return err
 		}
+		if note != "" {
+			step("%s", note)
+		}
+	}
+	if err := addrs.write(dir); err != nil {
+		return err
+	}
+	// The cluster gets the repository's head, whatever the working clone holds.
+	head, err := os.MkdirTemp(dir, "head-")
+	if err != nil {
+		return fmt.Errorf("check out the demo repository: %w", err)
+	}
+	defer os.RemoveAll(head)
+	if err := runQuiet("git", "clone", "--quiet", bare, head); err != nil {
+		return fmt.Errorf("check out the demo repository: %w", err)
 	}
 
 	step("applying the demo's health overrides (argocd-cm)")
@@ -167,16 +209,16 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 
 	step("applying argocd/projects/ and argocd/root-app.yaml")
 	if err := runQuiet("kubectl", "--kubeconfig", mgmt, "apply",
-		"-f", filepath.Join(platform, "argocd", "projects"),
-		"-f", filepath.Join(platform, "argocd", "root-app.yaml")); err != nil {
+		"-f", filepath.Join(head, "argocd", "projects"),
+		"-f", filepath.Join(head, "argocd", "root-app.yaml")); err != nil {
 		return err
 	}
 
-	expected := expectedApps(platform, repoURL)
+	expected := expectedApps(head, repoURL)
 	if err := waitDemoApps(cmd.Context(), out, mgmt, expected, o.timeout, start); err != nil {
 		return err
 	}
-	printDemoNext(out, dir, promURL != "", time.Since(start))
+	printDemoNext(out, dir, prometheus, time.Since(start))
 	return nil
 }
 

@@ -8,10 +8,6 @@ import "strings"
 // CD's checks would keep them Progressing) and for HorizontalPodAutoscalers
 // (no metrics API on a local plane, so their ScalingActive condition is
 // False). A real cluster needs none of them.
-//
-// The ignoreDifferences rule is for another gap: the Services a Rollout
-// manages would stay OutOfSync because of the selector label the Rollout
-// controller adds.
 var ArgoCDCM = func() string {
 	const standIn = `return {status = "Healthy", message = "tiphys local demo: no controller writes this status offline"}`
 	const noMetrics = `return {status = "Healthy", message = "tiphys local demo: no metrics API on a local plane"}`
@@ -29,9 +25,5 @@ var ArgoCDCM = func() string {
 	for _, k := range keys {
 		b.WriteString("  resource.customizations.health." + k.kind + ": |\n    " + k.script + "\n")
 	}
-	// The Rollout controller adds the revision's hash to the selectors of its
-	// stable and canary Services; Argo CD's three-way diff does not see that
-	// field (it was never applied), Tiphys' diff does: see the comment above.
-	b.WriteString("  resource.customizations.ignoreDifferences.Service: |\n    jsonPointers:\n    - /spec/selector/rollouts-pod-template-hash\n")
 	return b.String()
 }()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -58,6 +59,7 @@ func (r *Runner) Step(ctx context.Context, plan *Plan, state *v1alpha1.Operation
 	}
 	for gi, group := range plan.Groups {
 		waiting := 0
+		applyOnly := lastApply(plan.Groups, gi)
 		for _, task := range group {
 			rr := results[task.resultID()]
 			var err error
@@ -80,6 +82,9 @@ func (r *Runner) Step(ctx context.Context, plan *Plan, state *v1alpha1.Operation
 				waiting++
 				continue
 			}
+			if applyOnly {
+				continue
+			}
 			done, err := r.finished(ctx, task, rr)
 			if err != nil {
 				return v1alpha1.OperationFailed, err.Error()
@@ -94,6 +99,26 @@ func (r *Runner) Step(ctx context.Context, plan *Plan, state *v1alpha1.Operation
 		}
 	}
 	return v1alpha1.OperationSucceeded, "successfully synced (all tasks run)"
+}
+
+// lastApply reports whether group gi is the sync's last wave with no hook,
+// only prunes after it: such a group is done once applied. As
+// gitops-engine's sync context, where prunes share their wave, a sync's
+// last wave without hooks is an asynchronous apply that succeeds "even if
+// those objects subsequently degraded"; their health is the app's, not the
+// operation's.
+func lastApply(groups [][]*Task, gi int) bool {
+	isHook := func(t *Task) bool { return t.Hook }
+	isApply := func(t *Task) bool { return !t.Prune }
+	if slices.ContainsFunc(groups[gi], isHook) {
+		return false
+	}
+	for _, g := range groups[gi+1:] {
+		if slices.ContainsFunc(g, isApply) {
+			return false
+		}
+	}
+	return true
 }
 
 // runFailHooks creates the SyncFail hooks of a failed sync and records

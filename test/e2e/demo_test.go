@@ -9,11 +9,13 @@ import (
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
-// TestDemo is `make demo` headless, the longest e2e test (about two minutes
-// on two cores): given the example platform, when `tiphys local demo up`
-// returns, then every Application is Synced and Healthy, staging's services
-// run on the management plane and production's on the workload plane; and
-// `tiphys local demo down` (twice) leaves no process of the demo behind.
+// TestDemo is `make demo` headless and the demo's steps, the longest e2e
+// test (about seven minutes on two cores): given the example platform, when
+// `tiphys local demo up` returns, then every Application is Synced and
+// Healthy, staging's services run on the management plane and production's
+// on the workload plane; then a good version, a bad one and a rollback go
+// through Git (runPlatformSteps); and `tiphys local demo down` (twice)
+// leaves no process of the demo behind.
 func TestDemo(t *testing.T) {
 	skipShort(t)
 	root, err := testenv.ModuleRoot()
@@ -38,8 +40,9 @@ func TestDemo(t *testing.T) {
 				Destination struct{ Name, Namespace string }
 			}
 			Status struct {
-				Sync   struct{ Status string }
-				Health struct{ Status string }
+				Sync       struct{ Status string }
+				Health     struct{ Status string }
+				Conditions []struct{ Type, Message string }
 			}
 		}
 	}
@@ -53,6 +56,11 @@ func TestDemo(t *testing.T) {
 	for _, a := range apps.Items {
 		if a.Status.Sync.Status != "Synced" || a.Status.Health.Status != "Healthy" {
 			t.Errorf("app %s: %s %s, want Synced Healthy", a.Metadata.Name, a.Status.Sync.Status, a.Status.Health.Status)
+		}
+		for _, c := range a.Status.Conditions {
+			if strings.HasSuffix(c.Type, "Error") {
+				t.Errorf("app %s: condition %s: %s", a.Metadata.Name, c.Type, c.Message)
+			}
 		}
 		// The microservice apps are named as their namespaces, <service>-<env>.
 		name := a.Metadata.Name
@@ -77,6 +85,10 @@ func TestDemo(t *testing.T) {
 	if services != 8 {
 		t.Errorf("%d microservice apps (named as their namespace), want 8", services)
 	}
+	if t.Failed() {
+		return
+	}
+	runPlatformSteps(t, &demoPlatform{t: t, dir: dir, mgmt: mgmt, work: work, platform: filepath.Join(dir, "platform")})
 
 	must(t, tiphys, "local", "demo", "down", "--dir", dir)
 	must(t, tiphys, "local", "demo", "down", "--dir", dir)

@@ -205,8 +205,11 @@ func statusID(r v1alpha1.ResourceStatus) object.ID {
 }
 
 // withoutIgnored returns the desired object with the live values of ignored
-// fields when RespectIgnoreDifferences is on, so a sync leaves them alone.
+// fields when RespectIgnoreDifferences is on, so a sync leaves them alone,
+// and with the selector key a Rollout sets on its Services
+// (diff.KeepRolloutSelector) always.
 func withoutIgnored(ctx context.Context, st *state, desired, live *unstructured.Unstructured) *unstructured.Unstructured {
+	desired = diff.KeepRolloutSelector(desired, live)
 	if live == nil || !tsync.ParseOptions(syncPolicyOptions(st.app)).RespectIgnoreDifferences {
 		return desired
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -44,8 +45,12 @@ type Hold struct {
 	Reason string `json:"reason,omitempty"`
 	// At is when.
 	At metav1.Time `json:"at"`
-	// Revert is the revert commit pushed to the branch, "" if none.
+	// Revert is the revert commit pushed to the branch, "" if none; the
+	// first of Reverts when there are more.
 	Revert string `json:"revert,omitempty"`
+	// Reverts are the revert commits of a multi-source app's rollback when
+	// there are more than one: one per repository branch its sources read.
+	Reverts []string `json:"reverts,omitempty"`
 	// Released is when the branch reached the rolled-back content and the
 	// hold ended; a released hold is kept as the record of the last
 	// rollback (tiphys app history shows it) and holds nothing.
@@ -54,6 +59,20 @@ type Hold struct {
 
 // Active reports a hold that still pins its app.
 func (h *Hold) Active() bool { return h != nil && h.Released == nil }
+
+// RevisionText is the held revision for messages: a single-source app's
+// revision, or a multi-source app's revisions joined with commas,
+// shortened.
+func (h *Hold) RevisionText() string {
+	if h.Revision == "" && len(h.Revisions) > 0 {
+		out := make([]string, len(h.Revisions))
+		for i, r := range h.Revisions {
+			out[i] = short(r)
+		}
+		return strings.Join(out, ",")
+	}
+	return short(h.Revision)
+}
 
 // HoldKey is the key of an Application's hold in HoldsConfigMap.
 func HoldKey(namespace, name string) string { return namespace + "." + name }
@@ -154,10 +173,10 @@ func (r *Reconciler) renderHeld(ctx context.Context, st *state, req render.AppRe
 			return nil, err
 		}
 		r.events.record(st.app, corev1.EventTypeNormal, "RollbackHoldReleased",
-			fmt.Sprintf("branch renders what revision %s rendered: rollback hold released, following the branch again", short(h.Revision)))
+			fmt.Sprintf("branch renders what revision %s rendered: rollback hold released, following the branch again", h.RevisionText()))
 		return head, nil
 	}
-	msg := fmt.Sprintf("Held at revision %s by a rollback", short(h.Revision))
+	msg := fmt.Sprintf("Held at revision %s by a rollback", h.RevisionText())
 	if h.By != "" {
 		msg += " of " + h.By
 	}

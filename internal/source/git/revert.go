@@ -60,6 +60,12 @@ type RevertOptions struct {
 	Now func() time.Time
 }
 
+// ErrNotBranch is Revert's error when RevertOptions.Branch names a tag, a
+// commit SHA or nothing the remote has, rather than a branch: a commit can
+// only be written to a branch (an Application pinned to a tag or a commit
+// follows no branch).
+var ErrNotBranch = errors.New("not a branch of the remote")
+
 // RevertResult is what Revert did.
 type RevertResult struct {
 	// Branch is the branch written to (the default branch's name when
@@ -223,10 +229,18 @@ func (w *reverter) clone(ctx context.Context) error {
 	if w.branch != "" {
 		opts.ReferenceName = plumbing.NewBranchReferenceName(w.branch)
 	}
+	if w.branch != "" && hexRevision.MatchString(w.branch) && len(w.branch) == 40 {
+		return fmt.Errorf("%s is a commit: %w", w.branch, ErrNotBranch)
+	}
 	repo, err := gogit.CloneContext(cctx, memory.NewStorage(), nil, opts)
 	switch {
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
 		return errors.New("clone: repository is empty")
+	case err != nil && w.branch != "":
+		if what := w.notBranch(ctx); what != "" {
+			return fmt.Errorf("%s is %s: %w", w.branch, what, ErrNotBranch)
+		}
+		return fmt.Errorf("clone: %w", err)
 	case err != nil:
 		return fmt.Errorf("clone: %w", err)
 	}
@@ -248,6 +262,32 @@ func (w *reverter) clone(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// notBranch lists the remote's refs after a failed clone of the branch
+// and says what the branch's name is instead ("a tag", "no branch"), or ""
+// when it is a branch after all or the remote cannot be listed (the
+// clone's error is then the answer).
+func (w *reverter) notBranch(ctx context.Context) string {
+	lctx, cancel := context.WithTimeout(ctx, w.o.Timeout)
+	defer cancel()
+	remote := gogit.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{w.o.URL}})
+	refs, err := remote.ListContext(lctx, &gogit.ListOptions{
+		Auth: w.auth, InsecureSkipTLS: w.o.Credentials.Insecure, ClientCert: w.cert, ClientKey: w.key,
+	})
+	if err != nil {
+		return ""
+	}
+	what := "no branch"
+	for _, ref := range refs {
+		switch ref.Name() {
+		case plumbing.NewBranchReferenceName(w.branch):
+			return ""
+		case plumbing.NewTagReferenceName(w.branch):
+			what = "a tag"
+		}
+	}
+	return what
 }
 
 // remoteRef is where the clone keeps the remote branch's head.

@@ -2,6 +2,7 @@ package git_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -181,13 +182,16 @@ func TestRevertErrors(t *testing.T) {
 	root := t.TempDir()
 	r := newGitServer(t, root, "platform")
 	good := r.commit(t, "good", map[string]string{"app/a.yaml": "a: 1\n"})
+	r.bare.Git("tag", "v1.0.0", good)
 	url := "file://" + r.bare.Dir
 	tests := []struct {
 		name string
 		o    git.RevertOptions
 		want string
 	}{
-		{"no such branch", git.RevertOptions{URL: url, Branch: "nope", Good: good}, "branch nope: clone:"},
+		{"no such branch", git.RevertOptions{URL: url, Branch: "nope", Good: good}, "branch nope: nope is no branch: not a branch"},
+		{"a tag", git.RevertOptions{URL: url, Branch: "v1.0.0", Good: good}, "v1.0.0 is a tag: not a branch"},
+		{"a commit", git.RevertOptions{URL: url, Branch: good, Good: good}, good + " is a commit: not a branch"},
 		{"no such good revision", git.RevertOptions{URL: url, Branch: "main", Good: "v9.9.9"}, "branch main: good revision: v9.9.9 not found"},
 		{"no author", git.RevertOptions{URL: url, Branch: "main", Good: good, Author: git.Author{Name: "x"}}, "no author name and email"},
 		{"a path out of the repository", git.RevertOptions{URL: url, Branch: "main", Good: good, Paths: []string{"../x"}}, "is not a repository path"},
@@ -200,6 +204,9 @@ func TestRevertErrors(t *testing.T) {
 			_, err := git.Revert(context.Background(), tt.o)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), r.bare.Dir) {
 				t.Errorf("err = %v, want it to name the repository and say %q", err, tt.want)
+			}
+			if notBranch := strings.Contains(tt.want, "not a branch"); errors.Is(err, git.ErrNotBranch) != notBranch {
+				t.Errorf("errors.Is(%v, ErrNotBranch) = %v, want %v", err, !notBranch, notBranch)
 			}
 		})
 	}
