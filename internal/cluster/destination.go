@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
@@ -236,4 +237,18 @@ func (t *connTracker) wrap(rt http.RoundTripper) http.RoundTripper {
 		t.mu.Unlock()
 		return resp, err
 	})
+}
+
+// Namespaced tells whether a kind is namespaced in the cluster and whether
+// the cluster knows it (render.ScopeFunc): discovery's answer, or, for a
+// kind discovery does not know yet, such as one whose CRD was created
+// since discovery's last refresh, the REST mapper's, which asks the API
+// server again. Argo CD reads the scope from its cluster cache, which
+// watches CRDs; an object of a kind guessed namespaced would get the
+// destination namespace and a tracking id naming it.
+func (d *Destination) Namespaced(gk schema.GroupKind) (namespaced, known bool) {
+	if ns, ok := d.Discovery.Namespaced(gk); ok {
+		return ns, true
+	}
+	return d.Live.Scope(gk)
 }

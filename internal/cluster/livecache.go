@@ -153,6 +153,22 @@ func (c *LiveCache) Mapping(gvk schema.GroupVersionKind) (*meta.RESTMapping, err
 	return m, nil
 }
 
+// Scope tells whether a kind is namespaced and whether the REST mapper
+// knows it, asking the API server again (a mapper reset) when it does not.
+func (c *LiveCache) Scope(gk schema.GroupKind) (namespaced, known bool) {
+	m, err := c.mapper.RESTMapping(gk)
+	if err != nil {
+		if resettable, ok := c.mapper.(meta.ResettableRESTMapper); ok {
+			resettable.Reset()
+			m, err = c.mapper.RESTMapping(gk)
+		}
+	}
+	if err != nil {
+		return false, false
+	}
+	return m.Scope.Name() == meta.RESTScopeNameNamespace, true
+}
+
 // Watch makes sure the kind is watched and its informers synced: one for
 // the whole cluster, or one per namespace of a namespace-scoped cluster.
 func (c *LiveCache) Watch(ctx context.Context, gvk schema.GroupVersionKind) ([]cache.SharedIndexInformer, error) {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ type Discovery struct {
 	namespaced  map[schema.GroupKind]bool
 	apiVersions []string
 	version     string
+	generation  uint64
 }
 
 // NewDiscovery returns a discovery cache for a cluster; it loads on first use.
@@ -74,6 +76,15 @@ func (d *Discovery) KubeVersion() (string, error) {
 	return d.version, nil
 }
 
+// Generation counts the refreshes that changed the known kinds or their
+// scope: what was decided from this discovery (an object's namespace) may
+// differ since a lower generation.
+func (d *Discovery) Generation() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.generation
+}
+
 // Refresh reloads the discovery data now.
 func (d *Discovery) Refresh() error {
 	d.mu.Lock()
@@ -113,6 +124,9 @@ func (d *Discovery) refreshLocked() error {
 				versions = append(versions, gvk)
 			}
 		}
+	}
+	if !maps.Equal(d.namespaced, namespaced) {
+		d.generation++
 	}
 	d.namespaced, d.apiVersions = namespaced, versions
 	d.version = strings.TrimPrefix(v.GitVersion, "v")

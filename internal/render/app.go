@@ -89,7 +89,7 @@ func RenderApp(ctx context.Context, req AppRequest) (*AppResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Objects = append(out.Objects, res.Objects...)
+		out.Objects = append(out.Objects, clearClusterScoped(req.AppName, res.Objects, req.Namespaced)...)
 		out.SourceTypes = append(out.SourceTypes, res.SourceType)
 		out.Dependencies = append(out.Dependencies, res.Dependencies...)
 	}

@@ -1,8 +1,12 @@
 package render
 
 import (
+	"slices"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/tiphys/tiphys/internal/tracking"
 )
 
 // ScopeFunc tells whether a kind is namespaced, and whether it knows the kind.
@@ -63,4 +67,37 @@ func builtinScope(objs []*unstructured.Unstructured) ScopeFunc {
 		// almost all are; the controller passes discovery's answer instead.
 		return true, false
 	}
+}
+
+// clearClusterScoped returns objs with no namespace on the objects whose kind
+// namespaced says is cluster-scoped (copies; objs, which a render cache may
+// hold, are not changed), their tracking ids made again for app. A render
+// defaults the namespace of a kind it does not know yet, such as one whose
+// CRD an earlier wave or app has just created, and its cached output keeps
+// that guess; Argo CD decides the scope at every comparison from the
+// cluster's discovery, which is what this does.
+func clearClusterScoped(app string, objs []*unstructured.Unstructured, namespaced ScopeFunc) []*unstructured.Unstructured {
+	if namespaced == nil {
+		return objs
+	}
+	var out []*unstructured.Unstructured
+	for i, o := range objs {
+		if o.GetNamespace() == "" {
+			continue
+		}
+		if ns, known := namespaced(o.GroupVersionKind().GroupKind()); ns || !known {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(objs)
+		}
+		c := o.DeepCopy()
+		c.SetNamespace("")
+		tracking.Set(app, c)
+		out[i] = c
+	}
+	if out == nil {
+		return objs
+	}
+	return out
 }

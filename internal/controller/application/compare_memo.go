@@ -17,8 +17,9 @@ import (
 // or Git poll that finds nothing changed costs no comparison at all: not
 // one dry-run key, health check or object hash. A comparison is reused
 // while its inputs stay the same: the app's spec (generation), the
-// rendered revisions, the settings, the destination, the claims of other
-// apps, and the app's live objects (every watch event on an object the app
+// rendered revisions, the settings, the destination and what its
+// discovery knows of kinds (a new CRD's kind decides its objects'
+// namespace), the claims of other apps, and the app's live objects (every watch event on an object the app
 // tracks counts as a change). As a safety net for what no event reports
 // (a kind that became served, an object created without the app's
 // tracking id), a comparison is made afresh at least every memoMaxAge.
@@ -61,7 +62,8 @@ func (m *compareMemo) liveVersion(instance string) uint64 {
 
 // key names the inputs of a comparison other than live objects.
 func (m *compareMemo) key(st *state) string {
-	return fmt.Sprintf("%d|%s|%p|%p|%d", st.app.Generation, strings.Join(st.revisions, ","), st.settings, st.dest, m.claimsVersion.Load())
+	return fmt.Sprintf("%d|%s|%p|%p|%d|%d", st.app.Generation, strings.Join(st.revisions, ","), st.settings, st.dest, m.claimsVersion.Load(),
+		st.dest.Discovery.Generation())
 }
 
 // reuse restores the app's last comparison into st when nothing it was

@@ -80,7 +80,7 @@ func (r *Reconciler) appRequest(ctx context.Context, st *state, spec v1alpha1.Ap
 		},
 		KubeVersion: kubeVersion,
 		APIVersions: apiVersions,
-		Namespaced:  st.dest.Discovery.Namespaced,
+		Namespaced:  st.dest.Namespaced,
 		Charts:      r.charts,
 		Render:      cached,
 	}
