@@ -8,6 +8,6 @@ func newAppCmd() *cobra.Command {
 		Short: "Work with Applications (straight against Kubernetes, as argocd's core mode)",
 	}
 	cmd.AddCommand(newAppManifestsCmd(), newAppListCmd(), newAppGetCmd(), newAppSyncCmd(), newAppWaitCmd(),
-		newAppHistoryCmd(), newAppRollbackCmd(), newAppDeleteCmd(), newAppDiffCmd())
+		newAppHistoryCmd(), newAppRollbackCmd(), newAppDeleteCmd(), newAppDiffCmd(), newAppTerminateOpCmd())
 	return cmd
 }

@@ -177,6 +177,9 @@ func resourceDiff(ctx context.Context, w *cluster.Writer, desired *unstructured.
 			return "", err
 		}
 	default:
+		// As the controller compares: a Rollout's selector key on its
+		// Services is the Rollout's, not a difference.
+		desired = diff.KeepRolloutSelector(desired, current)
 		predicted, err := w.DryRunApply(ctx, desired, skipValidation)
 		if err != nil {
 			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), err)

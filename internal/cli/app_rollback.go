@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
@@ -93,7 +95,7 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("application %s: %w", app.Name, err)
 	}
 	// The cluster first (an emergency is about speed), then Git.
-	if err := startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout); err != nil {
+	if err := o.sync(cmd, c, app, op, entry, automated); err != nil {
 		return err
 	}
 	// The commits written are recorded even when another source's failed.
@@ -114,6 +116,43 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// heldSyncWait is how long the rollback waits for the controller's
+// automated sync to the held revision before it starts a sync itself.
+const heldSyncWait = 10 * time.Second
+
+// sync brings the app to the entry's revision. An automated app's hold
+// makes the controller's automated sync go there at once: the rollback
+// waits for that sync rather than starting a second one (one rollback, one
+// history entry); when none starts (a sync window that denies automated
+// syncs), it runs op itself, as without automated sync.
+func (o *rollbackOptions) sync(cmd *cobra.Command, c client.Client, app *v1alpha1.Application, op *v1alpha1.Operation, entry *v1alpha1.RevisionHistory, automated bool) error {
+	if !automated {
+		return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
+	}
+	started := time.Now().Add(-time.Second)
+	_, err := waitFor(cmd.Context(), &o.f, c, app.Name, heldSyncWait, func(a *v1alpha1.Application) bool {
+		s := a.Status.OperationState
+		return s != nil && !s.StartedAt.Time.Before(started) && s.Operation.Sync != nil && syncsEntry(s.Operation.Sync, entry)
+	})
+	if err != nil {
+		return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
+	}
+	if o.async {
+		fmt.Fprintf(cmd.OutOrStdout(), "application %s: held; the controller is syncing it\n", app.Name)
+		return nil
+	}
+	return awaitOperation(cmd, &o.f, c, app.Name, started, o.timeout)
+}
+
+// syncsEntry reports whether a sync operation goes to the history entry's
+// revision (or revisions, for a multi-source app).
+func syncsEntry(s *v1alpha1.SyncOperation, entry *v1alpha1.RevisionHistory) bool {
+	if len(entry.Revisions) > 0 {
+		return slices.Equal(s.Revisions, entry.Revisions)
+	}
+	return s.Revision == entry.Revision
+}
+
 // historyEntry picks the history entry of ID (args[0]), or the one before
 // the last.
 func historyEntry(app *v1alpha1.Application, args []string) (*v1alpha1.RevisionHistory, error) {
@@ -129,7 +168,7 @@ func historyEntry(app *v1alpha1.Application, args []string) (*v1alpha1.RevisionH
 	}
 	id, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("history id %q: %w", args[0], err)
+		return nil, fmt.Errorf("application %s: history id %q is not a number (the IDs are in 'tiphys app history %s')", app.Name, args[0], app.Name)
 	}
 	for i := range h {
 		if h[i].ID == id {

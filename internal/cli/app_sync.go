@@ -86,7 +86,13 @@ func startOperation(cmd *cobra.Command, f *appFlags, c client.Client, name strin
 		fmt.Fprintf(cmd.OutOrStdout(), "application %s: operation started\n", name)
 		return nil
 	}
-	done, err := waitFor(ctx, f, c, name, timeout, func(a *v1alpha1.Application) bool {
+	return awaitOperation(cmd, f, c, name, started, timeout)
+}
+
+// awaitOperation waits for the app's operation started after started to
+// end, prints its result, and fails unless it succeeded.
+func awaitOperation(cmd *cobra.Command, f *appFlags, c client.Client, name string, started time.Time, timeout time.Duration) error {
+	done, err := waitFor(cmd.Context(), f, c, name, timeout, func(a *v1alpha1.Application) bool {
 		s := a.Status.OperationState
 		return a.Operation == nil && s != nil && s.Phase != v1alpha1.OperationRunning && !s.StartedAt.Time.Before(started)
 	})

@@ -67,6 +67,8 @@ func TestOf(t *testing.T) {
 		{"crd names conflict", `{apiVersion: apiextensions.k8s.io/v1, kind: CustomResourceDefinition, metadata: {name: c}, status: {conditions: [{type: NamesAccepted, status: "False"}]}}`, v1alpha1.HealthStatusDegraded},
 		{"child application degraded", `{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a}, status: {health: {status: Degraded}}}`, v1alpha1.HealthStatusDegraded},
 		{"child application new", `{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a}}`, v1alpha1.HealthStatusProgressing},
+		{"child application invalid", `{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a},
+			status: {health: {status: Unknown}, conditions: [{type: InvalidSpecError, message: denied}]}}`, v1alpha1.HealthStatusUnknown},
 		{"custom resource ready", `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, status: {conditions: [{type: Ready, status: "True"}]}}`, v1alpha1.HealthStatusHealthy},
 		{"custom resource failed", `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, status: {conditions: [{type: Ready, status: "False", reason: ReconcileFailed}]}}`, v1alpha1.HealthStatusDegraded},
 		{"configmap has no health", `{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}`, ""},
@@ -143,6 +145,26 @@ func TestDeletingHooksKeepTheirHealth(t *testing.T) {
 		st, err := Of(parse(t, strings.Replace(job, "ANN", ann, 1)), nil)
 		if err != nil || st.Code != want {
 			t.Errorf("%s: %+v, %v; want %s", ann, st, err, want)
+		}
+	}
+}
+
+// A child Application whose health is not known carries its error
+// condition into the parent's view.
+func TestChildApplicationErrorMessage(t *testing.T) {
+	for obj, want := range map[string]string{
+		`{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a},
+			status: {health: {status: Unknown}, conditions: [{type: InvalidSpecError, message: "destination not permitted"}]}}`: "InvalidSpecError: destination not permitted",
+		`{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a},
+			status: {conditions: [{type: ComparisonError, message: "path leaves the repository"}]}}`: "ComparisonError: path leaves the repository",
+		`{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a}}`: "Waiting for the application to be reconciled",
+	} {
+		st, err := Of(parse(t, obj), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Message != want {
+			t.Errorf("message %q, want %q", st.Message, want)
 		}
 	}
 }

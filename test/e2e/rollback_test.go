@@ -69,6 +69,10 @@ func TestRollbackWritesTheRevert(t *testing.T) {
 	work.Git("push", "-q", bareDir, "main")
 	eventually(t, "v2 synced", func() bool { return syncedAt() == "Synced/"+v2 && version() == "v2" })
 
+	entries := func() int {
+		return strings.Count(get("get", "app", "shop", "-n", "argocd", "-o", "jsonpath={range .status.history[*]}{.id} {end}"), " ")
+	}
+	before := entries()
 	out := must(t, tiphys, "app", "rollback", "shop", "--kubeconfig", kubeconfig, "--reason", "5xx after v2",
 		"--author", "Ada Ops <ada@example.com>", "--timeout", "2m")
 	if !strings.Contains(out, "Revert commit") {
@@ -76,6 +80,9 @@ func TestRollbackWritesTheRevert(t *testing.T) {
 	}
 	if v := version(); v != "v1" {
 		t.Fatalf("version after rollback = %q, want v1 at once", v)
+	}
+	if n := entries(); n != before+1 {
+		t.Errorf("history entries %d → %d: one rollback, one sync wanted", before, n)
 	}
 	revert := bare.Git("rev-parse", "main")
 	if revert == v2 || bare.Git("rev-parse", revert+"^") != v2 {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -31,17 +32,38 @@ type lastEvent struct {
 	at      time.Time
 }
 
-// record records an Event on app unless it repeats the last one.
+// record records an Event on app unless it repeats the last one, and
+// writes it to the controller's log.
 func (e *appEvents) record(app *v1alpha1.Application, eventType, reason, message string) {
+	if !e.fresh(app, reason, message) {
+		return
+	}
+	e.recorder.Eventf(app, nil, eventType, reason, "Sync", "%s", message)
+}
+
+// note writes what happened to app to the controller's log, with no Event
+// (a comparison error, which Argo CD only logs), unless it repeats the
+// last note of that reason.
+func (e *appEvents) note(app *v1alpha1.Application, reason, message string) {
+	e.fresh(app, reason, message)
+}
+
+// fresh reports whether message is new for app and reason within
+// repeatWindow, and logs it when it is.
+func (e *appEvents) fresh(app *v1alpha1.Application, reason, message string) bool {
 	key := app.Namespace + "/" + app.Name + "/" + reason
 	if v, ok := e.last.Load(key); ok {
 		if l := v.(lastEvent); l.message == message && time.Since(l.at) < repeatWindow {
-			return
+			return false
 		}
 	}
 	e.last.Store(key, lastEvent{message: message, at: time.Now()})
-	e.recorder.Eventf(app, nil, eventType, reason, "Sync", "%s", message)
+	appLog.Info(message, "application", app.Namespace+"/"+app.Name, "reason", reason)
+	return true
 }
+
+// appLog is the application controller's log.
+var appLog = ctrl.Log.WithName("application")
 
 // forget drops a deleted application's last Events.
 func (e *appEvents) forget(namespace, name string) {

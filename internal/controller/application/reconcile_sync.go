@@ -45,7 +45,11 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 	app := st.app
 	os := app.Status.OperationState
 	active := running(os)
-	if app.Operation == nil && os != nil && (os.Phase == v1alpha1.OperationFailed || os.Phase == v1alpha1.OperationError) {
+	// The last sync's failure is a SyncError while the app is out of sync;
+	// once Git and the cluster agree again (a fix or revert pushed), it is
+	// not: Argo CD's autoSync returns no condition for a Synced app, which
+	// clears it.
+	if app.Operation == nil && os != nil && st.outOfSync && (os.Phase == v1alpha1.OperationFailed || os.Phase == v1alpha1.OperationError) {
 		st.condition(v1alpha1.ApplicationConditionSyncError, os.Message)
 	}
 	var autoWait time.Duration

@@ -352,7 +352,20 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 // ended with phase Error (it never runs later by itself).
 func (r *Reconciler) failComparison(st *state, t v1alpha1.ApplicationConditionType, err error) {
 	st.condition(t, err.Error())
+	r.events.note(st.app, string(t), err.Error())
 	st.app.Status.Sync.Status = v1alpha1.SyncStatusCodeUnknown
+	// Health as Argo CD's controller gives it: Unknown for an invalid spec
+	// (appcontroller's refreshAppConditions errors); for a failed
+	// comparison, the health of the live objects, which an app that never
+	// rendered does not have: Healthy, as Argo's setApplicationHealth of no
+	// resources. A parent app of apps sees the one and waits, sees the
+	// other and goes on.
+	switch {
+	case t == v1alpha1.ApplicationConditionInvalidSpecError:
+		st.app.Status.Health = v1alpha1.AppHealthStatus{Status: v1alpha1.HealthStatusUnknown}
+	case st.app.Status.Health.Status == "" && len(st.app.Status.Resources) == 0:
+		st.app.Status.Health = v1alpha1.AppHealthStatus{Status: v1alpha1.HealthStatusHealthy}
+	}
 	r.endOperation(st, err)
 }
 
