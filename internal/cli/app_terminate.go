@@ -32,7 +32,7 @@ sync, automated or not, starts afresh from the current revision.`,
 				return fmt.Errorf("application %s: no operation is in progress", app.Name)
 			}
 			patch := client.RawPatch(types.MergePatchType, []byte(`{"status":{"operationState":{"phase":"Terminating"}}}`))
-			if err := c.Status().Patch(cmd.Context(), app, patch); err != nil {
+			if err := c.Patch(cmd.Context(), app, patch); err != nil {
 				return fmt.Errorf("application %s: terminate the operation: %w", app.Name, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Application '%s' operation terminating\n", app.Name)
