@@ -86,7 +86,7 @@ Exit codes: 0 nothing would change, 1 changes (with --exit-code), 2 an error.`,
 				return &exitError{code: 2, err: err}
 			}
 			if different && o.exitCode {
-				return &exitError{code: 1, err: fmt.Errorf("revision %s would change applications", o.revision)}
+				return exitWith(1) // a difference is the answer, not an error
 			}
 			return nil
 		},
