@@ -55,7 +55,7 @@ Exit codes: 0 no difference, 1 differences (with --exit-code, the default), 2 an
 				return &exitError{code: 2, err: err}
 			}
 			if different && o.exitCode {
-				return &exitError{code: 1, err: fmt.Errorf("application %s differs from the live state", args[0])}
+				return exitWith(1) // a difference is the answer, not an error
 			}
 			return nil
 		},

@@ -52,12 +52,12 @@ included).`,
 			if (name == "") == (o.file == "") {
 				return &exitError{code: 2, err: errors.New("give one of NAME or -f FILE")}
 			}
-			different, set, err := o.run(cmd.Context(), cmd.OutOrStdout(), name)
+			different, _, err := o.run(cmd.Context(), cmd.OutOrStdout(), name)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
 			if different {
-				return &exitError{code: 1, err: fmt.Errorf("applicationset %s/%s differs from its Applications in the cluster", set.Namespace, set.Name)}
+				return exitWith(1) // a difference is the answer, not an error
 			}
 			return nil
 		},

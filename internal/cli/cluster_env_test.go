@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -28,14 +26,8 @@ func runIn(stdin string, args ...string) (code int, stdout, stderr string) {
 	root := NewRootCmd(&out, &errb)
 	root.SetIn(strings.NewReader(stdin))
 	root.SetArgs(args)
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		fmt.Fprintln(&errb, "error:", err)
-		if e := (*exitError)(nil); errors.As(err, &e) {
-			return e.code, out.String(), errb.String()
-		}
-		return 1, out.String(), errb.String()
-	}
-	return 0, out.String(), errb.String()
+	code = exitCodeOf(root.ExecuteContext(context.Background()), &errb)
+	return code, out.String(), errb.String()
 }
 
 // testNamespace makes a namespace of its own for one test (so tests can

@@ -295,9 +295,13 @@ func expectedApps(platform, repoURL string) int {
 
 func printDemoNext(out io.Writer, dir string, prometheus bool, took time.Duration) {
 	rel := dir
+	// The export is kept past a cd: a path relative to the working
+	// directory is printed after $PWD.
+	kubeconfig := filepath.Join(dir, demoManagement, "kubeconfig")
 	if wd, err := os.Getwd(); err == nil {
 		if r, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(r, "..") {
 			rel = r
+			kubeconfig = "$PWD/" + filepath.ToSlash(filepath.Join(r, demoManagement, "kubeconfig"))
 		}
 	}
 	analysis := fmt.Sprintf(`Its analysis asks the demo's Prometheus, where every service answers without
@@ -310,7 +314,7 @@ func printDemoNext(out io.Writer, dir string, prometheus bool, took time.Duratio
 	fmt.Fprintf(out, `
 The example platform is up in %s: every Application is Synced and Healthy.
 
-  export KUBECONFIG=%s/management/kubeconfig     # the management plane (workload: %s/workload/kubeconfig)
+  export KUBECONFIG=%s     # the management plane (workload: %s/workload/kubeconfig)
   bin/tiphys app list                            # root, infrastructure, 8 microservices (production on "workload")
 
 Try:
@@ -324,5 +328,5 @@ Try:
   - the logs: %s/controller.log, %s/workload-controller.log
   - stop it all: make demo-down
 
-`, took.Round(time.Second), rel, rel, rel, rel, rel, rel, analysis, rel, rel)
+`, took.Round(time.Second), kubeconfig, rel, rel, rel, rel, rel, analysis, rel, rel)
 }

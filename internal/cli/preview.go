@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -24,11 +25,13 @@ type previewOptions struct {
 }
 
 // previewApp is one Application the revision would add, change or delete,
-// and how: its objects' changes, or the set or root app it comes from.
+// and how: its objects' changes, or the set or root app it comes from; or
+// one that failed to render at the revision (change failed), and why.
 type previewApp struct {
 	Name    string          `json:"name"`
 	Change  string          `json:"change"`
 	Via     string          `json:"via,omitempty"`
+	Error   string          `json:"error,omitempty"`
 	Objects []previewObject `json:"objects"`
 }
 
@@ -54,6 +57,17 @@ type previewReport struct {
 	Apps     []previewApp `json:"applications"`
 }
 
+// failed names the applications that failed to render at the revision.
+func (r *previewReport) failed() []string {
+	var names []string
+	for _, a := range r.Apps {
+		if a.Change == changeFailed {
+			names = append(names, a.Name)
+		}
+	}
+	return names
+}
+
 func newPreviewCmd() *cobra.Command {
 	o := &previewOptions{}
 	cmd := &cobra.Command{
@@ -72,21 +86,30 @@ whole repository. They are compared between the base (--base, else the revision 
 is synced to, else the merge base of the revision and the app's target revision) and the
 revision; an app with no known base is included.
 
+An app that fails to render at the revision (say, a values file the branch deletes) is
+listed with its error, after which the others' diffs are still shown; an app that a set
+or a root app would delete at the revision is not rendered or shown itself.
+
 The repository is named by --repo-url, else by its remote origin's URLs (and its own
 file:// URL). The revision is read from the local clone: it need not be pushed.
 
-Exit codes: 0 nothing would change, 1 changes (with --exit-code), 2 an error.`,
+Exit codes: 0 nothing would change, 1 changes (with --exit-code), 2 an error or an app
+that failed to render (after the whole preview is printed).`,
 		Example: `  tiphys preview --repo . --revision feature/order-1.4.2
   tiphys preview --repo . --revision "$GITHUB_HEAD_REF" --base origin/main -o markdown --exit-code`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.stderr = cmd.ErrOrStderr()
-			different, err := o.run(cmd.Context(), cmd.OutOrStdout())
+			report, err := o.run(cmd.Context(), cmd.OutOrStdout())
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			if different && o.exitCode {
-				return &exitError{code: 1, err: fmt.Errorf("revision %s would change applications", o.revision)}
+			if failed := report.failed(); len(failed) > 0 {
+				return &exitError{code: 2, err: fmt.Errorf("revision %s: %d applications failed to render: %s",
+					o.revision, len(failed), strings.Join(failed, ", "))}
+			}
+			if len(report.Apps) > 0 && o.exitCode {
+				return exitWith(1) // a difference is the answer, not an error
 			}
 			return nil
 		},
@@ -102,23 +125,33 @@ Exit codes: 0 nothing would change, 1 changes (with --exit-code), 2 an error.`,
 	return cmd
 }
 
-func (o *previewOptions) run(ctx context.Context, out io.Writer) (bool, error) {
+// run prints the preview and returns it: the caller turns its changes
+// and failures into the exit code.
+func (o *previewOptions) run(ctx context.Context, out io.Writer) (*previewReport, error) {
 	if o.revision == "" {
-		return false, errors.New("--revision is required")
+		return nil, errors.New("--revision is required")
 	}
 	switch o.output {
 	case "", "text", "markdown", "json":
 	default:
-		return false, fmt.Errorf("-o %s: want text, markdown or json", o.output)
+		return nil, fmt.Errorf("-o %s: want text, markdown or json", o.output)
 	}
 	report, err := o.preview(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if err := report.print(out, o.output); err != nil {
-		return false, err
+		return nil, err
 	}
-	return len(report.Apps) > 0, nil
+	return report, nil
+}
+
+// appDiff is an affected app's objects at the revision, or why they
+// could not be computed.
+type appDiff struct {
+	app     *v1alpha1.Application
+	objects []previewObject
+	err     error
 }
 
 // preview collects what the revision would change.
@@ -151,6 +184,7 @@ func (o *previewOptions) preview(ctx context.Context) (*previewReport, error) {
 		going[a.Name] = a.Change == changeDeleted
 	}
 	sort.Slice(list.Items, func(i, j int) bool { return list.Items[i].Name < list.Items[j].Name })
+	var diffs []appDiff
 	for i := range list.Items {
 		app := &list.Items[i]
 		affected, err := o.affected(app, repo)
@@ -160,18 +194,35 @@ func (o *previewOptions) preview(ctx context.Context) (*previewReport, error) {
 		if !affected || going[app.Name] {
 			continue
 		}
+		// One app failing to render does not hide the others' diffs.
 		objects, err := d.diff(ctx, app)
-		if err != nil {
-			return nil, err
+		diffs = append(diffs, appDiff{app: app, objects: objects, err: err})
+	}
+	// An app of apps: the Applications it would delete are going too,
+	// whatever their own render says (the branch may delete their files).
+	for _, ad := range diffs {
+		for _, obj := range ad.objects {
+			if isApplication(obj) && obj.Change == changeDeleted && (obj.Namespace == "" || obj.Namespace == o.namespace) {
+				going[obj.Name] = true
+			}
 		}
-		if len(objects) == 0 {
+	}
+	for _, ad := range diffs {
+		name := ad.app.Name
+		switch {
+		case going[name]:
+			continue
+		case ad.err != nil:
+			report.Apps = append(report.Apps, previewApp{Name: name, Change: changeFailed, Error: ad.err.Error(), Objects: []previewObject{}})
+			continue
+		case len(ad.objects) == 0:
 			continue
 		}
-		report.Apps = append(report.Apps, previewApp{Name: app.Name, Change: changeModified, Objects: objects})
+		report.Apps = append(report.Apps, previewApp{Name: name, Change: changeModified, Objects: ad.objects})
 		// An app of apps: its Applications that would come or go.
-		for _, obj := range objects {
-			if obj.Group == v1alpha1.Group && obj.Kind == "Application" && obj.Change != changeModified {
-				report.Apps = append(report.Apps, previewApp{Name: obj.Name, Change: obj.Change, Via: "application " + app.Name,
+		for _, obj := range ad.objects {
+			if isApplication(obj) && obj.Change != changeModified {
+				report.Apps = append(report.Apps, previewApp{Name: obj.Name, Change: obj.Change, Via: "application " + name,
 					Objects: []previewObject{obj}})
 			}
 		}
@@ -209,4 +260,10 @@ func (o *previewOptions) affected(app *v1alpha1.Application, repo *previewRepo) 
 		return false, fmt.Errorf("application %s: %w", app.Name, err)
 	}
 	return touches(paths, files), nil
+}
+
+// isApplication says whether an object of a diff is an Application (of
+// an app of apps).
+func isApplication(obj previewObject) bool {
+	return obj.Group == v1alpha1.Group && obj.Kind == "Application"
 }

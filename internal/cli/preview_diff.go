@@ -25,6 +25,9 @@ const (
 	changeAdded    = "added"
 	changeModified = "modified"
 	changeDeleted  = "deleted"
+	// changeFailed is an Application that failed to render at the
+	// revision: what it would change is unknown.
+	changeFailed = "failed"
 )
 
 // previewObject is one object a sync of the revision would change.
@@ -88,11 +91,11 @@ func (d *previewDiffer) open(ctx context.Context, src v1alpha1.ApplicationSource
 
 // diff lists the objects a sync of the app at the revision would add,
 // change or delete (live objects of the app that the revision no longer
-// renders).
+// renders). Its errors are the app's: the caller names it.
 func (d *previewDiffer) diff(ctx context.Context, app *v1alpha1.Application) ([]previewObject, error) {
 	dest, err := d.registry.Resolve(ctx, app.Spec.Destination)
 	if err != nil {
-		return nil, fmt.Errorf("application %s: %w", app.Name, err)
+		return nil, err
 	}
 	ignore := append(append(v1alpha1.IgnoreDifferences{}, app.Spec.IgnoreDifferences...), d.ignore...)
 	disc := dest.Discovery
@@ -107,7 +110,7 @@ func (d *previewDiffer) diff(ctx context.Context, app *v1alpha1.Application) ([]
 		Open: d.open, Remote: d.opener.Remote,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("application %s: render at %s: %w", app.Name, d.repo.revision.Hash, err)
+		return nil, fmt.Errorf("render at %s: %w", d.repo.revision.Hash.String()[:7], err)
 	}
 	var appOptions tsync.Options
 	if p := app.Spec.SyncPolicy; p != nil {
@@ -122,12 +125,12 @@ func (d *previewDiffer) diff(ctx context.Context, app *v1alpha1.Application) ([]
 		desired[object.IDOf(t)] = true
 		live, err := dest.Writer.Get(ctx, t)
 		if err != nil {
-			return nil, fmt.Errorf("application %s: get %s %s: %w", app.Name, t.GetKind(), t.GetName(), err)
+			return nil, fmt.Errorf("get %s %s: %w", t.GetKind(), t.GetName(), err)
 		}
 		skip := appOptions.SkipValidation || tsync.ObjectOptions(t).SkipValidation
 		text, err := resourceDiff(ctx, dest.Writer, t, ignore, skip)
 		if err != nil {
-			return nil, fmt.Errorf("application %s: %w", app.Name, err)
+			return nil, err
 		}
 		if text == "" {
 			continue

@@ -57,6 +57,10 @@ func (r *previewReport) text(b *strings.Builder) {
 		return
 	}
 	for _, a := range r.Apps {
+		if a.Change == changeFailed {
+			fmt.Fprintf(b, "Application %s (failed to render): %s\n\n", a.Name, a.Error)
+			continue
+		}
 		added, modified, deleted := a.counts()
 		fmt.Fprintf(b, "Application %s: %d added, %d modified, %d deleted\n", a.title(), added, modified, deleted)
 		for _, o := range a.Objects {
@@ -68,13 +72,18 @@ func (r *previewReport) text(b *strings.Builder) {
 	fmt.Fprintf(b, "revision %s (%s): %s\n", r.Revision, r.short(), r.summary())
 }
 
-// summary counts the applications per change.
+// summary counts the applications per change, and those that failed to
+// render when any did.
 func (r *previewReport) summary() string {
 	n := map[string]int{}
 	for _, a := range r.Apps {
 		n[a.Change]++
 	}
-	return fmt.Sprintf("%d applications modified, %d added, %d deleted", n[changeModified], n[changeAdded], n[changeDeleted])
+	s := fmt.Sprintf("%d applications modified, %d added, %d deleted", n[changeModified], n[changeAdded], n[changeDeleted])
+	if n[changeFailed] > 0 {
+		s += fmt.Sprintf(", %d failed to render", n[changeFailed])
+	}
+	return s
 }
 
 func (r *previewReport) markdown(b *strings.Builder) {
@@ -86,6 +95,10 @@ func (r *previewReport) markdown(b *strings.Builder) {
 	fmt.Fprintf(b, "%s.\n\n", capitalize(r.summary()))
 	b.WriteString("| Application | Change | Added | Modified | Deleted |\n|---|---|--:|--:|--:|\n")
 	for _, a := range r.Apps {
+		if a.Change == changeFailed {
+			fmt.Fprintf(b, "| `%s` | **failed to render** | - | - | - |\n", a.Name)
+			continue
+		}
 		added, modified, deleted := a.counts()
 		change := a.Change
 		if a.Via != "" {
@@ -94,14 +107,19 @@ func (r *previewReport) markdown(b *strings.Builder) {
 		fmt.Fprintf(b, "| `%s` | %s | %d | %d | %d |\n", a.Name, change, added, modified, deleted)
 	}
 	for _, a := range r.Apps {
-		fmt.Fprintf(b, "\n<details><summary><code>%s</code>: %s</summary>\n\n", a.Name, a.Change)
-		// A fence longer than any run of backticks in the diff.
-		fence := "```"
-		for _, o := range a.Objects {
-			for strings.Contains(o.body(), fence) {
-				fence += "`"
-			}
+		if a.Change == changeFailed {
+			// Open: the reason is what a reviewer has to read.
+			fmt.Fprintf(b, "\n<details open><summary><code>%s</code>: failed to render</summary>\n\n", a.Name)
+			fence := fenceFor(a.Error)
+			fmt.Fprintf(b, "%stext\n%s\n%s\n\n</details>\n", fence, a.Error, fence)
+			continue
 		}
+		fmt.Fprintf(b, "\n<details><summary><code>%s</code>: %s</summary>\n\n", a.Name, a.Change)
+		var bodies strings.Builder
+		for _, o := range a.Objects {
+			bodies.WriteString(o.body())
+		}
+		fence := fenceFor(bodies.String())
 		b.WriteString(fence + "diff\n")
 		for _, o := range a.Objects {
 			b.WriteString(o.header())
@@ -109,6 +127,15 @@ func (r *previewReport) markdown(b *strings.Builder) {
 		}
 		b.WriteString(fence + "\n\n</details>\n")
 	}
+}
+
+// fenceFor is a code fence longer than any run of backticks in text.
+func fenceFor(text string) string {
+	fence := "```"
+	for strings.Contains(text, fence) {
+		fence += "`"
+	}
+	return fence
 }
 
 func capitalize(s string) string {

@@ -55,7 +55,8 @@ spec:
 // when `preview` runs on the branch,
 // then it shows the Deployment's image change for order-service, the two
 // Applications of the deleted service going, nothing for the untouched
-// apps, with exit code 1 under --exit-code; markdown as the golden file.
+// apps, with exit code 1 under --exit-code (and no error on stderr);
+// markdown as the golden file.
 func TestPreview(t *testing.T) {
 	ns, flags := testNamespace(t)
 	ctx := context.Background()
@@ -110,8 +111,8 @@ func TestPreview(t *testing.T) {
 	}
 
 	code, out, stderr := runIn("", append([]string{"preview", "--repo", repo.Dir, "--revision", "feature", "--exit-code"}, flags...)...)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1: %s\n%s", code, stderr, out)
+	if code != 1 || strings.Contains(stderr, "error:") {
+		t.Fatalf("exit %d, want 1 and no error (a change is the answer): %s\n%s", code, stderr, out)
 	}
 	for _, want := range []string{
 		"Application order-service (modified): 0 added, 1 modified, 0 deleted\n",

@@ -4,8 +4,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -20,14 +18,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	root := NewRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		if e := (*exitError)(nil); errors.As(err, &e) {
-			return e.code
-		}
-		return 1
-	}
-	return 0
+	return exitCodeOf(root.ExecuteContext(ctx), stderr)
 }
 
 // NewRootCmd builds the tiphys command tree.
