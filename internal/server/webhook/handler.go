@@ -25,11 +25,13 @@ type Options struct {
 	// Client reads settings and lists and patches Applications and
 	// ApplicationSets.
 	Client Client
-	// Namespace is Argo CD's namespace: argocd-secret, argocd-cm and
-	// Applications live there (default "argocd").
+	// Namespace is Argo CD's namespace: argocd-secret, argocd-cm,
+	// Applications and ApplicationSets live there (default "argocd").
 	Namespace string
-	// ApplicationNamespaces are more namespaces whose Applications and
-	// ApplicationSets the controller watches (its --application-namespaces).
+	// ApplicationNamespaces are more namespaces whose Applications the
+	// controller watches (its --application-namespaces). ApplicationSets
+	// are read from Namespace only, as the ApplicationSet controller reads
+	// them.
 	ApplicationNamespaces []string
 	// Log receives refusals and refreshes.
 	Log logr.Logger

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-logr/logr"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,8 +24,9 @@ const (
 	AppSetRefreshAnnotation = "argocd.argoproj.io/application-set-refresh"
 )
 
-// refresh lists the Applications and ApplicationSets of the watched
-// namespaces and annotates those the push concerns. A failed patch is
+// refresh annotates the Applications of the watched namespaces and the
+// ApplicationSets of Argo CD's namespace (where the ApplicationSet
+// controller reads them) that the push concerns. A failed patch is
 // reported in the result and the others go on; a failed list fails all.
 func (h *Handler) refresh(ctx context.Context, p *Push) (Result, error) {
 	log := h.opts.Log.WithValues("provider", p.Provider, "repository", firstOr(p.URLs), "refs", refNames(p.Refs), "commit", p.Commit)
@@ -36,45 +38,38 @@ func (h *Handler) refresh(ctx context.Context, p *Push) (Result, error) {
 			return res, fmt.Errorf("list applications in %s: %w", ns, err)
 		}
 		for i := range apps.Items {
-			app := &apps.Items[i]
-			if !AppMatches(app, p) {
-				continue
+			if app := &apps.Items[i]; AppMatches(app, p) {
+				h.request(ctx, log, &res, app, "application", RefreshAnnotation, "normal", &res.Refreshed.Applications)
 			}
-			name := app.Namespace + "/" + app.Name
-			done, err := h.annotate(ctx, app, RefreshAnnotation, "normal")
-			if err != nil {
-				res.Errors = append(res.Errors, fmt.Sprintf("application %s: %v", name, err))
-			}
-			if !done {
-				continue
-			}
-			log.Info("refresh requested", "application", name)
-			res.Refreshed.Applications = append(res.Refreshed.Applications, name)
 		}
-		sets := &v1alpha1.ApplicationSetList{}
-		if err := h.opts.Client.List(ctx, sets, client.InNamespace(ns)); err != nil {
-			return res, fmt.Errorf("list applicationsets in %s: %w", ns, err)
-		}
-		for i := range sets.Items {
-			set := &sets.Items[i]
-			if !AppSetMatches(set, p) {
-				continue
-			}
-			name := set.Namespace + "/" + set.Name
-			done, err := h.annotate(ctx, set, AppSetRefreshAnnotation, "true")
-			if err != nil {
-				res.Errors = append(res.Errors, fmt.Sprintf("applicationset %s: %v", name, err))
-			}
-			if !done {
-				continue
-			}
-			log.Info("refresh requested", "applicationSet", name)
-			res.Refreshed.ApplicationSets = append(res.Refreshed.ApplicationSets, name)
+	}
+	sets := &v1alpha1.ApplicationSetList{}
+	if err := h.opts.Client.List(ctx, sets, client.InNamespace(h.opts.Namespace)); err != nil {
+		return res, fmt.Errorf("list applicationsets in %s: %w", h.opts.Namespace, err)
+	}
+	for i := range sets.Items {
+		if set := &sets.Items[i]; AppSetMatches(set, p) {
+			h.request(ctx, log, &res, set, "applicationSet", AppSetRefreshAnnotation, "true", &res.Refreshed.ApplicationSets)
 		}
 	}
 	sort.Strings(res.Refreshed.Applications)
 	sort.Strings(res.Refreshed.ApplicationSets)
 	return res, nil
+}
+
+// request sets the refresh annotation key on obj and records the outcome
+// in res: the object's name in done, or the error.
+func (h *Handler) request(ctx context.Context, log logr.Logger, res *Result, obj client.Object, kind, key, value string, done *[]string) {
+	name := obj.GetNamespace() + "/" + obj.GetName()
+	ok, err := h.annotate(ctx, obj, key, value)
+	if err != nil {
+		log.Error(err, "refresh request failed", kind, name)
+		res.Errors = append(res.Errors, fmt.Sprintf("%s %s: %v", kind, name, err))
+	}
+	if ok {
+		log.Info("refresh requested", kind, name)
+		*done = append(*done, name)
+	}
 }
 
 // annotate sets one annotation with a JSON merge patch, as Argo CD's

@@ -81,7 +81,7 @@ func refreshed(t *testing.T, key string, list client.ObjectList, namespaces ...s
 }
 
 // Given Applications and ApplicationSets on one repository, on other
-// paths, branches and repositories, and in a namespace the controller does
+// paths, branches and repositories, and in namespaces the controllers do
 // not watch, and a GitHub secret in argocd-secret,
 // when a push to main touching apps/a/x.yaml arrives with a bad or no
 // signature, then it is refused with 401 and nothing changes;
@@ -102,6 +102,7 @@ func TestGitHubPushRefreshesMatchingApps(t *testing.T) {
 	newApp(t, unwatched, "a", repo, "main", "apps/a", "")
 	newSet(t, ns, "set-main", repo, "main")
 	newSet(t, ns, "set-dev", repo, "dev")
+	newSet(t, more, "set-main", repo, "main") // sets are read from Argo CD's namespace only
 
 	s := server(t, Options{Namespace: ns, ApplicationNamespaces: []string{more}})
 	body := fixture(t, "github-push.json")
