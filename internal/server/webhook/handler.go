@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -116,6 +119,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(w, http.StatusUnauthorized, Result{Error: "signature check failed"})
 		return
 	}
+	if body, err = jsonBody(r.Header.Get("Content-Type"), body); err != nil {
+		answer(w, http.StatusBadRequest, Result{Error: err.Error()})
+		return
+	}
 	event := p.event(r.Header)
 	switch p.kind(event, body) {
 	case eventPing:
@@ -142,6 +149,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		answer(w, http.StatusOK, res)
 	}
+}
+
+// jsonBody is the JSON of a payload: the body itself, or for a form
+// (GitHub's and Gitea's "application/x-www-form-urlencoded" content type)
+// its payload field. The signature covers the body as sent, so this runs
+// after the check.
+func jsonBody(contentType string, body []byte) ([]byte, error) {
+	if mt, _, _ := mime.ParseMediaType(contentType); mt != "application/x-www-form-urlencoded" {
+		return body, nil
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("read form body: %w", err)
+	}
+	return []byte(form.Get("payload")), nil
 }
 
 func answer(w http.ResponseWriter, status int, res Result) {

@@ -28,6 +28,7 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m, &env)) }
 // namespace creates a namespace of a unique name, gone after the test.
 func namespace(t *testing.T, prefix string) string {
 	t.Helper()
+	env.Require(t)
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: prefix + "-" + hex.EncodeToString(b)}}

@@ -1,7 +1,9 @@
 package webhook
 
 import (
+	"bytes"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -137,6 +139,27 @@ func TestParseRef(t *testing.T) {
 	for _, tt := range tests {
 		if got := ParseRef(tt.in); got != tt.want {
 			t.Errorf("ParseRef(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A form-encoded payload (GitHub's and Gitea's other content type) is
+// read from its payload field; a JSON one is read as it is.
+func TestJSONBody(t *testing.T) {
+	js := fixture(t, "github-push.json")
+	form := []byte("payload=" + url.QueryEscape(string(js)))
+	for _, tt := range []struct {
+		contentType string
+		body        []byte
+	}{
+		{"application/json", js},
+		{"", js},
+		{"application/x-www-form-urlencoded", form},
+		{"application/x-www-form-urlencoded; charset=utf-8", form},
+	} {
+		got, err := jsonBody(tt.contentType, tt.body)
+		if err != nil || !bytes.Equal(got, js) {
+			t.Errorf("%q: got %.40q, %v; want the JSON", tt.contentType, got, err)
 		}
 	}
 }
