@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/internal/server"
+	"github.com/tiphys/tiphys/internal/server/webhook"
 )
 
 type serverOptions struct {
@@ -32,7 +33,11 @@ argocd-initial-admin-secret (key password) and the token signing key (server.sec
 argocd-secret). Log in with POST /api/v1/session {"username","password"}; send the token as
 "Authorization: Bearer TOKEN" (or the argocd.token cookie). Every call is authorised by
 argocd-rbac-cm (policy.csv, policy.default) and the projects' roles; a denial is 403 naming the
-resource, action and object. Each mutating call writes an audit line to the log.`,
+resource, action and object. Each mutating call writes an audit line to the log.
+
+POST /api/webhook takes pushes from GitHub, GitLab, Gitea, Bitbucket and a generic JSON
+hook (signatures checked with the webhook.* keys of argocd-secret) and refreshes the apps and
+ApplicationSets the push touches (docs/webhooks.md).`,
 		Example: `  tiphys server --kubeconfig .state/demo/management/kubeconfig --listen 127.0.0.1:8080
   kubectl -n argocd get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d`,
 		Args: cobra.NoArgs,
@@ -66,7 +71,9 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 	if !cl.GetCache().WaitForCacheSync(ctx) {
 		return fmt.Errorf("server: cache did not sync")
 	}
-	s := server.New(server.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("server"), Cache: cl.GetCache()})
+	hook := webhook.New(webhook.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("webhook")})
+	s := server.New(server.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("server"),
+		Cache: cl.GetCache(), Webhook: hook})
 	initial, err := s.Init(ctx)
 	if err != nil {
 		return err
