@@ -79,7 +79,9 @@ func TestServerLoginListWebhook(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var l struct{ Items []struct{ Metadata struct{ Name string } } }
+		var l struct {
+			Items []struct{ Metadata struct{ Name string } }
+		}
 		_ = json.NewDecoder(resp.Body).Decode(&l)
 		var names []string
 		for _, i := range l.Items {
