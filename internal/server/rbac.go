@@ -21,7 +21,9 @@ const rbacConfigMap = "argocd-rbac-cm"
 
 // rbacModel is the request shape and matching of Argo CD's RBAC: a subject
 // does an action on a resource's object; patterns are globs in which `*`
-// matches anything, `/` included; a deny wins over an allow.
+// matches anything, `/` included (argoGlob: casbin's own globMatch stops
+// `*` at `/`, which would keep team-a/* from a repository URL); a deny
+// wins over an allow.
 const rbacModel = `
 [request_definition]
 r = sub, res, act, obj
@@ -32,7 +34,7 @@ g = _, _
 [policy_effect]
 e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
 [matchers]
-m = g(r.sub, p.sub) && globMatch(r.res, p.res) && globMatch(r.act, p.act) && globMatch(r.obj, p.obj)
+m = g(r.sub, p.sub) && argoGlob(r.res, p.res) && argoGlob(r.act, p.act) && argoGlob(r.obj, p.obj)
 `
 
 // builtinPolicy is Argo CD's built-in policy (role:readonly, role:admin and
@@ -155,7 +157,7 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configmap %s: policy: %w", rbacConfigMap, err)
 	}
-	e.AddFunction("globMatch", func(args ...any) (any, error) {
+	e.AddFunction("argoGlob", func(args ...any) (any, error) {
 		return globMatch(args[0].(string), args[1].(string)), nil
 	})
 	s.rbac.text, s.rbac.last = text, &policy{enforcer: e, defaultRole: cm["policy.default"]}

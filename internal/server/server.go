@@ -66,6 +66,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/stream/applications", s.authed(s.streamApplications))
 	mux.Handle("POST /api/v1/applications/{name}/sync", s.authed(s.syncApplication))
 	mux.Handle("DELETE /api/v1/applications/{name}/operation", s.authed(s.terminateOperation))
+	mux.Handle("GET /api/v1/applicationsets", s.authed(s.listApplicationSets))
+	mux.Handle("GET /api/v1/applicationsets/{name}", s.authed(s.getApplicationSet))
+	mux.Handle("GET /api/v1/projects", s.authed(s.listProjects))
+	mux.Handle("GET /api/v1/projects/{name}", s.authed(s.getProject))
+	mux.Handle("GET /api/v1/clusters", s.authed(s.listClusters))
+	mux.Handle("GET /api/v1/repositories", s.authed(s.listRepositories))
 	if s.opts.Webhook != nil {
 		mux.Handle("POST /api/webhook", s.opts.Webhook)
 	}
