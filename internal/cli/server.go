@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cluster"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/server"
 	"github.com/tiphys/tiphys/internal/server/webhook"
 )
@@ -61,7 +62,9 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 	cl, err := cluster.New(cfg, func(co *cluster.Options) {
 		co.Scheme = cliScheme()
 		co.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}}
-		co.Client = client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}, &corev1.ConfigMap{}}}}
+		// Rollouts and AnalysisRuns live in the apps' namespaces: read them directly.
+		co.Client = client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}, &corev1.ConfigMap{},
+			&v1alpha1.Rollout{}, &v1alpha1.AnalysisRun{}}}}
 	})
 	if err != nil {
 		return fmt.Errorf("server: %w", err)

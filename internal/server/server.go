@@ -72,6 +72,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/projects/{name}", s.authed(s.getProject))
 	mux.Handle("GET /api/v1/clusters", s.authed(s.listClusters))
 	mux.Handle("GET /api/v1/repositories", s.authed(s.listRepositories))
+	mux.Handle("GET /api/v1/rollouts", s.authed(s.listRollouts))
+	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}", s.authed(s.getRollout))
+	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}/analysisruns", s.authed(s.rolloutAnalysisRuns))
+	mux.Handle("POST /api/v1/rollouts/{namespace}/{name}/{action}", s.authed(s.rolloutAction))
 	if s.opts.Webhook != nil {
 		mux.Handle("POST /api/webhook", s.opts.Webhook)
 	}
