@@ -42,14 +42,19 @@ func (f *appFlags) watchClient() (client.WithWatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	scheme := runtime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = v1alpha1.AddToScheme(scheme)
-	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme})
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: cliScheme()})
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
 	return c, nil
+}
+
+// cliScheme knows the Kubernetes built-in kinds and the argoproj.io ones.
+func cliScheme() *runtime.Scheme {
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	return scheme
 }
 
 func (f *appFlags) getApp(ctx context.Context, c client.Client, name string) (*v1alpha1.Application, error) {

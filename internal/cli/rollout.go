@@ -5,10 +5,10 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/rollout/action"
 )
 
 // newRolloutCmd groups the verbs that read and steer Argo Rollouts'
@@ -54,31 +54,9 @@ func (f *rolloutFlags) load(ctx context.Context, name string) (client.Client, *v
 	return c, ro, nil
 }
 
-// rolloutPatch is one verb's change: a JSON merge patch on the spec and
-// one on the status subresource, either may be empty. The status patch
-// goes first, as the plugin sends it.
-type rolloutPatch struct {
-	spec, status string
-}
-
-// apply sends the patches to ro.
-func (p rolloutPatch) apply(ctx context.Context, c client.Client, ro *v1alpha1.Rollout) error {
-	if p.status != "" {
-		if err := c.Status().Patch(ctx, ro, client.RawPatch(types.MergePatchType, []byte(p.status))); err != nil {
-			return fmt.Errorf("patch the status of rollout %s/%s: %w", ro.Namespace, ro.Name, err)
-		}
-	}
-	if p.spec != "" {
-		if err := c.Patch(ctx, ro, client.RawPatch(types.MergePatchType, []byte(p.spec))); err != nil {
-			return fmt.Errorf("patch rollout %s/%s: %w", ro.Namespace, ro.Name, err)
-		}
-	}
-	return nil
-}
-
 // rolloutVerb builds a verb that reads one Rollout, works out its patch
 // and applies it, then says done.
-func rolloutVerb(use, short, long, example, done string, patch func(*v1alpha1.Rollout) (rolloutPatch, error)) (*cobra.Command, *rolloutFlags) {
+func rolloutVerb(use, short, long, example, done string, patch func(*v1alpha1.Rollout) (action.Patch, error)) (*cobra.Command, *rolloutFlags) {
 	f := &rolloutFlags{}
 	cmd := &cobra.Command{
 		Use:     use + " NAME",
@@ -95,7 +73,7 @@ func rolloutVerb(use, short, long, example, done string, patch func(*v1alpha1.Ro
 			if err != nil {
 				return err
 			}
-			if err := p.apply(cmd.Context(), c, ro); err != nil {
+			if err := p.Apply(cmd.Context(), c, ro); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "rollout '%s' %s\n", ro.Name, done)

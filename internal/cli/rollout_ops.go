@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/rollout/action"
 )
 
 // newRolloutPauseCmd sets spec.paused, as `kubectl argo rollouts pause`.
@@ -14,9 +14,7 @@ func newRolloutPauseCmd() *cobra.Command {
 	cmd, _ := rolloutVerb("pause", "Pause a Rollout",
 		"Pause a Rollout where it is: sets spec.paused until resume or promote clears it.",
 		"  tiphys rollout pause guestbook -N shop", "paused",
-		func(*v1alpha1.Rollout) (rolloutPatch, error) {
-			return rolloutPatch{spec: `{"spec":{"paused":true}}`}, nil
-		})
+		func(*v1alpha1.Rollout) (action.Patch, error) { return action.Pause(), nil })
 	return cmd
 }
 
@@ -28,16 +26,7 @@ func newRolloutResumeCmd() *cobra.Command {
 		`Resume a Rollout: clears spec.paused and status.pauseConditions, without moving to
 the next step (promote does that).`,
 		"  tiphys rollout resume guestbook -N shop", "resumed",
-		func(ro *v1alpha1.Rollout) (rolloutPatch, error) {
-			var p rolloutPatch
-			if ro.Spec.Paused {
-				p.spec = `{"spec":{"paused":false}}`
-			}
-			if len(ro.Status.PauseConditions) > 0 {
-				p.status = `{"status":{"pauseConditions":null}}`
-			}
-			return p, nil
-		})
+		func(ro *v1alpha1.Rollout) (action.Patch, error) { return action.Resume(ro), nil })
 	return cmd
 }
 
@@ -52,58 +41,9 @@ skip every remaining step, pause and analysis (status.promoteFull).`,
   tiphys rollout promote guestbook -N shop
   # finish the update now
   tiphys rollout promote guestbook -N shop --full`, "promoted",
-		func(ro *v1alpha1.Rollout) (rolloutPatch, error) { return promotePatch(ro, full), nil })
+		func(ro *v1alpha1.Rollout) (action.Patch, error) { return action.Promote(ro, full), nil })
 	cmd.Flags().BoolVar(&full, "full", false, "skip all remaining steps, pauses and analysis")
 	return cmd
-}
-
-// promotePatch is the plugin's promotion of ro.
-func promotePatch(ro *v1alpha1.Rollout, full bool) rolloutPatch {
-	var p rolloutPatch
-	if ro.Spec.Paused {
-		p.spec = `{"spec":{"paused":false}}`
-	}
-	if full {
-		if ro.Status.CurrentPodHash != ro.Status.StableRS {
-			p.status = `{"status":{"promoteFull":true}}`
-		}
-		return p
-	}
-	next, hasSteps := nextStepIndex(ro)
-	switch {
-	case inconclusiveStep(ro) && len(ro.Status.PauseConditions) > 0 && ro.Status.ControllerPause:
-		if hasSteps {
-			p.status = fmt.Sprintf(`{"status":{"pauseConditions":null,"controllerPause":false,"currentStepIndex":%d}}`, next)
-		}
-	case len(ro.Status.PauseConditions) > 0:
-		p.status = `{"status":{"pauseConditions":null}}`
-	case hasSteps:
-		p.status = fmt.Sprintf(`{"status":{"pauseConditions":null,"currentStepIndex":%d}}`, next)
-	}
-	return p
-}
-
-// nextStepIndex is the index after a canary's current step, never past
-// the end; false for a Rollout without canary steps.
-func nextStepIndex(ro *v1alpha1.Rollout) (int32, bool) {
-	c := ro.Spec.Strategy.Canary
-	if c == nil || len(c.Steps) == 0 {
-		return 0, false
-	}
-	i := int32(0)
-	if ro.Status.CurrentStepIndex != nil {
-		i = *ro.Status.CurrentStepIndex
-	}
-	if i < int32(len(c.Steps)) {
-		i++
-	}
-	return i, true
-}
-
-// inconclusiveStep says whether a canary's step analysis ended inconclusive.
-func inconclusiveStep(ro *v1alpha1.Rollout) bool {
-	a := ro.Status.Canary.CurrentStepAnalysisRunStatus
-	return ro.Spec.Strategy.Canary != nil && a != nil && a.Status == v1alpha1.AnalysisPhaseInconclusive
 }
 
 // newRolloutAbortCmd sets status.abort, as `kubectl argo rollouts abort`.
@@ -112,9 +52,7 @@ func newRolloutAbortCmd() *cobra.Command {
 		`Abort the update in progress: sets status.abort, and the controller returns all
 traffic and replicas to the stable ReplicaSet. retry starts the update again.`,
 		"  tiphys rollout abort guestbook -N shop", "aborted",
-		func(*v1alpha1.Rollout) (rolloutPatch, error) {
-			return rolloutPatch{status: `{"status":{"abort":true}}`}, nil
-		})
+		func(*v1alpha1.Rollout) (action.Patch, error) { return action.Abort(), nil })
 	return cmd
 }
 
@@ -123,9 +61,7 @@ func newRolloutRetryCmd() *cobra.Command {
 	cmd, _ := rolloutVerb("retry", "Retry an aborted Rollout",
 		"Start an aborted update again from its first step: clears status.abort.",
 		"  tiphys rollout retry guestbook -N shop", "retried",
-		func(*v1alpha1.Rollout) (rolloutPatch, error) {
-			return rolloutPatch{status: `{"status":{"abort":false}}`}, nil
-		})
+		func(*v1alpha1.Rollout) (action.Patch, error) { return action.Retry(), nil })
 	return cmd
 }
 
@@ -137,10 +73,7 @@ func newRolloutRestartCmd() *cobra.Command {
 controller replaces every pod created before it, a few at a time.`,
 		`  tiphys rollout restart guestbook -N shop
   tiphys rollout restart guestbook -N shop --in 10m`, "restarted",
-		func(*v1alpha1.Rollout) (rolloutPatch, error) {
-			at := time.Now().UTC().Add(in).Format(time.RFC3339)
-			return rolloutPatch{spec: fmt.Sprintf(`{"spec":{"restartAt":%q}}`, at)}, nil
-		})
+		func(*v1alpha1.Rollout) (action.Patch, error) { return action.Restart(time.Now().Add(in)), nil })
 	cmd.Flags().DurationVarP(&in, "in", "i", 0, "time before the restart, e.g. 30s, 5m, 1h")
 	return cmd
 }

@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/cluster"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/server"
+	"github.com/tiphys/tiphys/internal/server/webhook"
+)
+
+type serverOptions struct {
+	kubeconfig, namespace, listen string
+}
+
+func newServerCmd() *cobra.Command {
+	o := &serverOptions{}
+	cmd := &cobra.Command{
+		Use:   "server --listen ADDR",
+		Short: "Serve the API (Argo CD's REST paths) with local accounts and RBAC",
+		Long: `Serve the API: Argo CD's REST paths and JSON shapes (/api/v1/session,
+/api/v1/applications, …), so scripts and CI jobs written for argocd-server keep working.
+
+Accounts are Argo CD's: admin, and accounts.<name> in argocd-cm with bcrypt passwords in
+argocd-secret. On its first start the server generates the admin password into the Secret
+argocd-initial-admin-secret (key password) and the token signing key (server.secretkey in
+argocd-secret). Log in with POST /api/v1/session {"username","password"}; send the token as
+"Authorization: Bearer TOKEN" (or the argocd.token cookie). Every call is authorised by
+argocd-rbac-cm (policy.csv, policy.default) and the projects' roles; a denial is 403 naming the
+resource, action and object. Each mutating call writes an audit line to the log.
+
+POST /api/webhook takes pushes from GitHub, GitLab, Gitea, Bitbucket and a generic JSON
+hook (signatures checked with the webhook.* keys of argocd-secret) and refreshes the apps and
+ApplicationSets the push touches (docs/webhooks.md).`,
+		Example: `  tiphys server --kubeconfig .state/demo/management/kubeconfig --listen 127.0.0.1:8080
+  kubectl -n argocd get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd) },
+	}
+	cmd.Flags().StringVar(&o.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
+	cmd.Flags().StringVar(&o.namespace, "namespace", "argocd", "Argo CD's namespace: Applications, projects, settings and Secrets")
+	cmd.Flags().StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to serve on")
+	return cmd
+}
+
+func (o *serverOptions) run(cmd *cobra.Command) error {
+	cfg, err := loadKubeconfig(o.kubeconfig)
+	if err != nil {
+		return err
+	}
+	log := zap.New(zap.WriteTo(cmd.ErrOrStderr()))
+	ctrl.SetLogger(log)
+	// Applications and projects come from a watch cache (a list of 10 000
+	// apps costs no API request); Secrets and settings are read when used.
+	cl, err := cluster.New(cfg, func(co *cluster.Options) {
+		co.Scheme = cliScheme()
+		co.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}}
+		// Rollouts and AnalysisRuns live in the apps' namespaces: read them directly.
+		co.Client = client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}, &corev1.ConfigMap{},
+			&v1alpha1.Rollout{}, &v1alpha1.AnalysisRun{}}}}
+	})
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	ctx := cmd.Context()
+	go func() { _ = cl.Start(ctx) }()
+	if !cl.GetCache().WaitForCacheSync(ctx) {
+		return fmt.Errorf("server: cache did not sync")
+	}
+	hook := webhook.New(webhook.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("webhook")})
+	s := server.New(server.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("server"),
+		Cache: cl.GetCache(), Webhook: hook})
+	initial, err := s.Init(ctx)
+	if err != nil {
+		return err
+	}
+	if initial != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "initial admin password in secret %s/argocd-initial-admin-secret\n", o.namespace)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "tiphys server on http://%s\n", o.listen)
+	return s.Run(ctx, o.listen)
+}

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// refreshAnnotation asks the controller to compare an app again now.
+const refreshAnnotation = "argocd.argoproj.io/refresh"
+
+// appObject is an Application's RBAC object: <project>/<name>, or
+// <project>/<namespace>/<name> outside the server's namespace (Argo CD's
+// apps in any namespace).
+func (s *Server) appObject(a *v1alpha1.Application) string {
+	if a.Namespace != s.opts.Namespace {
+		return a.Spec.Project + "/" + a.Namespace + "/" + a.Name
+	}
+	return a.Spec.Project + "/" + a.Name
+}
+
+// appNamespace is the namespace a request names (appNamespace), else the server's.
+func (s *Server) appNamespace(r *http.Request) string {
+	if ns := r.URL.Query().Get("appNamespace"); ns != "" {
+		return ns
+	}
+	return s.opts.Namespace
+}
+
+// listApplications is GET /api/v1/applications, Argo CD's ApplicationQuery:
+// projects (repeated, or project), selector (a label selector), name,
+// appNamespace; and, Tiphys additions for large fleets, filtered on the
+// server: sync and health (statuses, repeated), search (a name prefix or
+// substring), limit and continue (an offset the last page returned). Only
+// the apps the caller may get are listed, sorted by name.
+func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *user) {
+	q := r.URL.Query()
+	opts := []client.ListOption{client.InNamespace(s.appNamespace(r))}
+	if sel := q.Get("selector"); sel != "" {
+		parsed, err := labels.Parse(sel)
+		if err != nil {
+			writeError(w, errorf(http.StatusBadRequest, "selector %q: %v", sel, err))
+			return
+		}
+		opts = append(opts, client.MatchingLabelsSelector{Selector: parsed})
+	}
+	var list v1alpha1.ApplicationList
+	if err := s.opts.Client.List(r.Context(), &list, opts...); err != nil {
+		writeError(w, err)
+		return
+	}
+	pol, err := s.policy(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	projects := append(q["projects"], q["project"]...)
+	syncs, healths, name, search := q["sync"], q["health"], q.Get("name"), strings.ToLower(q.Get("search"))
+	items := list.Items[:0]
+	for _, a := range list.Items {
+		switch {
+		case len(projects) > 0 && !slices.Contains(projects, a.Spec.Project),
+			name != "" && a.Name != name,
+			search != "" && !strings.Contains(strings.ToLower(a.Name), search),
+			len(syncs) > 0 && !slices.Contains(syncs, string(a.Status.Sync.Status)),
+			len(healths) > 0 && !slices.Contains(healths, string(a.Status.Health.Status)),
+			!pol.allows(u.subject, "applications", "get", s.appObject(&a)):
+			continue
+		}
+		items = append(items, a)
+	}
+	slices.SortFunc(items, func(a, b v1alpha1.Application) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	})
+	offset, _ := strconv.Atoi(q.Get("continue"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	offset = min(max(offset, 0), len(items))
+	page := items[offset:]
+	next := ""
+	if limit > 0 && len(page) > limit {
+		page, next = page[:limit], strconv.Itoa(offset+limit)
+	}
+	out := v1alpha1.ApplicationList{Items: page}
+	out.ResourceVersion, out.Continue = list.ResourceVersion, next
+	if out.Items == nil {
+		out.Items = []v1alpha1.Application{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// loadApp reads the Application a path names and checks u may do act on it.
+// A missing app and one the caller may not see are both 403 for a caller
+// without get, as Argo CD answers, so names do not leak.
+func (s *Server) loadApp(r *http.Request, u *user, act string) (*v1alpha1.Application, error) {
+	a := &v1alpha1.Application{}
+	key := client.ObjectKey{Namespace: s.appNamespace(r), Name: r.PathValue("name")}
+	if err := s.opts.Client.Get(r.Context(), key, a); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			return nil, errorf(http.StatusForbidden, "permission denied: applications, %s, %s, sub: %s (or it does not exist)",
+				act, key.Name, u.subject)
+		}
+		return nil, err
+	}
+	if err := s.enforce(r.Context(), u, "applications", act, s.appObject(a)); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// getApplication is GET /api/v1/applications/{name}; ?refresh=normal|hard
+// asks the controller to compare again (the refresh annotation), as
+// `argocd app get --refresh`.
+func (s *Server) getApplication(w http.ResponseWriter, r *http.Request, u *user) {
+	a, err := s.loadApp(r, u, "get")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if refresh := r.URL.Query().Get("refresh"); refresh != "" {
+		if refresh != "normal" && refresh != "hard" {
+			writeError(w, errorf(http.StatusBadRequest, "refresh %q: want normal or hard", refresh))
+			return
+		}
+		patch := `{"metadata":{"annotations":{"` + refreshAnnotation + `":"` + refresh + `"}}}`
+		if err := s.opts.Client.Patch(r.Context(), a, client.RawPatch(types.MergePatchType, []byte(patch))); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// syncRequest is Argo CD's ApplicationSyncRequest (the fields Tiphys runs).
+type syncRequest struct {
+	Revision      string                           `json:"revision"`
+	Revisions     []string                         `json:"revisions"`
+	DryRun        bool                             `json:"dryRun"`
+	Prune         bool                             `json:"prune"`
+	Strategy      *v1alpha1.SyncStrategy           `json:"strategy"`
+	Resources     []v1alpha1.SyncOperationResource `json:"resources"`
+	SyncOptions   *struct{ Items []string }        `json:"syncOptions"`
+	RetryStrategy *v1alpha1.RetryStrategy          `json:"retryStrategy"`
+}
+
+// syncApplication is POST /api/v1/applications/{name}/sync: it sets the
+// app's operation (the controller runs it) and answers the Application.
+// An operation in progress is 409, as Argo CD's "another operation is
+// already in progress".
+func (s *Server) syncApplication(w http.ResponseWriter, r *http.Request, u *user) {
+	var req syncRequest
+	if r.ContentLength != 0 {
+		if err := readJSON(r, &req); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	a, err := s.loadApp(r, u, "sync")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if a.Operation != nil || a.Status.OperationState != nil && a.Status.OperationState.Phase == v1alpha1.OperationRunning {
+		writeError(w, errorf(http.StatusConflict, "another operation is already in progress"))
+		return
+	}
+	op := &v1alpha1.SyncOperation{Revision: req.Revision, Revisions: req.Revisions, DryRun: req.DryRun, Prune: req.Prune,
+		SyncStrategy: req.Strategy, Resources: req.Resources}
+	if req.SyncOptions != nil {
+		op.SyncOptions = req.SyncOptions.Items
+	}
+	patch := client.MergeFrom(a.DeepCopy())
+	a.Operation = &v1alpha1.Operation{Sync: op, InitiatedBy: v1alpha1.OperationInitiator{Username: u.subject}, Retry: retryOf(req.RetryStrategy)}
+	if err := s.opts.Client.Patch(r.Context(), a, patch); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func retryOf(r *v1alpha1.RetryStrategy) v1alpha1.RetryStrategy {
+	if r == nil {
+		return v1alpha1.RetryStrategy{}
+	}
+	return *r
+}
+
+// terminateOperation is DELETE /api/v1/applications/{name}/operation: the
+// running operation's phase becomes Terminating (RBAC action sync, as
+// Argo CD).
+func (s *Server) terminateOperation(w http.ResponseWriter, r *http.Request, u *user) {
+	a, err := s.loadApp(r, u, "sync")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if a.Status.OperationState == nil || a.Status.OperationState.Phase != v1alpha1.OperationRunning {
+		writeError(w, errorf(http.StatusConflict, "Unable to terminate operation. No operation is in progress"))
+		return
+	}
+	patch := client.RawPatch(types.MergePatchType, []byte(`{"status":{"operationState":{"phase":"Terminating"}}}`))
+	if err := s.opts.Client.Patch(r.Context(), a, patch); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}

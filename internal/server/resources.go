@@ -1,0 +1,216 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// Secret types of Argo CD's declarative set-up (label argocd.argoproj.io/secret-type).
+const (
+	secretTypeLabel   = "argocd.argoproj.io/secret-type"
+	secretTypeCluster = "cluster"
+	secretTypeRepo    = "repository"
+)
+
+// listProjects is GET /api/v1/projects: the AppProjects the caller may get
+// (RBAC object: the project's name).
+func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, u *user) {
+	var list v1alpha1.AppProjectList
+	if err := s.opts.Client.List(r.Context(), &list, client.InNamespace(s.opts.Namespace)); err != nil {
+		writeError(w, err)
+		return
+	}
+	pol, err := s.policy(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	items := list.Items[:0]
+	for _, p := range list.Items {
+		if pol.allows(u.subject, "projects", "get", p.Name) {
+			items = append(items, p)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
+	list.Items = items
+	writeJSON(w, http.StatusOK, list)
+}
+
+// getProject is GET /api/v1/projects/{name}.
+func (s *Server) getProject(w http.ResponseWriter, r *http.Request, u *user) {
+	name := r.PathValue("name")
+	if err := s.enforce(r.Context(), u, "projects", "get", name); err != nil {
+		writeError(w, err)
+		return
+	}
+	p := &v1alpha1.AppProject{}
+	if err := s.opts.Client.Get(r.Context(), client.ObjectKey{Namespace: s.opts.Namespace, Name: name}, p); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// appSetObject is an ApplicationSet's RBAC object: the project of its
+// template and its name, as Argo CD checks it.
+func appSetObject(set *v1alpha1.ApplicationSet) string {
+	return set.Spec.Template.Spec.Project + "/" + set.Name
+}
+
+// listApplicationSets is GET /api/v1/applicationsets, filtered by
+// projects (of the template) and by what the caller may get.
+func (s *Server) listApplicationSets(w http.ResponseWriter, r *http.Request, u *user) {
+	var list v1alpha1.ApplicationSetList
+	if err := s.opts.Client.List(r.Context(), &list, client.InNamespace(s.appNamespace(r))); err != nil {
+		writeError(w, err)
+		return
+	}
+	pol, err := s.policy(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	projects := append(r.URL.Query()["projects"], r.URL.Query()["project"]...)
+	items := list.Items[:0]
+	for _, set := range list.Items {
+		if len(projects) > 0 && !slices.Contains(projects, set.Spec.Template.Spec.Project) ||
+			!pol.allows(u.subject, "applicationsets", "get", appSetObject(&set)) {
+			continue
+		}
+		items = append(items, set)
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
+	list.Items = items
+	writeJSON(w, http.StatusOK, list)
+}
+
+// getApplicationSet is GET /api/v1/applicationsets/{name}.
+func (s *Server) getApplicationSet(w http.ResponseWriter, r *http.Request, u *user) {
+	set := &v1alpha1.ApplicationSet{}
+	if err := s.opts.Client.Get(r.Context(), client.ObjectKey{Namespace: s.appNamespace(r), Name: r.PathValue("name")}, set); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			writeError(w, errorf(http.StatusForbidden, "permission denied: applicationsets, get, %s, sub: %s (or it does not exist)",
+				r.PathValue("name"), u.subject))
+			return
+		}
+		writeError(w, err)
+		return
+	}
+	if err := s.enforce(r.Context(), u, "applicationsets", "get", appSetObject(set)); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, set)
+}
+
+// cluster is Argo CD's Cluster shape without credentials: the Secret's
+// config is never answered, only whether it has TLS settings.
+type cluster struct {
+	Server           string   `json:"server"`
+	Name             string   `json:"name"`
+	Namespaces       []string `json:"namespaces,omitempty"`
+	ClusterResources bool     `json:"clusterResources,omitempty"`
+	Project          string   `json:"project,omitempty"`
+}
+
+// listClusters is GET /api/v1/clusters: the in-cluster destination and
+// the cluster Secrets the caller may get (RBAC object: the server URL).
+func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
+	secrets, err := s.typedSecrets(r, secretTypeCluster)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	pol, err := s.policy(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := []cluster{}
+	inCluster := true
+	for _, sec := range secrets {
+		c := cluster{Server: string(sec.Data["server"]), Name: string(sec.Data["name"]), Project: string(sec.Data["project"]),
+			ClusterResources: string(sec.Data["clusterResources"]) == "true"}
+		if ns := string(sec.Data["namespaces"]); ns != "" {
+			c.Namespaces = splitList(ns)
+		}
+		if c.Server == "https://kubernetes.default.svc" {
+			inCluster = false
+		}
+		if pol.allows(u.subject, "clusters", "get", c.Server) {
+			out = append(out, c)
+		}
+	}
+	if inCluster && pol.allows(u.subject, "clusters", "get", "https://kubernetes.default.svc") {
+		out = append(out, cluster{Server: "https://kubernetes.default.svc", Name: "in-cluster"})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+// repository is Argo CD's Repository shape without credentials.
+type repository struct {
+	Repo     string `json:"repo"`
+	Type     string `json:"type,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Project  string `json:"project,omitempty"`
+	Username string `json:"username,omitempty"`
+}
+
+// listRepositories is GET /api/v1/repositories: the repository Secrets the
+// caller may get (RBAC object: <project>/<url>, or the URL for a global
+// one); passwords, keys and tokens are never answered.
+func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, u *user) {
+	secrets, err := s.typedSecrets(r, secretTypeRepo)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	pol, err := s.policy(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := []repository{}
+	for _, sec := range secrets {
+		repo := repository{Repo: string(sec.Data["url"]), Type: string(sec.Data["type"]), Name: string(sec.Data["name"]),
+			Project: string(sec.Data["project"]), Username: string(sec.Data["username"])}
+		obj := repo.Repo
+		if repo.Project != "" {
+			obj = repo.Project + "/" + repo.Repo
+		}
+		if pol.allows(u.subject, "repositories", "get", obj) {
+			out = append(out, repo)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Repo < out[j].Repo })
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+// typedSecrets lists the Secrets of one argocd.argoproj.io/secret-type.
+func (s *Server) typedSecrets(r *http.Request, typ string) ([]corev1.Secret, error) {
+	var list corev1.SecretList
+	if err := s.opts.Client.List(r.Context(), &list, client.InNamespace(s.opts.Namespace),
+		client.MatchingLabels{secretTypeLabel: typ}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// splitList reads a comma-separated Secret value.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

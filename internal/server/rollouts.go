@@ -1,0 +1,154 @@
+package server
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/rollout/action"
+	"github.com/tiphys/tiphys/internal/tracking"
+)
+
+// rolloutActions are the actions POST /api/v1/rollouts/{ns}/{name}/{action}
+// takes, the Rollouts plugin's verbs.
+var rolloutActions = map[string]func(*v1alpha1.Rollout) action.Patch{
+	"promote":      func(ro *v1alpha1.Rollout) action.Patch { return action.Promote(ro, false) },
+	"promote-full": func(ro *v1alpha1.Rollout) action.Patch { return action.Promote(ro, true) },
+	"abort":        func(*v1alpha1.Rollout) action.Patch { return action.Abort() },
+	"retry":        func(*v1alpha1.Rollout) action.Patch { return action.Retry() },
+	"pause":        func(*v1alpha1.Rollout) action.Patch { return action.Pause() },
+	"resume":       action.Resume,
+	"restart":      func(*v1alpha1.Rollout) action.Patch { return action.Restart(time.Now()) },
+}
+
+// rolloutObject is the RBAC object of a Rollout: its Application's
+// (<project>/<app>, from the tracking id), so that whoever may act on the
+// app may act on its Rollouts; an untracked Rollout is `*/*`, which only
+// a policy over every app matches.
+func (s *Server) rolloutObject(r *http.Request, ro *v1alpha1.Rollout) string {
+	p, ok := tracking.Parse(ro.Annotations[tracking.Annotation])
+	if !ok {
+		return "*/*"
+	}
+	ns, name := s.opts.Namespace, p.App
+	if i := strings.IndexByte(p.App, '_'); i > 0 {
+		ns, name = p.App[:i], p.App[i+1:]
+	}
+	app := &v1alpha1.Application{}
+	if err := s.opts.Client.Get(r.Context(), client.ObjectKey{Namespace: ns, Name: name}, app); err != nil {
+		return "*/*"
+	}
+	return s.appObject(app)
+}
+
+// listRollouts is GET /api/v1/rollouts (?namespace=NS): the Rollouts whose
+// application the caller may get.
+func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
+	var list v1alpha1.RolloutList
+	var opts []client.ListOption
+	if ns := r.URL.Query().Get("namespace"); ns != "" {
+		opts = append(opts, client.InNamespace(ns))
+	}
+	if err := s.opts.Client.List(r.Context(), &list, opts...); err != nil {
+		writeError(w, err)
+		return
+	}
+	pol, err := s.policy(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	items := list.Items[:0]
+	for _, ro := range list.Items {
+		if pol.allows(u.subject, "applications", "get", s.rolloutObject(r, &ro)) {
+			items = append(items, ro)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		return items[i].Namespace+"/"+items[i].Name < items[j].Namespace+"/"+items[j].Name
+	})
+	list.Items = items
+	writeJSON(w, http.StatusOK, list)
+}
+
+// loadRollout reads the Rollout a path names and checks u may do act on
+// its application.
+func (s *Server) loadRollout(r *http.Request, u *user, act string) (*v1alpha1.Rollout, error) {
+	ro := &v1alpha1.Rollout{}
+	key := client.ObjectKey{Namespace: r.PathValue("namespace"), Name: r.PathValue("name")}
+	if err := s.opts.Client.Get(r.Context(), key, ro); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			return nil, errorf(http.StatusForbidden, "permission denied: applications, %s, rollout %s, sub: %s (or it does not exist)",
+				act, key, u.subject)
+		}
+		return nil, err
+	}
+	if err := s.enforce(r.Context(), u, "applications", act, s.rolloutObject(r, ro)); err != nil {
+		return nil, err
+	}
+	return ro, nil
+}
+
+// getRollout is GET /api/v1/rollouts/{namespace}/{name}.
+func (s *Server) getRollout(w http.ResponseWriter, r *http.Request, u *user) {
+	ro, err := s.loadRollout(r, u, "get")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ro)
+}
+
+// rolloutAnalysisRuns is GET /api/v1/rollouts/{namespace}/{name}/analysisruns:
+// the AnalysisRuns the Rollout owns, newest first.
+func (s *Server) rolloutAnalysisRuns(w http.ResponseWriter, r *http.Request, u *user) {
+	ro, err := s.loadRollout(r, u, "get")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var runs v1alpha1.AnalysisRunList
+	if err := s.opts.Client.List(r.Context(), &runs, client.InNamespace(ro.Namespace)); err != nil {
+		writeError(w, err)
+		return
+	}
+	items := runs.Items[:0]
+	for _, ar := range runs.Items {
+		for _, o := range ar.OwnerReferences {
+			if o.UID == ro.UID {
+				items = append(items, ar)
+				break
+			}
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return items[j].CreationTimestamp.Before(&items[i].CreationTimestamp) })
+	runs.Items = items
+	writeJSON(w, http.StatusOK, runs)
+}
+
+// rolloutAction is POST /api/v1/rollouts/{namespace}/{name}/{action}: the
+// plugin's verb (promote, promote-full, abort, retry, pause, resume,
+// restart), allowed by `applications, action/argoproj.io/Rollout/<verb>`
+// on the Rollout's application, as Argo CD authorises resource actions.
+func (s *Server) rolloutAction(w http.ResponseWriter, r *http.Request, u *user) {
+	verb := r.PathValue("action")
+	patch, ok := rolloutActions[verb]
+	if !ok {
+		writeError(w, errorf(http.StatusBadRequest, "rollout action %q: want promote, promote-full, abort, retry, pause, resume or restart", verb))
+		return
+	}
+	ro, err := s.loadRollout(r, u, "action/argoproj.io/Rollout/"+verb)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := patch(ro).Apply(r.Context(), s.opts.Client, ro); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ro)
+}

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/go-logr/logr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/internal/version"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Client reads and writes the Applications, projects, settings and
+	// Secrets (a cached client in `tiphys server`).
+	Client client.Client
+	// Namespace is Argo CD's namespace: settings, Secrets and, by default,
+	// the Applications (default argocd).
+	Namespace string
+	// Log receives the audit lines (one per mutating call) and errors.
+	Log logr.Logger
+	// Webhook, when set, serves POST /api/webhook.
+	Webhook http.Handler
+	// Cache, when set, feeds the application stream
+	// (/api/v1/stream/applications) from its informers.
+	Cache Informers
+}
+
+// Server serves the API. Create it with New.
+type Server struct {
+	opts Options
+	rbac policies
+}
+
+// New returns a server over opts.
+func New(opts Options) *Server {
+	if opts.Namespace == "" {
+		opts.Namespace = "argocd"
+	}
+	return &Server{opts: opts}
+}
+
+// Init creates the signing key and, on a first start, the initial admin
+// password (argocd-initial-admin-secret), as Argo CD's server does; it
+// returns that password when it made one.
+func (s *Server) Init(ctx context.Context) (string, error) {
+	return s.ensureSecrets(ctx)
+}
+
+// Handler routes the API: Argo CD's paths, methods and JSON shapes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/version", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"Version": version.Version})
+	})
+	mux.HandleFunc("POST /api/v1/session", s.createSession)
+	mux.HandleFunc("DELETE /api/v1/session", s.deleteSession)
+	mux.HandleFunc("GET /api/v1/session/userinfo", s.userInfo)
+	mux.Handle("GET /api/v1/applications", s.authed(s.listApplications))
+	mux.Handle("GET /api/v1/applications/{name}", s.authed(s.getApplication))
+	mux.Handle("GET /api/v1/stream/applications", s.authed(s.streamApplications))
+	mux.Handle("POST /api/v1/applications/{name}/sync", s.authed(s.syncApplication))
+	mux.Handle("DELETE /api/v1/applications/{name}/operation", s.authed(s.terminateOperation))
+	mux.Handle("GET /api/v1/applicationsets", s.authed(s.listApplicationSets))
+	mux.Handle("GET /api/v1/applicationsets/{name}", s.authed(s.getApplicationSet))
+	mux.Handle("GET /api/v1/projects", s.authed(s.listProjects))
+	mux.Handle("GET /api/v1/projects/{name}", s.authed(s.getProject))
+	mux.Handle("GET /api/v1/clusters", s.authed(s.listClusters))
+	mux.Handle("GET /api/v1/repositories", s.authed(s.listRepositories))
+	mux.Handle("GET /api/v1/rollouts", s.authed(s.listRollouts))
+	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}", s.authed(s.getRollout))
+	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}/analysisruns", s.authed(s.rolloutAnalysisRuns))
+	mux.Handle("POST /api/v1/rollouts/{namespace}/{name}/{action}", s.authed(s.rolloutAction))
+	if s.opts.Webhook != nil {
+		mux.Handle("POST /api/webhook", s.opts.Webhook)
+	}
+	return s.audit(mux)
+}
+
+// Run serves the API on listen until ctx ends.
+func (s *Server) Run(ctx context.Context, listen string) error {
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", listen, err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// audit logs one line per mutating call: who, what, the answer.
+func (s *Server) audit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		who := "-"
+		if c, err := s.parse(r.Context(), requestToken(r)); err == nil {
+			who = c.Subject
+		}
+		s.opts.Log.Info("audit", "user", who, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"remote", r.RemoteAddr)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}

@@ -1,0 +1,140 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+)
+
+// user is an authenticated caller: the token's subject and claims.
+type user struct {
+	subject string
+	claims  *claims
+}
+
+// createSession is POST /api/v1/session: {"username", "password"} →
+// {"token"}, the token also set as the argocd.token cookie.
+func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
+	var req struct{ Username, Password string }
+	if err := readJSON(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := s.checkPassword(r.Context(), req.Username, req.Password); err != nil {
+		s.opts.Log.Info("login failed", "user", req.Username, "remote", r.RemoteAddr)
+		writeError(w, err)
+		return
+	}
+	token, err := s.sign(r.Context(), req.Username, randomString(16), sessionDuration)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, Expires: time.Now().Add(sessionDuration)})
+	writeJSON(w, http.StatusOK, map[string]string{"token": token})
+}
+
+// deleteSession is DELETE /api/v1/session: the cookie is cleared.
+func (s *Server) deleteSession(w http.ResponseWriter, _ *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: "", Path: "/", MaxAge: -1})
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+// userInfo is GET /api/v1/session/userinfo: {"loggedIn", "username", "iss"}.
+func (s *Server) userInfo(w http.ResponseWriter, r *http.Request) {
+	u, err := s.authenticate(r)
+	if err != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"loggedIn": false})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"loggedIn": true, "username": u.subject, "iss": issuer})
+}
+
+// authed wraps a handler that needs a caller: no valid token is 401.
+func (s *Server) authed(h func(http.ResponseWriter, *http.Request, *user)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.authenticate(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		h(w, r, u)
+	})
+}
+
+// authenticate checks the request's token: signed by this server, not
+// expired, for an enabled account, or for a project role whose
+// jwtTokens still lists its id (Argo CD revokes a project token by
+// removing that entry).
+func (s *Server) authenticate(r *http.Request) (*user, error) {
+	token := requestToken(r)
+	if token == "" {
+		return nil, errorf(http.StatusUnauthorized, "no session information")
+	}
+	c, err := s.parse(r.Context(), token)
+	if err != nil {
+		return nil, errorf(http.StatusUnauthorized, "invalid session: %v", err)
+	}
+	if proj, role, ok := projectRole(c.Subject); ok {
+		if err := s.checkProjectToken(r.Context(), proj, role, c); err != nil {
+			return nil, err
+		}
+		return &user{subject: c.Subject, claims: c}, nil
+	}
+	accts, err := s.accounts(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if a := accts[c.Subject]; a == nil || !a.enabled {
+		return nil, errorf(http.StatusUnauthorized, "invalid session: account %s is disabled or does not exist", c.Subject)
+	}
+	return &user{subject: c.Subject, claims: c}, nil
+}
+
+// projectRole splits a project role's subject, proj:<project>:<role>.
+func projectRole(sub string) (project, role string, ok bool) {
+	rest, ok := strings.CutPrefix(sub, "proj:")
+	if !ok {
+		return "", "", false
+	}
+	return strings.Cut(rest, ":")
+}
+
+// checkProjectToken fails unless the project's role lists the token: by
+// its id, or by its issue time for a token without one.
+func (s *Server) checkProjectToken(ctx context.Context, project, role string, c *claims) error {
+	var p v1alpha1.AppProject
+	if err := s.opts.Client.Get(ctx, client.ObjectKey{Namespace: s.opts.Namespace, Name: project}, &p); err != nil {
+		return errorf(http.StatusUnauthorized, "invalid session: project %s: %v", project, err)
+	}
+	for _, r := range p.Spec.Roles {
+		if r.Name != role {
+			continue
+		}
+		for _, t := range r.JWTTokens {
+			if c.ID != "" && t.ID == c.ID || c.ID == "" && c.IssuedAt != nil && t.IssuedAt == c.IssuedAt.Unix() {
+				return nil
+			}
+		}
+	}
+	return errorf(http.StatusUnauthorized, "invalid session: token of project %s role %s was revoked", project, role)
+}
+
+// enforce fails with 403 naming the permission unless u may do act on
+// res's obj.
+func (s *Server) enforce(ctx context.Context, u *user, res, act, obj string) error {
+	p, err := s.policy(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.allows(u.subject, res, act, obj) {
+		return errorf(http.StatusForbidden, "permission denied: %s, %s, %s, sub: %s", res, act, obj, u.subject)
+	}
+	return nil
+}
