@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -16,23 +17,36 @@ import (
 )
 
 // appFlags are the connection flags shared by the app verbs, which talk to
-// Kubernetes directly (Argo CD's core mode).
+// Kubernetes directly (Argo CD's core mode), or with --server to an API
+// server.
 type appFlags struct {
 	kubeconfig string
 	namespace  string
 	output     string
+	server     string
+	authToken  string
 }
 
 func (f *appFlags) register(cmd *cobra.Command, outputs string) {
 	cmd.Flags().StringVar(&f.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
 	cmd.Flags().StringVarP(&f.namespace, "app-namespace", "N", "argocd", "namespace of the Applications")
+	cmd.Flags().StringVar(&f.server, "server", os.Getenv("TIPHYS_SERVER"), "API server to talk to instead of Kubernetes ($TIPHYS_SERVER; see tiphys login)")
+	cmd.Flags().StringVar(&f.authToken, "auth-token", os.Getenv("TIPHYS_AUTH_TOKEN"), "token for --server ($TIPHYS_AUTH_TOKEN; default: the one tiphys login kept)")
 	if outputs != "" {
 		cmd.Flags().StringVarP(&f.output, "output", "o", "", "output format: "+outputs)
 	}
 }
 
-// client connects to the cluster of the kubeconfig.
+// client connects to the cluster of the kubeconfig, or with --server to the
+// API server (apiClient) with --auth-token or the token tiphys login kept.
 func (f *appFlags) client() (client.Client, error) {
+	if f.server != "" {
+		token := f.authToken
+		if token == "" {
+			token = savedToken(f.server)
+		}
+		return newAPIClient(f.server, token), nil
+	}
 	return f.watchClient()
 }
 
