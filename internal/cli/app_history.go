@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,6 +44,9 @@ still held at that revision or the branch has caught up.`,
 				return err
 			}
 			hold, err := application.ReadHold(cmd.Context(), c, controllerNamespace, app.Namespace, app.Name)
+			if errors.Is(err, errNotThroughServer) {
+				return nil // the API server does not serve rollback holds yet
+			}
 			if err != nil || hold == nil {
 				return err
 			}

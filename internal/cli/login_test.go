@@ -46,7 +46,7 @@ func TestAppVerbsThroughServer(t *testing.T) {
 		t.Errorf("login printed %q", out)
 	}
 	api := []string{"--server", srv.URL, "-N", ns}
-	for _, verb := range [][]string{{"app", "list"}, {"app", "get", "guestbook"}} {
+	for _, verb := range [][]string{{"app", "list"}, {"app", "get", "guestbook"}, {"app", "history", "guestbook"}} {
 		direct, through := mustRun(t, "", append(verb, flags...)...), mustRun(t, "", append(verb, api...)...)
 		if direct != through || !strings.Contains(through, "guestbook") {
 			t.Errorf("%v: through the server\n%s\nwant as against Kubernetes\n%s", verb, through, direct)
