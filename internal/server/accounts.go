@@ -32,7 +32,8 @@ type account struct {
 	name         string
 	capabilities []string // "login", "apiKey"
 	enabled      bool
-	passwordHash string // bcrypt, from argocd-secret
+	passwordHash string    // bcrypt, from argocd-secret
+	passwordTime time.Time // when it was set (…passwordMtime); zero when unknown
 }
 
 func (a *account) can(capability string) bool { return slices.Contains(a.capabilities, capability) }
@@ -49,14 +50,15 @@ func (s *Server) accounts(ctx context.Context) (map[string]*account, error) {
 		return nil, err
 	}
 	out := map[string]*account{adminAccount: {name: adminAccount, capabilities: []string{"login"},
-		enabled: cm["admin.enabled"] != "false", passwordHash: string(sec["admin.password"])}}
+		enabled: cm["admin.enabled"] != "false", passwordHash: string(sec["admin.password"]),
+		passwordTime: mtime(sec["admin.passwordMtime"])}}
 	for k, v := range cm {
 		name, ok := strings.CutPrefix(k, "accounts.")
 		if !ok || strings.Contains(name, ".") {
 			continue
 		}
 		a := &account{name: name, enabled: cm["accounts."+name+".enabled"] != "false",
-			passwordHash: string(sec["accounts."+name+".password"])}
+			passwordHash: string(sec["accounts."+name+".password"]), passwordTime: mtime(sec["accounts."+name+".passwordMtime"])}
 		for _, c := range strings.Split(v, ",") {
 			if c = strings.TrimSpace(c); c != "" {
 				a.capabilities = append(a.capabilities, c)
@@ -65,6 +67,12 @@ func (s *Server) accounts(ctx context.Context) (map[string]*account, error) {
 		out[name] = a
 	}
 	return out, nil
+}
+
+// mtime reads a passwordMtime value (RFC 3339); zero when absent or unreadable.
+func mtime(b []byte) time.Time {
+	t, _ := time.Parse(time.RFC3339, string(b))
+	return t
 }
 
 // checkPassword verifies a login: the account exists, is enabled, may log

@@ -87,8 +87,17 @@ type policy struct {
 }
 
 // allows reports whether sub may do act on res's obj: its own policies, or
-// else the default role's (Argo CD's policy.default).
+// else the default role's (Argo CD's policy.default). A project role's
+// token (proj:<project>:<role>) acts only on its project's objects and
+// gets no default role, as Argo CD's enforcer of project tokens.
 func (p *policy) allows(sub, res, act, obj string) bool {
+	if proj, _, ok := projectRole(sub); ok {
+		if !strings.HasPrefix(obj, proj+"/") {
+			return false
+		}
+		ok, _ := p.enforcer.Enforce(sub, res, act, obj)
+		return ok
+	}
 	if ok, _ := p.enforcer.Enforce(sub, res, act, obj); ok {
 		return true
 	}
@@ -99,25 +108,36 @@ func (p *policy) allows(sub, res, act, obj string) bool {
 	return ok
 }
 
-// policies caches the enforcer of the last policy text.
+// policies caches the enforcer of the last policy text, and argocd-rbac-cm's
+// last valid policy.
 type policies struct {
-	mu   sync.Mutex
-	text string
-	last *policy
+	mu        sync.Mutex
+	text      string
+	last      *policy
+	goodCM    string // the last argocd-rbac-cm policy text that parsed
+	badCMSeen string // the last invalid one, logged once
 }
 
-// load builds the policy from the built-in one, argocd-rbac-cm and the
-// projects' roles (`p, proj:<project>:<role>, …` lines and their groups);
-// an unchanged text reuses the enforcer.
+// policy builds the policy from the built-in one, argocd-rbac-cm and the
+// projects' roles; an unchanged text reuses the enforcer.
+//
+// argocd-rbac-cm's policy (policy.csv and the policy.<name>.csv overlays)
+// is taken whole or not at all, as Argo CD validates it: a malformed line
+// (a wrong field count, an effect other than allow or deny, a line that
+// is not p or g) makes the server keep the last valid policy (none: the
+// built-in one) and log the error, so a typo in a deny line never widens
+// access. A project role's lines count only for that project: `p` lines
+// whose subject is the role itself (proj:<project>:<role>) and whose object
+// lies in the project (<project>/…), as Argo CD's project validation
+// requires; other lines are left out and logged, and the role's groups
+// are bound to the role alone.
 func (s *Server) policy(ctx context.Context) (*policy, error) {
 	cm, err := s.configMap(ctx, rbacConfigMap)
 	if err != nil {
 		return nil, err
 	}
-	var b strings.Builder
-	b.WriteString(builtinPolicy)
-	b.WriteString(cm["policy.csv"])
-	b.WriteString("\n")
+	var cmText strings.Builder
+	cmText.WriteString(cm["policy.csv"] + "\n")
 	keys := make([]string, 0, len(cm))
 	for k := range cm {
 		if strings.HasPrefix(k, "policy.") && strings.HasSuffix(k, ".csv") && k != "policy.csv" {
@@ -126,26 +146,42 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		b.WriteString(cm[k] + "\n")
+		cmText.WriteString(cm[k] + "\n")
 	}
 	var projects v1alpha1.AppProjectList
 	if err := s.opts.Client.List(ctx, &projects); err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
+	var projText strings.Builder
 	for _, p := range projects.Items {
 		for _, r := range p.Spec.Roles {
 			sub := "proj:" + p.Name + ":" + r.Name
 			for _, line := range r.Policies {
-				b.WriteString(line + "\n")
+				if err := projectLine(line, p.Name, sub); err != nil {
+					s.opts.Log.Info("project role policy line left out", "project", p.Name, "role", r.Name, "line", line, "reason", err.Error())
+					continue
+				}
+				projText.WriteString(line + "\n")
 			}
 			for _, g := range r.Groups {
-				fmt.Fprintf(&b, "g, %s, %s\n", g, sub)
+				fmt.Fprintf(&projText, "g, %s, %s\n", g, sub)
 			}
 		}
 	}
-	text := cleanPolicy(b.String())
 	s.rbac.mu.Lock()
 	defer s.rbac.mu.Unlock()
+	cmPolicy, err := cleanPolicy(cmText.String())
+	if err != nil {
+		if s.rbac.badCMSeen != cmText.String() {
+			s.rbac.badCMSeen = cmText.String()
+			s.opts.Log.Error(err, "configmap "+rbacConfigMap+": invalid policy, the last valid one stays in force")
+		}
+		cmPolicy = s.rbac.goodCM
+	} else {
+		s.rbac.goodCM = cmPolicy
+	}
+	projPolicy, _ := cleanPolicy(projText.String()) // its lines are checked above
+	text := strings.Join([]string{mustClean(builtinPolicy), cmPolicy, projPolicy}, "\n")
 	if s.rbac.last != nil && s.rbac.text == text && s.rbac.last.defaultRole == cm["policy.default"] {
 		return s.rbac.last, nil
 	}
@@ -164,22 +200,68 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	return s.rbac.last, nil
 }
 
-// cleanPolicy drops blank lines and comments and gives `p` lines without an
-// effect Argo CD's default one, allow.
-func cleanPolicy(text string) string {
+// projectLine checks a project role's policy line: a p line of the role
+// itself on an object of the project.
+func projectLine(line, project, sub string) error {
+	f := fields(line)
+	if len(f) < 5 || len(f) > 6 || f[0] != "p" {
+		return fmt.Errorf("want p, %s, RESOURCE, ACTION, %s/OBJECT[, allow|deny]", sub, project)
+	}
+	if f[1] != sub {
+		return fmt.Errorf("subject %q is not the role %s", f[1], sub)
+	}
+	if !strings.HasPrefix(f[4], project+"/") {
+		return fmt.Errorf("object %q is not in project %s", f[4], project)
+	}
+	return nil
+}
+
+// fields splits a policy line at its commas, trimmed.
+func fields(line string) []string {
+	f := strings.Split(line, ",")
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	return f
+}
+
+// cleanPolicy checks every line of a policy and drops blank lines and
+// comments; `p` lines without an effect get Argo CD's default one, allow.
+// Lines: `p, SUBJECT, RESOURCE, ACTION, OBJECT[, allow|deny]` and `g, SUBJECT,
+// ROLE`; anything else is an error naming the line.
+func cleanPolicy(text string) (string, error) {
 	var out []string
-	for _, line := range strings.Split(text, "\n") {
+	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		fields := strings.Split(line, ",")
-		if strings.TrimSpace(fields[0]) == "p" && len(fields) == 5 {
+		f := fields(line)
+		switch {
+		case f[0] == "p" && len(f) == 5:
 			line += ", allow"
+		case f[0] == "p" && len(f) == 6 && (f[5] == "allow" || f[5] == "deny"):
+		case f[0] == "g" && len(f) == 3:
+		default:
+			return "", fmt.Errorf("policy line %d %q: want p, SUBJECT, RESOURCE, ACTION, OBJECT[, allow|deny] or g, SUBJECT, ROLE", i+1, line)
+		}
+		for _, v := range f[1:] {
+			if v == "" {
+				return "", fmt.Errorf("policy line %d %q: an empty field", i+1, line)
+			}
 		}
 		out = append(out, line)
 	}
-	return strings.Join(out, "\n")
+	return strings.Join(out, "\n"), nil
+}
+
+// mustClean is cleanPolicy of a policy known to be valid.
+func mustClean(text string) string {
+	out, err := cleanPolicy(text)
+	if err != nil {
+		panic(err)
+	}
+	return out
 }
 
 var globCache sync.Map // pattern → *regexp.Regexp

@@ -42,7 +42,15 @@ func (s *Server) rolloutObject(r *http.Request, ro *v1alpha1.Rollout) string {
 	if err := s.opts.Client.Get(r.Context(), client.ObjectKey{Namespace: ns, Name: name}, app); err != nil {
 		return "*/*"
 	}
-	return s.appObject(app)
+	// The annotation is only believed when the app manages this Rollout
+	// (its status.resources), as Argo CD acts only on resources of an
+	// app's tree: a copied annotation does not make a Rollout the app's.
+	for _, res := range app.Status.Resources {
+		if res.Group == v1alpha1.SchemeGroupVersion.Group && res.Kind == "Rollout" && res.Namespace == ro.Namespace && res.Name == ro.Name {
+			return s.appObject(app)
+		}
+	}
+	return "*/*"
 }
 
 // listRollouts is GET /api/v1/rollouts (?namespace=NS): the Rollouts whose

@@ -28,7 +28,8 @@ spec:
   strategy: {canary: {steps: [{setWeight: 50}, {pause: {}}]}}
 `
 
-// Given a Rollout of alice's team-a app, and a policy that lets her abort
+// Given a Rollout of alice's team-a app (and one that only copied its
+// tracking id), and a policy that lets her abort
 // Rollouts but not pause them, when she reads and acts on it through the
 // API, then abort sets status.abort in the cluster, pause is 403 naming
 // the action and changes nothing, and a caller without the app sees no
@@ -43,7 +44,14 @@ func TestRolloutActions(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(serverRollout), ro); err != nil {
 		t.Fatal(err)
 	}
-	a.create(a.project("team-a"), a.app("a1", "team-a"), ro)
+	app := a.app("a1", "team-a")
+	copied := ro.DeepCopy()
+	copied.Name = "copied" // carries a1's tracking id, but a1 does not manage it
+	a.create(a.project("team-a"), app, ro, copied)
+	app.Status.Resources = []v1alpha1.ResourceStatus{{Group: "argoproj.io", Version: "v1alpha1", Kind: "Rollout", Namespace: "srv-ro-apps", Name: "web"}}
+	if err := env.Client.Update(ctx, app); err != nil {
+		t.Fatal(err)
+	}
 	a.account("alice", "wonderland")
 	a.account("bob", "builder")
 	a.create(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: a.ns, Name: rbacConfigMap}, Data: map[string]string{
@@ -59,6 +67,9 @@ func TestRolloutActions(t *testing.T) {
 	}
 	if status, body := a.call("POST", "/api/v1/rollouts/srv-ro-apps/web/abort", alice, nil); status != 200 {
 		t.Fatalf("abort: %d %s", status, body)
+	}
+	if status, _ := a.call("POST", "/api/v1/rollouts/srv-ro-apps/copied/abort", alice, nil); status != 403 {
+		t.Errorf("abort of a Rollout whose tracking id was copied: %d, want 403", status)
 	}
 	status, body := a.call("POST", "/api/v1/rollouts/srv-ro-apps/web/pause", alice, nil)
 	if status != 403 || !strings.Contains(body, "action/argoproj.io/Rollout/pause") {

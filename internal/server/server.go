@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -22,6 +23,10 @@ type Options struct {
 	// Namespace is Argo CD's namespace: settings, Secrets and, by default,
 	// the Applications (default argocd).
 	Namespace string
+	// ApplicationNamespaces are more namespaces whose Applications the API
+	// serves (appNamespace=…), as the controller's
+	// --application-namespaces; any other is refused.
+	ApplicationNamespaces []string
 	// Log receives the audit lines (one per mutating call) and errors.
 	Log logr.Logger
 	// Webhook, when set, serves POST /api/webhook.
@@ -33,8 +38,9 @@ type Options struct {
 
 // Server serves the API. Create it with New.
 type Server struct {
-	opts Options
-	rbac policies
+	opts    Options
+	rbac    policies
+	revoked sync.Map // jti → time.Time: logged-out session tokens, until they expire
 }
 
 // New returns a server over opts.

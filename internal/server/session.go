@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,10 +41,33 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"token": token})
 }
 
-// deleteSession is DELETE /api/v1/session: the cookie is cleared.
-func (s *Server) deleteSession(w http.ResponseWriter, _ *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: "", Path: "/", MaxAge: -1})
+// deleteSession is DELETE /api/v1/session: the session's token is revoked
+// (until it would have expired; kept in memory, so a restarted server
+// forgets it) and the cookie cleared.
+func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
+	if c, err := s.parse(r.Context(), requestToken(r)); err == nil && c.ID != "" {
+		expires := time.Now().Add(sessionDuration)
+		if c.ExpiresAt != nil {
+			expires = c.ExpiresAt.Time
+		}
+		s.revoked.Store(c.ID, expires)
+	}
+	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+// isRevoked reports a logged-out token; expired entries are dropped.
+func (s *Server) isRevoked(c *claims) bool {
+	v, ok := s.revoked.Load(c.ID)
+	if !ok || c.ID == "" {
+		return false
+	}
+	if time.Now().After(v.(time.Time)) {
+		s.revoked.Delete(c.ID)
+		return false
+	}
+	return true
 }
 
 // userInfo is GET /api/v1/session/userinfo: {"loggedIn", "username", "iss"}.
@@ -64,8 +88,21 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, *user)) http.
 			writeError(w, err)
 			return
 		}
+		if ns := r.URL.Query().Get("appNamespace"); ns != "" && ns != s.opts.Namespace && !slices.Contains(s.opts.ApplicationNamespaces, ns) {
+			writeError(w, errorf(http.StatusBadRequest, "application namespace %q is not permitted (the server's are %s%s)",
+				ns, s.opts.Namespace, prefixed(", ", s.opts.ApplicationNamespaces)))
+			return
+		}
 		h(w, r, u)
 	})
+}
+
+// prefixed joins list after prefix ("" for an empty list).
+func prefixed(prefix string, list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return prefix + strings.Join(list, ", ")
 }
 
 // authenticate checks the request's token: signed by this server, not
@@ -91,8 +128,16 @@ func (s *Server) authenticate(r *http.Request) (*user, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a := accts[c.Subject]; a == nil || !a.enabled {
+	a := accts[c.Subject]
+	if a == nil || !a.enabled {
 		return nil, errorf(http.StatusUnauthorized, "invalid session: account %s is disabled or does not exist", c.Subject)
+	}
+	// As Argo CD: a password set after the token was issued ends it.
+	if c.IssuedAt != nil && c.IssuedAt.Before(a.passwordTime) {
+		return nil, errorf(http.StatusUnauthorized, "invalid session: account password has changed since token issued")
+	}
+	if s.isRevoked(c) {
+		return nil, errorf(http.StatusUnauthorized, "invalid session: token was revoked (logged out)")
 	}
 	return &user{subject: c.Subject, claims: c}, nil
 }
