@@ -105,8 +105,8 @@ func TestRBACPerAction(t *testing.T) {
 	}
 }
 
-// Given a project role with a token the project lists,
-// when CI syncs with it,
+// Given a project role, when an admin mints a token for it (alice, who
+// may not update the project, cannot) and CI syncs with it,
 // then it may sync its project's apps and nothing else, and once the
 // project no longer lists the token, the token is refused.
 func TestProjectRoleToken(t *testing.T) {
@@ -115,9 +115,25 @@ func TestProjectRoleToken(t *testing.T) {
 		"p, proj:team-a:ci, applications, get, team-a/*, allow"}, JWTTokens: []v1alpha1.JWTToken{{ID: "tok1", IssuedAt: 1}}}
 	proj := a.project("team-a", role)
 	a.create(proj, a.project("team-b"), a.app("a1", "team-a"), a.app("b1", "team-b"))
-	token, err := a.s.sign(context.Background(), "proj:team-a:ci", "tok1", 0)
-	if err != nil {
+	a.account("alice", "wonderland")
+	if status, body := a.call("POST", "/api/v1/projects/team-a/roles/ci/token", a.login("alice", "wonderland"), nil); status != 403 {
+		t.Errorf("alice mints a token: %d %s, want 403", status, body)
+	}
+	status, body := a.call("POST", "/api/v1/projects/team-a/roles/ci/token", a.admin(), map[string]any{"id": "tok2", "expiresIn": 3600})
+	if status != 200 {
+		t.Fatalf("admin mints a token: %d %s", status, body)
+	}
+	var minted struct{ Token string }
+	_ = json.Unmarshal([]byte(body), &minted)
+	if err := env.Client.Get(context.Background(), client.ObjectKeyFromObject(proj), proj); err != nil {
 		t.Fatal(err)
+	}
+	if n := len(proj.Spec.Roles[0].JWTTokens); n != 2 || proj.Spec.Roles[0].JWTTokens[1].ID != "tok2" || proj.Spec.Roles[0].JWTTokens[1].ExpiresAt == 0 {
+		t.Fatalf("jwtTokens after minting: %+v", proj.Spec.Roles[0].JWTTokens)
+	}
+	token := minted.Token
+	if status, body := a.call("POST", "/api/v1/projects/team-a/roles/ci/token", a.admin(), map[string]any{"id": "tok2"}); status != 409 {
+		t.Errorf("a second token with the same id: %d %s, want 409", status, body)
 	}
 	if status, body := a.call("POST", "/api/v1/applications/a1/sync", token, nil); status != 200 {
 		t.Errorf("project token syncs a1: %d %s", status, body)
@@ -128,7 +144,7 @@ func TestProjectRoleToken(t *testing.T) {
 	if err := env.Client.Get(context.Background(), client.ObjectKeyFromObject(proj), proj); err != nil {
 		t.Fatal(err)
 	}
-	proj.Spec.Roles[0].JWTTokens = nil
+	proj.Spec.Roles[0].JWTTokens = proj.Spec.Roles[0].JWTTokens[:1]
 	if err := env.Client.Update(context.Background(), proj); err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,17 @@ func (a *api) login(username, password string) string {
 	return out.Token
 }
 
-// apply creates or replaces objects in the cluster.
+// admin logs in as admin with the initial password.
+func (a *api) admin() string {
+	a.t.Helper()
+	sec := &corev1.Secret{}
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: a.ns, Name: initialAdminSecret}, sec); err != nil {
+		a.t.Fatal(err)
+	}
+	return a.login("admin", string(sec.Data["password"]))
+}
+
+// create creates objects in the cluster.
 func (a *api) create(objs ...client.Object) {
 	a.t.Helper()
 	for _, o := range objs {

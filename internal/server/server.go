@@ -76,6 +76,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/applicationsets/{name}", s.authed(s.getApplicationSet))
 	mux.Handle("GET /api/v1/projects", s.authed(s.listProjects))
 	mux.Handle("GET /api/v1/projects/{name}", s.authed(s.getProject))
+	mux.Handle("POST /api/v1/projects/{project}/roles/{role}/token", s.authed(s.createProjectToken))
 	mux.Handle("GET /api/v1/clusters", s.authed(s.listClusters))
 	mux.Handle("GET /api/v1/repositories", s.authed(s.listRepositories))
 	mux.Handle("GET /api/v1/rollouts", s.authed(s.listRollouts))
