@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	tcluster "github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -66,7 +69,14 @@ func newAPI(t *testing.T, ns string) *api {
 		t.Fatal(err)
 	}
 	log := &auditLog{}
-	s := New(Options{Client: env.Client, Namespace: ns, Log: log.logger()})
+	// The plane is the apps' in-cluster destination, found as the controller finds it.
+	local, err := tcluster.Connect(tcluster.InCluster, env.Config, tcluster.ConnectOptions{FieldManager: tcluster.FieldManager})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(local.Stop)
+	clusters := &tcluster.Registry{Client: env.Client, Namespace: ns, Local: local}
+	s := New(Options{Client: env.Client, Namespace: ns, Log: log.logger(), Clusters: RegistryClusters(clusters)})
 	if _, err := s.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +168,25 @@ func (a *api) app(name, project string) *v1alpha1.Application {
 		Spec: v1alpha1.ApplicationSpec{Project: project,
 			Destination: v1alpha1.ApplicationDestination{Server: "https://kubernetes.default.svc", Namespace: name},
 			Source:      &v1alpha1.ApplicationSource{RepoURL: "https://git.example.com/platform.git", Path: name}}}
+}
+
+// admin logs the admin in with the initial password.
+func (a *api) admin() string {
+	a.t.Helper()
+	sec := &corev1.Secret{}
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: a.ns, Name: initialAdminSecret}, sec); err != nil {
+		a.t.Fatal(err)
+	}
+	return a.login("admin", string(sec.Data["password"]))
+}
+
+// namespace creates a namespace named prefix and a random suffix, so a
+// test can run twice on one plane.
+func (a *api) namespace(prefix string) string {
+	a.t.Helper()
+	name := fmt.Sprintf("%s-%08x", prefix, rand.Uint32())
+	a.create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	return name
 }
 
 // project is an AppProject in the api's namespace.
