@@ -19,7 +19,7 @@ import (
 // then both of the app's Events are listed, oldest first, as core/v1
 // Events, and the ConfigMap's is not.
 func TestApplicationEvents(t *testing.T) {
-	a := newAPI(t, "srv-events")
+	a := newAPI(t, unique("srv-events"))
 	app := a.managingApp("web", a.namespace("srv-events-apps"))
 	ref := corev1.ObjectReference{APIVersion: v1alpha1.SchemeGroupVersion.String(), Kind: "Application", Namespace: a.ns,
 		Name: app.Name, UID: app.UID}

@@ -180,11 +180,13 @@ func (a *api) admin() string {
 	return a.login("admin", string(sec.Data["password"]))
 }
 
-// namespace creates a namespace named prefix and a random suffix, so a
-// test can run twice on one plane.
+// unique is prefix and a random suffix, so a test can run twice on one plane.
+func unique(prefix string) string { return fmt.Sprintf("%s-%08x", prefix, rand.Uint32()) }
+
+// namespace creates a namespace of a unique name.
 func (a *api) namespace(prefix string) string {
 	a.t.Helper()
-	name := fmt.Sprintf("%s-%08x", prefix, rand.Uint32())
+	name := unique(prefix)
 	a.create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
 	return name
 }

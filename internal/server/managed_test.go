@@ -18,7 +18,7 @@ import (
 // values masked, the missing one as "null"; the kind filter keeps only
 // its kind.
 func TestManagedResourcesMaskSecrets(t *testing.T) {
-	a := newAPI(t, "srv-managed")
+	a := newAPI(t, unique("srv-managed"))
 	apps := a.namespace("srv-managed-apps")
 	a.create(&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: apps, Name: "db"},
 		StringData: map[string]string{"password": "s3cret-value"}},

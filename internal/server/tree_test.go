@@ -25,7 +25,7 @@ import (
 // Secret, and nothing for the missing ConfigMap; a caller who may not get
 // the app is refused all three read endpoints.
 func TestResourceTree(t *testing.T) {
-	a := newAPI(t, "srv-tree")
+	a := newAPI(t, unique("srv-tree"))
 	apps := a.namespace("srv-tree-apps")
 	one := int32(1)
 	labels := map[string]string{"app": "web"}
