@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	tcluster "github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/server"
 	"github.com/tiphys/tiphys/internal/server/webhook"
 )
@@ -63,8 +64,9 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 		co.Scheme = cliScheme()
 		co.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}}
 		// Rollouts and AnalysisRuns live in the apps' namespaces: read them directly.
+		// Events are listed by field selector, which only the API server answers.
 		co.Client = client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}, &corev1.ConfigMap{},
-			&v1alpha1.Rollout{}, &v1alpha1.AnalysisRun{}}}}
+			&v1alpha1.Rollout{}, &v1alpha1.AnalysisRun{}, &corev1.Event{}}}}
 	})
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
@@ -74,9 +76,19 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 	if !cl.GetCache().WaitForCacheSync(ctx) {
 		return fmt.Errorf("server: cache did not sync")
 	}
+	// The destination clusters, found as the controller finds them: this
+	// cluster, or the one a cluster Secret names.
+	local, err := tcluster.Connect(tcluster.InCluster, cfg, tcluster.ConnectOptions{FieldManager: tcluster.FieldManager})
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	local.Name = tcluster.InClusterName
+	defer local.Stop()
+	clusters := &tcluster.Registry{Client: cl.GetClient(), Namespace: o.namespace, Local: local,
+		Options: tcluster.ConnectOptions{FieldManager: tcluster.FieldManager}}
 	hook := webhook.New(webhook.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("webhook")})
 	s := server.New(server.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("server"),
-		Cache: cl.GetCache(), Webhook: hook})
+		Cache: cl.GetCache(), Webhook: hook, Clusters: server.RegistryClusters(clusters)})
 	initial, err := s.Init(ctx)
 	if err != nil {
 		return err

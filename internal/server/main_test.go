@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	tcluster "github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -66,7 +69,14 @@ func newAPI(t *testing.T, ns string) *api {
 		t.Fatal(err)
 	}
 	log := &auditLog{}
-	s := New(Options{Client: env.Client, Namespace: ns, Log: log.logger()})
+	// The plane is the apps' in-cluster destination, found as the controller finds it.
+	local, err := tcluster.Connect(tcluster.InCluster, env.Config, tcluster.ConnectOptions{FieldManager: tcluster.FieldManager})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(local.Stop)
+	clusters := &tcluster.Registry{Client: env.Client, Namespace: ns, Local: local}
+	s := New(Options{Client: env.Client, Namespace: ns, Log: log.logger(), Clusters: RegistryClusters(clusters)})
 	if _, err := s.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +178,17 @@ func (a *api) app(name, project string) *v1alpha1.Application {
 		Spec: v1alpha1.ApplicationSpec{Project: project,
 			Destination: v1alpha1.ApplicationDestination{Server: "https://kubernetes.default.svc", Namespace: name},
 			Source:      &v1alpha1.ApplicationSource{RepoURL: "https://git.example.com/platform.git", Path: name}}}
+}
+
+// unique is prefix and a random suffix, so a test can run twice on one plane.
+func unique(prefix string) string { return fmt.Sprintf("%s-%08x", prefix, rand.Uint32()) }
+
+// namespace creates a namespace of a unique name.
+func (a *api) namespace(prefix string) string {
+	a.t.Helper()
+	name := unique(prefix)
+	a.create(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	return name
 }
 
 // project is an AppProject in the api's namespace.

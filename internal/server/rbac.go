@@ -203,7 +203,7 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 // projectLine checks a project role's policy line: a p line of the role
 // itself on an object of the project.
 func projectLine(line, project, sub string) error {
-	f := fields(line)
+	f := policyFields(line)
 	if len(f) < 5 || len(f) > 6 || f[0] != "p" {
 		return fmt.Errorf("want p, %s, RESOURCE, ACTION, %s/OBJECT[, allow|deny]", sub, project)
 	}
@@ -216,8 +216,8 @@ func projectLine(line, project, sub string) error {
 	return nil
 }
 
-// fields splits a policy line at its commas, trimmed.
-func fields(line string) []string {
+// policyFields splits a policy line at its commas, trimmed.
+func policyFields(line string) []string {
 	f := strings.Split(line, ",")
 	for i := range f {
 		f[i] = strings.TrimSpace(f[i])
@@ -236,7 +236,7 @@ func cleanPolicy(text string) (string, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		f := fields(line)
+		f := policyFields(line)
 		switch {
 		case f[0] == "p" && len(f) == 5:
 			line += ", allow"

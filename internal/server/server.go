@@ -34,6 +34,9 @@ type Options struct {
 	// Cache, when set, feeds the application stream
 	// (/api/v1/stream/applications) from its informers.
 	Cache Informers
+	// Clusters, when set, reads the live objects of the apps' destination
+	// clusters: the resource tree and managed resources need it.
+	Clusters Clusters
 }
 
 // Server serves the API. Create it with New.
@@ -71,6 +74,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/applications/{name}", s.authed(s.getApplication))
 	mux.Handle("GET /api/v1/stream/applications", s.authed(s.streamApplications))
 	mux.Handle("POST /api/v1/applications/{name}/sync", s.authed(s.syncApplication))
+	mux.Handle("GET /api/v1/applications/{name}/resource-tree", s.authed(s.resourceTree))
+	mux.Handle("GET /api/v1/applications/{name}/managed-resources", s.authed(s.managedResources))
+	mux.Handle("GET /api/v1/applications/{name}/events", s.authed(s.applicationEvents))
 	mux.Handle("DELETE /api/v1/applications/{name}/operation", s.authed(s.terminateOperation))
 	mux.Handle("GET /api/v1/applicationsets", s.authed(s.listApplicationSets))
 	mux.Handle("GET /api/v1/applicationsets/{name}", s.authed(s.getApplicationSet))
