@@ -95,7 +95,7 @@ func TestRBACPerAction(t *testing.T) {
 		}
 	}
 	log := a.log.String()
-	for _, want := range []string{`"path"="/api/v1/applications/a1/sync" "status"=200`, `"path"="/api/v1/applications/b1/sync" "status"=403`} {
+	for _, want := range []string{`"path"="/api/v1/applications/a1/sync" "query"="" "status"=200`, `"path"="/api/v1/applications/b1/sync" "query"="" "status"=403`} {
 		if !strings.Contains(log, want) {
 			t.Errorf("audit log lacks %s:\n%s", want, log)
 		}
@@ -213,4 +213,32 @@ func names(t *testing.T, a *api, path, token string) string {
 		out = append(out, i.Name)
 	}
 	return strings.Join(out, ",")
+}
+
+// Given bad requests, when they reach the server, then each gets Argo
+// CD's JSON error shape with the right status, and nothing changes.
+func TestBadRequests(t *testing.T) {
+	a := newAPI(t, "srv-bad")
+	a.create(a.project("team-a"), a.app("a1", "team-a"))
+	admin := a.admin()
+	for _, tt := range []struct {
+		method, path string
+		body         any
+		status       int
+		want         string
+	}{
+		{"GET", "/api/v1/nothing", nil, 404, "no such API path"},
+		{"POST", "/api/v1/session", []int{1}, 400, "must be a JSON object"},
+		{"POST", "/api/v1/session", strings.Repeat("x", 2<<20), 413, "larger than"},
+		{"GET", "/api/v1/applications?limit=abc", nil, 400, `limit \"abc\"`},
+		{"GET", "/api/v1/applications?continue=-1", nil, 400, `continue \"-1\"`},
+		{"GET", "/api/v1/applications?appNamespace=kube-system", nil, 400, "not permitted"},
+		{"DELETE", "/api/v1/applications/a1/operation", nil, 400, "No operation is in progress"},
+		{"GET", "/api/v1/rollouts/..%2Fa1/web", nil, 400, "namespace"},
+	} {
+		status, body := a.call(tt.method, tt.path, admin, tt.body)
+		if status != tt.status || !strings.Contains(body, tt.want) || !strings.Contains(body, `"code":`) {
+			t.Errorf("%s %s: %d %s, want %d with %q", tt.method, tt.path, status, body, tt.status, tt.want)
+		}
+	}
 }

@@ -80,8 +80,20 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 	slices.SortFunc(items, func(a, b v1alpha1.Application) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
-	offset, _ := strconv.Atoi(q.Get("continue"))
-	limit, _ := strconv.Atoi(q.Get("limit"))
+	offset, limit := 0, 0
+	for _, p := range []struct {
+		name string
+		to   *int
+	}{{"continue", &offset}, {"limit", &limit}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				writeError(w, errorf(http.StatusBadRequest, "%s %q: want a whole number of 0 or more", p.name, v))
+				return
+			}
+			*p.to = n
+		}
+	}
 	offset = min(max(offset, 0), len(items))
 	page := items[offset:]
 	next := ""
@@ -202,7 +214,7 @@ func (s *Server) terminateOperation(w http.ResponseWriter, r *http.Request, u *u
 		return
 	}
 	if a.Status.OperationState == nil || a.Status.OperationState.Phase != v1alpha1.OperationRunning {
-		writeError(w, errorf(http.StatusConflict, "Unable to terminate operation. No operation is in progress"))
+		writeError(w, errorf(http.StatusBadRequest, "Unable to terminate operation. No operation is in progress"))
 		return
 	}
 	patch := client.RawPatch(types.MergePatchType, []byte(`{"status":{"operationState":{"phase":"Terminating"}}}`))

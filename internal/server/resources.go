@@ -39,7 +39,7 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, u *user) {
 		}
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
-	list.Items = items
+	list.Items, list.Continue = items, "" // one page: no continue token
 	writeJSON(w, http.StatusOK, list)
 }
 
@@ -87,7 +87,7 @@ func (s *Server) listApplicationSets(w http.ResponseWriter, r *http.Request, u *
 		items = append(items, set)
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
-	list.Items = items
+	list.Items, list.Continue = items, "" // one page: no continue token
 	writeJSON(w, http.StatusOK, list)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -79,7 +80,7 @@ func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
 	sort.Slice(items, func(i, j int) bool {
 		return items[i].Namespace+"/"+items[i].Name < items[j].Namespace+"/"+items[j].Name
 	})
-	list.Items = items
+	list.Items, list.Continue = items, ""
 	writeJSON(w, http.StatusOK, list)
 }
 
@@ -88,6 +89,12 @@ func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
 func (s *Server) loadRollout(r *http.Request, u *user, act string) (*v1alpha1.Rollout, error) {
 	ro := &v1alpha1.Rollout{}
 	key := client.ObjectKey{Namespace: r.PathValue("namespace"), Name: r.PathValue("name")}
+	if errs := validation.IsDNS1123Label(key.Namespace); len(errs) > 0 {
+		return nil, errorf(http.StatusBadRequest, "namespace %q: %s", key.Namespace, strings.Join(errs, "; "))
+	}
+	if errs := validation.IsDNS1123Subdomain(key.Name); len(errs) > 0 {
+		return nil, errorf(http.StatusBadRequest, "rollout name %q: %s", key.Name, strings.Join(errs, "; "))
+	}
 	if err := s.opts.Client.Get(r.Context(), key, ro); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			return nil, errorf(http.StatusForbidden, "permission denied: applications, %s, rollout %s, sub: %s (or it does not exist)",

@@ -89,6 +89,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}", s.authed(s.getRollout))
 	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}/analysisruns", s.authed(s.rolloutAnalysisRuns))
 	mux.Handle("POST /api/v1/rollouts/{namespace}/{name}/{action}", s.authed(s.rolloutAction))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errorf(http.StatusNotFound, "%s %s: no such API path", r.Method, r.URL.EscapedPath()))
+	})
 	if s.opts.Webhook != nil {
 		mux.Handle("POST /api/webhook", s.opts.Webhook)
 	}
@@ -117,7 +120,7 @@ func (s *Server) Run(ctx context.Context, listen string) error {
 // audit logs one line per mutating call: who, what, the answer.
 func (s *Server) audit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.Query().Get("refresh") == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -127,7 +130,7 @@ func (s *Server) audit(next http.Handler) http.Handler {
 		if c, err := s.parse(r.Context(), requestToken(r)); err == nil {
 			who = c.Subject
 		}
-		s.opts.Log.Info("audit", "user", who, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+		s.opts.Log.Info("audit", "user", who, "method", r.Method, "path", r.URL.EscapedPath(), "query", r.URL.RawQuery, "status", rec.status,
 			"remote", r.RemoteAddr)
 	})
 }

@@ -77,7 +77,7 @@ func (s *Server) userInfo(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"loggedIn": false})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"loggedIn": true, "username": u.subject, "iss": issuer})
+	writeJSON(w, http.StatusOK, map[string]any{"loggedIn": true, "username": u.subject, "iss": issuer, "groups": []string{}})
 }
 
 // authed wraps a handler that needs a caller: no valid token is 401.
