@@ -32,7 +32,7 @@ const (
 
 // demoProcesses are the detached processes of a demo besides the planes, by
 // the name of their pid and log files, stopped in this order.
-var demoProcesses = []string{"controller", "workload-controller", "git-server", "prometheus", "exporter"}
+var demoProcesses = []string{"controller", "workload-controller", "server", "git-server", "prometheus", "exporter"}
 
 func newLocalDemoCmd() *cobra.Command {
 	cmd := &cobra.Command{

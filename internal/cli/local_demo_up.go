@@ -207,6 +207,15 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 		return err
 	}
 
+	apiAddr, err := freeLoopbackAddr()
+	if err != nil {
+		return fmt.Errorf("API server address: %w", err)
+	}
+	step("starting the API server on http://%s (log: server.log)", apiAddr)
+	if err := startDetached(dir, "server", "server", "--kubeconfig", mgmt, "--listen", apiAddr); err != nil {
+		return err
+	}
+
 	step("applying argocd/projects/ and argocd/root-app.yaml")
 	if err := runQuiet("kubectl", "--kubeconfig", mgmt, "apply",
 		"-f", filepath.Join(head, "argocd", "projects"),
@@ -218,7 +227,7 @@ func (o *localDemoUpOptions) run(cmd *cobra.Command) error {
 	if err := waitDemoApps(cmd.Context(), out, mgmt, expected, o.timeout, start); err != nil {
 		return err
 	}
-	printDemoNext(out, dir, prometheus, time.Since(start))
+	printDemoNext(out, dir, prometheus, apiAddr, time.Since(start))
 	return nil
 }
 
@@ -293,7 +302,7 @@ func expectedApps(platform, repoURL string) int {
 	return n
 }
 
-func printDemoNext(out io.Writer, dir string, prometheus bool, took time.Duration) {
+func printDemoNext(out io.Writer, dir string, prometheus bool, apiAddr string, took time.Duration) {
 	rel := dir
 	// The export is kept past a cd: a path relative to the working
 	// directory is printed after $PWD.
@@ -325,8 +334,11 @@ Try:
     %s
   - a rollback: bin/tiphys app history order-service-production, then
     bin/tiphys app rollback order-service-production ID (syncs that revision and holds the app there)
-  - the logs: %s/controller.log, %s/workload-controller.log
+  - the API (Argo CD's REST paths): kubectl -n argocd get secret argocd-initial-admin-secret \
+      -o jsonpath='{.data.password}' | base64 -d | bin/tiphys login %s --password-stdin
+    then bin/tiphys app list --server %s
+  - the logs: %s/controller.log, %s/workload-controller.log, %s/server.log
   - stop it all: make demo-down
 
-`, took.Round(time.Second), kubeconfig, rel, rel, rel, rel, rel, analysis, rel, rel)
+`, took.Round(time.Second), kubeconfig, rel, rel, rel, rel, rel, analysis, apiAddr, apiAddr, rel, rel, rel)
 }

@@ -25,7 +25,7 @@ func TestPrintDemoNextKubeconfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			printDemoNext(&out, tt.dir, true, time.Second)
+			printDemoNext(&out, tt.dir, true, "127.0.0.1:8080", time.Second)
 			if !strings.Contains(out.String(), tt.want) {
 				t.Errorf("output lacks %q:\n%s", tt.want, out.String())
 			}

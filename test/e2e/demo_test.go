@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -88,11 +92,44 @@ func TestDemo(t *testing.T) {
 	if t.Failed() {
 		return
 	}
+	checkDemoServer(t, out, dir, mgmt, len(apps.Items))
 	runPlatformSteps(t, &demoPlatform{t: t, dir: dir, mgmt: mgmt, work: work, platform: filepath.Join(dir, "platform")})
 
 	must(t, tiphys, "local", "demo", "down", "--dir", dir)
 	must(t, tiphys, "local", "demo", "down", "--dir", dir)
 	if left := processesMentioning(dir); len(left) > 0 {
 		t.Errorf("processes left after demo down:\n%s", strings.Join(left, "\n"))
+	}
+}
+
+// checkDemoServer logs in to the API server the demo printed, with the
+// initial admin password, and lists the platform's apps through it.
+func checkDemoServer(t *testing.T, out, dir, kubeconfig string, apps int) {
+	t.Helper()
+	m := regexp.MustCompile(`tiphys login (127\.0\.0\.1:\d+) --password-stdin`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the demo printed no API server:\n%s", out)
+	}
+	b64 := must(t, "kubectl", "--kubeconfig", kubeconfig, "get", "secret", "argocd-initial-admin-secret", "-n", "argocd",
+		"-o", "jsonpath={.data.password}")
+	password, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tiphys, "login", m[1], "--password-stdin")
+	cmd.Env = append(os.Environ(), "TIPHYS_CONFIG="+filepath.Join(dir, "tiphys-config.json"))
+	cmd.Stdin = strings.NewReader(string(password) + "\n")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tiphys login %s: %v\n%s", m[1], err, b)
+	}
+	list := exec.Command(tiphys, "app", "list", "--server", m[1], "-o", "json")
+	list.Env = cmd.Env
+	b, err := list.Output()
+	if err != nil {
+		t.Fatalf("app list through the server: %v", err)
+	}
+	var items []struct{ Metadata struct{ Name string } }
+	if err := json.Unmarshal(b, &items); err != nil || len(items) != apps {
+		t.Errorf("app list through the server: %d apps (%v), want %d", len(items), err, apps)
 	}
 }
