@@ -57,7 +57,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 		writeError(w, err)
 		return
 	}
-	pol, err := s.policy(r.Context())
+	may, err := s.may(r.Context(), u, "applications", "get")
 	if err != nil {
 		writeError(w, err)
 		return
@@ -72,7 +72,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 			search != "" && !strings.Contains(strings.ToLower(a.Name), search),
 			len(syncs) > 0 && !slices.Contains(syncs, string(a.Status.Sync.Status)),
 			len(healths) > 0 && !slices.Contains(healths, string(a.Status.Health.Status)),
-			!pol.allows(u.subject, "applications", "get", s.appObject(&a)):
+			!may(s.appObject(&a)):
 			continue
 		}
 		items = append(items, a)

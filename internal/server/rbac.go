@@ -108,6 +108,16 @@ func (p *policy) allows(sub, res, act, obj string) bool {
 	return ok
 }
 
+// may returns whether u may do act on an object of res under the policy in
+// force (one policy read for a whole list).
+func (s *Server) may(ctx context.Context, u *user, res, act string) (func(obj string) bool, error) {
+	pol, err := s.policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func(obj string) bool { return pol.allows(u.subject, res, act, obj) }, nil
+}
+
 // policies caches the enforcer of the last policy text, and argocd-rbac-cm's
 // last valid policy.
 type policies struct {

@@ -27,14 +27,14 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, u *user) {
 		writeError(w, err)
 		return
 	}
-	pol, err := s.policy(r.Context())
+	may, err := s.may(r.Context(), u, "projects", "get")
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	items := list.Items[:0]
 	for _, p := range list.Items {
-		if pol.allows(u.subject, "projects", "get", p.Name) {
+		if may(p.Name) {
 			items = append(items, p)
 		}
 	}
@@ -72,7 +72,7 @@ func (s *Server) listApplicationSets(w http.ResponseWriter, r *http.Request, u *
 		writeError(w, err)
 		return
 	}
-	pol, err := s.policy(r.Context())
+	may, err := s.may(r.Context(), u, "applicationsets", "get")
 	if err != nil {
 		writeError(w, err)
 		return
@@ -81,7 +81,7 @@ func (s *Server) listApplicationSets(w http.ResponseWriter, r *http.Request, u *
 	items := list.Items[:0]
 	for _, set := range list.Items {
 		if len(projects) > 0 && !slices.Contains(projects, set.Spec.Template.Spec.Project) ||
-			!pol.allows(u.subject, "applicationsets", "get", appSetObject(&set)) {
+			!may(appSetObject(&set)) {
 			continue
 		}
 		items = append(items, set)
@@ -128,7 +128,7 @@ func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
 		writeError(w, err)
 		return
 	}
-	pol, err := s.policy(r.Context())
+	may, err := s.may(r.Context(), u, "clusters", "get")
 	if err != nil {
 		writeError(w, err)
 		return
@@ -144,11 +144,11 @@ func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
 		if c.Server == "https://kubernetes.default.svc" {
 			inCluster = false
 		}
-		if pol.allows(u.subject, "clusters", "get", c.Server) {
+		if may(c.Server) {
 			out = append(out, c)
 		}
 	}
-	if inCluster && pol.allows(u.subject, "clusters", "get", "https://kubernetes.default.svc") {
+	if inCluster && may("https://kubernetes.default.svc") {
 		out = append(out, cluster{Server: "https://kubernetes.default.svc", Name: "in-cluster"})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -173,7 +173,7 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, u *use
 		writeError(w, err)
 		return
 	}
-	pol, err := s.policy(r.Context())
+	may, err := s.may(r.Context(), u, "repositories", "get")
 	if err != nil {
 		writeError(w, err)
 		return
@@ -186,7 +186,7 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, u *use
 		if repo.Project != "" {
 			obj = repo.Project + "/" + repo.Repo
 		}
-		if pol.allows(u.subject, "repositories", "get", obj) {
+		if may(obj) {
 			out = append(out, repo)
 		}
 	}

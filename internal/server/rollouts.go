@@ -66,14 +66,14 @@ func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
 		writeError(w, err)
 		return
 	}
-	pol, err := s.policy(r.Context())
+	may, err := s.may(r.Context(), u, "applications", "get")
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	items := list.Items[:0]
 	for _, ro := range list.Items {
-		if pol.allows(u.subject, "applications", "get", s.rolloutObject(r, &ro)) {
+		if may(s.rolloutObject(r, &ro)) {
 			items = append(items, ro)
 		}
 	}
