@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,6 +35,20 @@ type account struct {
 	enabled      bool
 	passwordHash string    // bcrypt, from argocd-secret
 	passwordTime time.Time // when it was set (…passwordMtime); zero when unknown
+	tokens       []apiToken
+}
+
+// apiToken is an API key an account holds: argocd-secret's
+// accounts.<name>.tokens, a JSON list, as Argo CD stores it (the token
+// itself is never stored).
+type apiToken struct {
+	ID        string `json:"id"`
+	IssuedAt  int64  `json:"iat"`
+	ExpiresAt int64  `json:"exp,omitempty"`
+}
+
+func (a *account) hasToken(id string) bool {
+	return id != "" && slices.ContainsFunc(a.tokens, func(t apiToken) bool { return t.ID == id })
 }
 
 func (a *account) can(capability string) bool { return slices.Contains(a.capabilities, capability) }
@@ -59,6 +74,7 @@ func (s *Server) accounts(ctx context.Context) (map[string]*account, error) {
 		}
 		a := &account{name: name, enabled: cm["accounts."+name+".enabled"] != "false",
 			passwordHash: string(sec["accounts."+name+".password"]), passwordTime: mtime(sec["accounts."+name+".passwordMtime"])}
+		_ = json.Unmarshal(sec["accounts."+name+".tokens"], &a.tokens) // unreadable: no API keys
 		for _, c := range strings.Split(v, ",") {
 			if c = strings.TrimSpace(c); c != "" {
 				a.capabilities = append(a.capabilities, c)

@@ -119,3 +119,52 @@ func TestSessionsEnd(t *testing.T) {
 	}
 	a.login("bob", "new")
 }
+
+// Given dave, an account with the apiKey capability only, when the admin
+// mints him an API key, then it works for what dave may do, can-i answers
+// for it, dave cannot log in with a password, and deleting the key
+// revokes it at once.
+func TestAccountAPIKeys(t *testing.T) {
+	a := newAPI(t, "srv-apikey")
+	a.create(a.project("team-a"), a.app("a1", "team-a"))
+	cm := &corev1.ConfigMap{}
+	a.account("dave", "unused")
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: a.ns, Name: settingsConfigMap}, cm); err != nil {
+		t.Fatal(err)
+	}
+	cm.Data["accounts.dave"] = "apiKey"
+	if err := env.Client.Update(context.Background(), cm); err != nil {
+		t.Fatal(err)
+	}
+	a.create(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: a.ns, Name: rbacConfigMap}, Data: map[string]string{
+		"policy.csv": "p, dave, applications, sync, team-a/*, allow\n"}})
+	if status, _ := a.call("POST", "/api/v1/session", "", map[string]string{"username": "dave", "password": "unused"}); status != 401 {
+		t.Errorf("dave logs in without the login capability: %d, want 401", status)
+	}
+	admin := a.admin()
+	status, body := a.call("POST", "/api/v1/account/dave/token", admin, map[string]any{"id": "ci"})
+	if status != 200 {
+		t.Fatalf("mint dave's key: %d %s", status, body)
+	}
+	key := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(body), `{"token":"`), `"}`)
+	if status, body := a.call("POST", "/api/v1/applications/a1/sync", key, nil); status != 200 {
+		t.Errorf("dave's key syncs a1: %d %s", status, body)
+	}
+	for path, want := range map[string]string{
+		"/api/v1/account/can-i/applications/sync/team-a/a1": "yes",
+		"/api/v1/account/can-i/applications/delete/team-a/a1": "no",
+	} {
+		if status, body := a.call("GET", path, key, nil); status != 200 || !strings.Contains(body, `"value":"`+want+`"`) {
+			t.Errorf("GET %s: %d %s, want %s", path, status, body, want)
+		}
+	}
+	if status, body := a.call("POST", "/api/v1/account/admin/token", key, nil); status != 403 {
+		t.Errorf("dave mints a key for admin: %d %s, want 403", status, body)
+	}
+	if status, body := a.call("DELETE", "/api/v1/account/dave/token/ci", admin, nil); status != 200 {
+		t.Fatalf("delete dave's key: %d %s", status, body)
+	}
+	if status, body := a.call("GET", "/api/v1/applications", key, nil); status != 401 || !strings.Contains(body, "revoked") {
+		t.Errorf("dave's deleted key: %d %s, want 401", status, body)
+	}
+}

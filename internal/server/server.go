@@ -70,6 +70,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/session", s.createSession)
 	mux.HandleFunc("DELETE /api/v1/session", s.deleteSession)
 	mux.HandleFunc("GET /api/v1/session/userinfo", s.userInfo)
+	mux.Handle("POST /api/v1/account/{name}/token", s.authed(s.createAccountToken))
+	mux.Handle("DELETE /api/v1/account/{name}/token/{id}", s.authed(s.deleteAccountToken))
+	mux.Handle("GET /api/v1/account/can-i/{resource}/{action}/{object...}", s.authed(s.canI))
 	mux.Handle("GET /api/v1/applications", s.authed(s.listApplications))
 	mux.Handle("GET /api/v1/applications/{name}", s.authed(s.getApplication))
 	mux.Handle("GET /api/v1/stream/applications", s.authed(s.streamApplications))
@@ -128,7 +131,7 @@ func (s *Server) audit(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 		who := "-"
 		if c, err := s.parse(r.Context(), requestToken(r)); err == nil {
-			who = c.Subject
+			who, _ = accountSubject(c.Subject)
 		}
 		s.opts.Log.Info("audit", "user", who, "method", r.Method, "path", r.URL.EscapedPath(), "query", r.URL.RawQuery, "status", rec.status,
 			"remote", r.RemoteAddr)

@@ -31,7 +31,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	token, err := s.sign(r.Context(), req.Username, randomString(16), sessionDuration)
+	token, err := s.sign(r.Context(), req.Username+":"+capabilityLogin, randomString(16), sessionDuration)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -128,9 +128,16 @@ func (s *Server) authenticate(r *http.Request) (*user, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := accts[c.Subject]
+	name, capability := accountSubject(c.Subject)
+	a := accts[name]
 	if a == nil || !a.enabled {
-		return nil, errorf(http.StatusUnauthorized, "invalid session: account %s is disabled or does not exist", c.Subject)
+		return nil, errorf(http.StatusUnauthorized, "invalid session: account %s is disabled or does not exist", name)
+	}
+	if !a.can(capability) {
+		return nil, errorf(http.StatusUnauthorized, "invalid session: account %s does not have the %s capability", name, capability)
+	}
+	if capability == capabilityAPIKey && !a.hasToken(c.ID) {
+		return nil, errorf(http.StatusUnauthorized, "invalid session: account %s has no token with id %s (revoked)", name, c.ID)
 	}
 	// As Argo CD: a password set after the token was issued ends it.
 	if c.IssuedAt != nil && c.IssuedAt.Before(a.passwordTime) {
@@ -139,7 +146,24 @@ func (s *Server) authenticate(r *http.Request) (*user, error) {
 	if s.isRevoked(c) {
 		return nil, errorf(http.StatusUnauthorized, "invalid session: token was revoked (logged out)")
 	}
-	return &user{subject: c.Subject, claims: c}, nil
+	return &user{subject: name, claims: c}, nil
+}
+
+// The capabilities of local accounts, in argocd-cm's accounts.<name> and
+// in the subject of their tokens (<name>:login for a session,
+// <name>:apiKey for an API key), as Argo CD names them.
+const (
+	capabilityLogin  = "login"
+	capabilityAPIKey = "apiKey"
+)
+
+// accountSubject splits a token's subject into the account and the
+// capability it was issued for.
+func accountSubject(sub string) (name, capability string) {
+	if i := strings.LastIndexByte(sub, ':'); i > 0 {
+		return sub[:i], sub[i+1:]
+	}
+	return sub, capabilityLogin
 }
 
 // projectRole splits a project role's subject, proj:<project>:<role>.
