@@ -151,7 +151,7 @@ func TestAccountAPIKeys(t *testing.T) {
 		t.Errorf("dave's key syncs a1: %d %s", status, body)
 	}
 	for path, want := range map[string]string{
-		"/api/v1/account/can-i/applications/sync/team-a/a1": "yes",
+		"/api/v1/account/can-i/applications/sync/team-a/a1":   "yes",
 		"/api/v1/account/can-i/applications/delete/team-a/a1": "no",
 	} {
 		if status, body := a.call("GET", path, key, nil); status != 200 || !strings.Contains(body, `"value":"`+want+`"`) {
