@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -30,18 +29,9 @@ func (s *Server) createAccountToken(w http.ResponseWriter, r *http.Request, u *u
 		writeError(w, err)
 		return
 	}
-	var req struct {
-		ExpiresIn int64  `json:"expiresIn"`
-		ID        string `json:"id"`
-	}
-	if r.ContentLength != 0 {
-		if err := readJSON(r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-	}
-	if req.ExpiresIn < 0 {
-		writeError(w, errorf(http.StatusBadRequest, "expiresIn %d: want 0 (no expiry) or more seconds", req.ExpiresIn))
+	req, err := readTokenRequest(r)
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	accts, err := s.accounts(r.Context())
@@ -62,20 +52,12 @@ func (s *Server) createAccountToken(w http.ResponseWriter, r *http.Request, u *u
 		writeError(w, errorf(http.StatusConflict, "account %s already has a token with id %s", name, id))
 		return
 	}
-	token, err := s.sign(r.Context(), name+":"+capabilityAPIKey, id, time.Duration(req.ExpiresIn)*time.Second)
+	token, iat, exp, err := s.mint(r, name+":"+capabilityAPIKey, id, req.ExpiresIn)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	c, err := s.parse(r.Context(), token)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	t := apiToken{ID: id, IssuedAt: c.IssuedAt.Unix()}
-	if c.ExpiresAt != nil {
-		t.ExpiresAt = c.ExpiresAt.Unix()
-	}
+	t := apiToken{ID: id, IssuedAt: iat, ExpiresAt: exp}
 	if err := s.writeAccountTokens(r, name, append(a.tokens, t)); err != nil {
 		writeError(w, err)
 		return

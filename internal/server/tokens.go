@@ -21,18 +21,9 @@ func (s *Server) createProjectToken(w http.ResponseWriter, r *http.Request, u *u
 		writeError(w, err)
 		return
 	}
-	var req struct {
-		ExpiresIn int64  `json:"expiresIn"`
-		ID        string `json:"id"`
-	}
-	if r.ContentLength != 0 {
-		if err := readJSON(r, &req); err != nil {
-			writeError(w, err)
-			return
-		}
-	}
-	if req.ExpiresIn < 0 {
-		writeError(w, errorf(http.StatusBadRequest, "expiresIn %d: want 0 (no expiry) or more seconds", req.ExpiresIn))
+	req, err := readTokenRequest(r)
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	p := &v1alpha1.AppProject{}
@@ -60,21 +51,12 @@ func (s *Server) createProjectToken(w http.ResponseWriter, r *http.Request, u *u
 			return
 		}
 	}
-	ttl := time.Duration(req.ExpiresIn) * time.Second
-	token, err := s.sign(r.Context(), "proj:"+name+":"+role, id, ttl)
+	token, iat, exp, err := s.mint(r, "proj:"+name+":"+role, id, req.ExpiresIn)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	c, err := s.parse(r.Context(), token)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	entry := v1alpha1.JWTToken{IssuedAt: c.IssuedAt.Unix(), ID: id}
-	if c.ExpiresAt != nil {
-		entry.ExpiresAt = c.ExpiresAt.Unix()
-	}
+	entry := v1alpha1.JWTToken{IssuedAt: iat, ExpiresAt: exp, ID: id}
 	patch := client.MergeFromWithOptions(p.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	p.Spec.Roles[i].JWTTokens = append(p.Spec.Roles[i].JWTTokens, entry)
 	if err := s.opts.Client.Patch(r.Context(), p, patch); err != nil {
@@ -82,4 +64,44 @@ func (s *Server) createProjectToken(w http.ResponseWriter, r *http.Request, u *u
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"token": token})
+}
+
+// tokenRequest is Argo CD's token request body: expiresIn in seconds (0:
+// no expiry) and an optional id.
+type tokenRequest struct {
+	ExpiresIn int64  `json:"expiresIn"`
+	ID        string `json:"id"`
+}
+
+// readTokenRequest reads a token request; an empty body asks for a token
+// without expiry and with a random id.
+func readTokenRequest(r *http.Request) (tokenRequest, error) {
+	var req tokenRequest
+	if r.ContentLength != 0 {
+		if err := readJSON(r, &req); err != nil {
+			return req, err
+		}
+	}
+	if req.ExpiresIn < 0 {
+		return req, errorf(http.StatusBadRequest, "expiresIn %d: want 0 (no expiry) or more seconds", req.ExpiresIn)
+	}
+	return req, nil
+}
+
+// mint signs a token for subject with id, valid expiresIn seconds (0:
+// always), and returns it with its issue and expiry times in Unix seconds
+// (exp 0 when it does not expire), as a token list records them.
+func (s *Server) mint(r *http.Request, subject, id string, expiresIn int64) (token string, iat, exp int64, err error) {
+	token, err = s.sign(r.Context(), subject, id, time.Duration(expiresIn)*time.Second)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	c, err := s.parse(r.Context(), token)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	if c.ExpiresAt != nil {
+		exp = c.ExpiresAt.Unix()
+	}
+	return token, c.IssuedAt.Unix(), exp, nil
 }

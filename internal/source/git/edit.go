@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -68,27 +67,11 @@ type EditResult struct {
 // change recomputed from the file there), up to Retries times. Errors name
 // the repository (credentials redacted), branch and file.
 func Edit(ctx context.Context, o EditOptions) (*EditResult, error) {
-	if o.Retries == 0 {
-		o.Retries = 2
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 90 * time.Second
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	w := &reverter{o: RevertOptions{URL: o.URL, Credentials: o.Credentials, Branch: o.Branch, Author: o.Author, Message: o.Message,
-		Retries: o.Retries, Timeout: o.Timeout, Now: o.Now}, branch: strings.TrimPrefix(o.Branch, "refs/heads/")}
-	if w.branch == "HEAD" {
-		w.branch = ""
-	}
+	w := newReverter(RevertOptions{URL: o.URL, Credentials: o.Credentials, Branch: o.Branch, Author: o.Author, Message: o.Message,
+		Retries: o.Retries, Timeout: o.Timeout, Now: o.Now})
 	res, err := edit(ctx, w, o)
 	if err != nil {
-		branch := w.branch
-		if branch == "" {
-			branch = "(default branch)"
-		}
-		return nil, fmt.Errorf("edit %s in git repository %s branch %s: %w", o.Path, RedactURL(o.URL), branch, err)
+		return nil, fmt.Errorf("edit %s in git repository %s branch %s: %w", o.Path, RedactURL(o.URL), w.branchName(), err)
 	}
 	return res, nil
 }
@@ -142,7 +125,7 @@ func edit(ctx context.Context, w *reverter, o EditOptions) (*EditResult, error) 
 		if !moved {
 			return nil, fmt.Errorf("push: %w", pushErr)
 		}
-		if attempt >= o.Retries {
+		if attempt >= w.o.Retries {
 			return nil, fmt.Errorf("push: the branch kept moving (%d attempts): %w", attempt+1, pushErr)
 		}
 	}

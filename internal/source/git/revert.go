@@ -98,6 +98,18 @@ type RevertResult struct {
 // is made in memory and thrown away; the repository's other refs are not
 // touched. Errors name the repository (credentials redacted) and branch.
 func Revert(ctx context.Context, o RevertOptions) (*RevertResult, error) {
+	w := newReverter(o)
+	res, err := w.run(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("revert in git repository %s branch %s: %w", RedactURL(o.URL), w.branchName(), err)
+	}
+	return res, nil
+}
+
+// newReverter is a Revert or Edit call with o's defaults filled in (2
+// retries, a 90 s timeout per network step, the clock) and the branch
+// without refs/heads/ ("" for HEAD, the default branch).
+func newReverter(o RevertOptions) *reverter {
 	if o.Retries == 0 {
 		o.Retries = 2
 	}
@@ -111,15 +123,15 @@ func Revert(ctx context.Context, o RevertOptions) (*RevertResult, error) {
 	if w.branch == "HEAD" {
 		w.branch = ""
 	}
-	res, err := w.run(ctx)
-	if err != nil {
-		branch := w.branch
-		if branch == "" {
-			branch = "(default branch)"
-		}
-		return nil, fmt.Errorf("revert in git repository %s branch %s: %w", RedactURL(o.URL), branch, err)
+	return w
+}
+
+// branchName names the branch in errors.
+func (w *reverter) branchName() string {
+	if w.branch == "" {
+		return "(default branch)"
 	}
-	return res, nil
+	return w.branch
 }
 
 // reverter is one Revert call.
