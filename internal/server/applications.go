@@ -39,11 +39,13 @@ func (s *Server) appNamespace(r *http.Request) string {
 // projects (repeated, or project), selector (a label selector), name,
 // appNamespace; and, Tiphys additions for large fleets, filtered on the
 // server: sync and health (statuses, repeated), search (a name prefix or
-// substring), limit and continue (an offset the last page returned). Only
+// substring), limit and continue (an offset the last page returned), and
+// Argo CD's fields (items.<path>,…: what each item keeps). Only
 // the apps the caller may get are listed, sorted by name.
 func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *user) {
 	q := r.URL.Query()
-	opts := []client.ListOption{client.InNamespace(s.appNamespace(r))}
+	// The cache's objects are read, not copied: nothing here changes them.
+	opts := []client.ListOption{client.InNamespace(s.appNamespace(r)), client.UnsafeDisableDeepCopy}
 	if sel := q.Get("selector"); sel != "" {
 		parsed, err := labels.Parse(sel)
 		if err != nil {
@@ -104,6 +106,15 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 	out.ResourceVersion, out.Continue = list.ResourceVersion, next
 	if out.Items == nil {
 		out.Items = []v1alpha1.Application{}
+	}
+	if fields := itemFields(r); fields != nil {
+		projected, err := projectApps(out, fields)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, projected)
+		return
 	}
 	writeJSON(w, http.StatusOK, out)
 }
