@@ -208,7 +208,6 @@ func TestListFiltersAndPages(t *testing.T) {
 	}
 }
 
-
 // names lists the names a list call returns, comma-separated.
 func names(t *testing.T, a *api, path, token string) string {
 	t.Helper()

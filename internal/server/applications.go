@@ -66,8 +66,10 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 	}
 	projects := append(q["projects"], q["project"]...)
 	syncs, healths, name, search := q["sync"], q["health"], q.Get("name"), strings.ToLower(q.Get("search"))
+	all := make(map[types.UID]bool, len(list.Items))
 	items := list.Items[:0]
 	for _, a := range list.Items {
+		all[a.UID] = true
 		switch {
 		case len(projects) > 0 && !slices.Contains(projects, a.Spec.Project),
 			name != "" && a.Name != name,
@@ -79,6 +81,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 		}
 		items = append(items, a)
 	}
+	s.encoded.forget(all)
 	slices.SortFunc(items, func(a, b v1alpha1.Application) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
@@ -102,21 +105,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 	if limit > 0 && len(page) > limit {
 		page, next = page[:limit], strconv.Itoa(offset+limit)
 	}
-	out := v1alpha1.ApplicationList{Items: page}
-	out.ResourceVersion, out.Continue = list.ResourceVersion, next
-	if out.Items == nil {
-		out.Items = []v1alpha1.Application{}
-	}
-	if fields := itemFields(r); fields != nil {
-		projected, err := projectApps(out, fields)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, projected)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeAppList(w, page, list.ResourceVersion, next, itemFields(r))
 }
 
 // loadApp reads the Application a path names and checks u may do act on it.

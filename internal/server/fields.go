@@ -1,12 +1,8 @@
 package server
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
-
-	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
 // itemFields reads a list's fields parameter, Argo CD's projection of list
@@ -24,32 +20,6 @@ func itemFields(r *http.Request) [][]string {
 		}
 	}
 	return out
-}
-
-// projectApps is the list with only fields kept in each item (see
-// itemFields): a 10 000-app list for a table is a small part of the whole.
-func projectApps(list v1alpha1.ApplicationList, fields [][]string) (map[string]any, error) {
-	items := make([]map[string]any, 0, len(list.Items))
-	for i := range list.Items {
-		b, err := json.Marshal(&list.Items[i])
-		if err != nil {
-			return nil, fmt.Errorf("application %s: %w", list.Items[i].Name, err)
-		}
-		var whole map[string]any
-		if err := json.Unmarshal(b, &whole); err != nil {
-			return nil, fmt.Errorf("application %s: %w", list.Items[i].Name, err)
-		}
-		kept := map[string]any{}
-		for _, f := range fields {
-			keep(whole, kept, f)
-		}
-		items = append(items, kept)
-	}
-	meta := map[string]any{"resourceVersion": list.ResourceVersion}
-	if list.Continue != "" {
-		meta["continue"] = list.Continue
-	}
-	return map[string]any{"metadata": meta, "items": items}, nil
 }
 
 // keep copies the value at path from src into dst, making the maps on the
