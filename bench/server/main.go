@@ -29,6 +29,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +50,9 @@ const namespace = "argocd"
 const uiFields = "items.metadata.name,items.metadata.namespace,items.metadata.labels,items.spec.project," +
 	"items.spec.source.repoURL,items.spec.source.path,items.spec.source.targetRevision,items.spec.destination," +
 	"items.status.sync.status,items.status.sync.revision,items.status.health.status,items.status.operationState.phase"
+
+// cpuProfile is -cpuprofile.
+var cpuProfile string
 
 // query is one measured call.
 type query struct{ name, path string }
@@ -73,6 +77,7 @@ type result struct {
 func main() {
 	apps := flag.Int("apps", 10000, "number of Applications (the first figures are at 100)")
 	runs := flag.Int("runs", 7, "calls per query; the median is printed")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the calls at -apps to this file")
 	flag.Parse()
 	if err := run(context.Background(), *apps, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -130,6 +135,16 @@ func run(ctx context.Context, n, runs int) error {
 		}
 		fmt.Fprintf(os.Stderr, "%d apps created and cached in %v\n", size, time.Since(start).Round(time.Millisecond))
 		f := map[string]result{}
+		if size == n && cpuProfile != "" {
+			prof, err := os.Create(cpuProfile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(prof); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
 		for _, q := range queries {
 			if f[q.name], err = measure(srv.URL+q.path, token, runs); err != nil {
 				return err
