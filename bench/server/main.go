@@ -60,7 +60,7 @@ type query struct{ name, path string }
 var queries = []query{
 	{"whole list (every app in full)", "/api/v1/applications"},
 	{"UI list (fields)", "/api/v1/applications?fields=" + uiFields},
-	{"filtered page (health, search, limit 50)", "/api/v1/applications?health=Degraded&search=svc-01&limit=50"},
+	{"filtered page (health, search, limit 50)", "/api/v1/applications?health=Degraded&search=svc-0&limit=50"},
 	{"one app", "/api/v1/applications/svc-00042"},
 }
 

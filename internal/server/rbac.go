@@ -84,6 +84,37 @@ var builtinPolicy = func() string {
 type policy struct {
 	enforcer    *casbin.Enforcer
 	defaultRole string
+	// decided remembers this policy's answers (a list of 10 000 apps asks
+	// 10 000 of them per call); a new policy starts empty.
+	decided decisions
+}
+
+// decisions is a bounded memo of allows: key → bool.
+type decisions struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+// maxDecisions bounds the memo; past it, it starts over.
+const maxDecisions = 1 << 18
+
+// allowsMemo is allows, remembered for this policy.
+func (p *policy) allowsMemo(sub, res, act, obj string) bool {
+	key := sub + "\x00" + res + "\x00" + act + "\x00" + obj
+	p.decided.mu.Lock()
+	v, ok := p.decided.m[key]
+	p.decided.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = p.allows(sub, res, act, obj)
+	p.decided.mu.Lock()
+	if p.decided.m == nil || len(p.decided.m) >= maxDecisions {
+		p.decided.m = map[string]bool{}
+	}
+	p.decided.m[key] = v
+	p.decided.mu.Unlock()
+	return v
 }
 
 // allows reports whether sub may do act on res's obj: its own policies, or
@@ -115,7 +146,7 @@ func (s *Server) may(ctx context.Context, u *user, res, act string) (func(obj st
 	if err != nil {
 		return nil, err
 	}
-	return func(obj string) bool { return pol.allows(u.subject, res, act, obj) }, nil
+	return func(obj string) bool { return pol.allowsMemo(u.subject, res, act, obj) }, nil
 }
 
 // policies caches the enforcer of the last policy text, and argocd-rbac-cm's
