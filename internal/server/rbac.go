@@ -84,6 +84,9 @@ var builtinPolicy = func() string {
 type policy struct {
 	enforcer    *casbin.Enforcer
 	defaultRole string
+	scopesText  string          // argocd-rbac-cm's scopes, as written
+	scopes      []string        // the claims matched as groups (rbac_scopes.go)
+	groups      map[string]bool // the subjects of g lines
 }
 
 // allows reports whether sub may do act on res's obj: its own policies, or
@@ -115,7 +118,7 @@ func (s *Server) may(ctx context.Context, u *user, res, act string) (func(obj st
 	if err != nil {
 		return nil, err
 	}
-	return func(obj string) bool { return pol.allows(u.subject, res, act, obj) }, nil
+	return func(obj string) bool { return pol.allowsUser(u, res, act, obj) }, nil
 }
 
 // policies caches the enforcer of the last policy text, and argocd-rbac-cm's
@@ -192,7 +195,7 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	}
 	projPolicy, _ := cleanPolicy(projText.String()) // its lines are checked above
 	text := strings.Join([]string{mustClean(builtinPolicy), cmPolicy, projPolicy}, "\n")
-	if s.rbac.last != nil && s.rbac.text == text && s.rbac.last.defaultRole == cm["policy.default"] {
+	if s.rbac.last != nil && s.rbac.text == text && s.rbac.last.defaultRole == cm["policy.default"] && s.rbac.last.scopesText == cm[scopesKey] {
 		return s.rbac.last, nil
 	}
 	m, err := model.NewModelFromString(rbacModel)
@@ -206,7 +209,8 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	e.AddFunction("argoGlob", func(args ...any) (any, error) {
 		return globMatch(args[0].(string), args[1].(string)), nil
 	})
-	s.rbac.text, s.rbac.last = text, &policy{enforcer: e, defaultRole: cm["policy.default"]}
+	s.rbac.text, s.rbac.last = text, &policy{enforcer: e, defaultRole: cm["policy.default"],
+		scopesText: cm[scopesKey], scopes: parseScopes(cm[scopesKey]), groups: groupSubjects(e)}
 	return s.rbac.last, nil
 }
 

@@ -44,6 +44,7 @@ type Server struct {
 	opts    Options
 	rbac    policies
 	revoked sync.Map // jti → time.Time: logged-out session tokens, until they expire
+	oidc    oidcProviders
 }
 
 // New returns a server over opts.
@@ -70,6 +71,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/session", s.createSession)
 	mux.HandleFunc("DELETE /api/v1/session", s.deleteSession)
 	mux.HandleFunc("GET /api/v1/session/userinfo", s.userInfo)
+	s.ssoRoutes(mux)
 	mux.Handle("POST /api/v1/account/{name}/token", s.authed(s.createAccountToken))
 	mux.Handle("DELETE /api/v1/account/{name}/token/{id}", s.authed(s.deleteAccountToken))
 	mux.Handle("GET /api/v1/account/can-i/{resource}/{action}/{object...}", s.authed(s.canI))
@@ -129,11 +131,7 @@ func (s *Server) audit(next http.Handler) http.Handler {
 		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		who := "-"
-		if c, err := s.parse(r.Context(), requestToken(r)); err == nil {
-			who, _ = accountSubject(c.Subject)
-		}
-		s.opts.Log.Info("audit", "user", who, "method", r.Method, "path", r.URL.EscapedPath(), "query", r.URL.RawQuery, "status", rec.status,
+		s.opts.Log.Info("audit", "user", s.auditSubject(r), "method", r.Method, "path", r.URL.EscapedPath(), "query", r.URL.RawQuery, "status", rec.status,
 			"remote", r.RemoteAddr)
 	})
 }
