@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,8 +65,31 @@ func (s *Server) oauth2Config(ctx context.Context, cfg *sso) (*oauth2.Config, er
 	if err != nil {
 		return nil, err
 	}
-	return &oauth2.Config{ClientID: cfg.config.ClientID, ClientSecret: cfg.config.ClientSecret, Endpoint: p.Endpoint(),
+	ep := p.Endpoint()
+	ep.AuthStyle = authStyle(p)
+	return &oauth2.Config{ClientID: cfg.config.ClientID, ClientSecret: cfg.config.ClientSecret, Endpoint: ep,
 		RedirectURL: cfg.url + callbackPath, Scopes: cfg.config.scopes()}, nil
+}
+
+// authStyle is how the client authenticates to the token endpoint, from
+// the discovery's token_endpoint_auth_methods_supported: HTTP basic when
+// listed, the form when only client_secret_post is; else both are tried
+// (a failed first try would otherwise hide the provider's answer behind
+// the second's).
+func authStyle(p *oidc.Provider) oauth2.AuthStyle {
+	var d struct {
+		Methods []string `json:"token_endpoint_auth_methods_supported"`
+	}
+	if err := p.Claims(&d); err != nil || len(d.Methods) == 0 {
+		return oauth2.AuthStyleAutoDetect
+	}
+	switch {
+	case slices.Contains(d.Methods, "client_secret_basic"):
+		return oauth2.AuthStyleInHeader
+	case slices.Contains(d.Methods, "client_secret_post"):
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleAutoDetect
 }
 
 // ssoLogin is GET /auth/login?return_url=…: it redirects to the
