@@ -122,7 +122,7 @@ func (s *Server) ssoLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: stateCookie, Value: sealed, Path: "/auth", MaxAge: int(stateMaxAge.Seconds()),
+	http.SetCookie(w, &http.Cookie{Name: stateCookie, Value: sealed, Path: statePath(cfg.url), MaxAge: int(stateMaxAge.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(cfg.url, "https://")})
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(st.Verifier), oidc.Nonce(st.Nonce)}
 	if len(cfg.config.RequestedIDTokenClaims) > 0 {
@@ -157,7 +157,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: stateCookie, Value: "", Path: "/auth", MaxAge: -1, HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: stateCookie, Value: "", Path: statePath(cfg.url), MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(cfg.url, "https://")})
 	oc, err := s.oauth2Config(r.Context(), cfg)
 	if err != nil {
@@ -192,6 +192,17 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 		Secure: strings.HasPrefix(cfg.url, "https://"), Expires: id.Expiry})
 	s.opts.Log.Info("login", "issuer", cfg.config.Issuer, "subject", id.Subject, "remote", r.RemoteAddr)
 	http.Redirect(w, r, st.ReturnURL, http.StatusSeeOther)
+}
+
+// statePath is the state cookie's path: /auth under the path of
+// argocd-cm's url, where the browser sees the callback (a proxy may serve
+// the server under a prefix).
+func statePath(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "/auth"
+	}
+	return strings.TrimRight(u.Path, "/") + "/auth"
 }
 
 // callbackState opens the state cookie and checks it against the
