@@ -31,13 +31,19 @@ const (
 	maxCookieLen = 4000 // a browser keeps a cookie of up to 4096 bytes, name included
 )
 
-// ssoRoutes adds the unauthenticated single sign-on paths: /auth/login,
+// ssoRoutes are the unauthenticated single sign-on routes: /auth/login,
 // /auth/callback, /auth/logout and /api/v1/settings.
-func (s *Server) ssoRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+loginPath, s.ssoLogin)
-	mux.HandleFunc("GET "+callbackPath, s.ssoCallback)
-	mux.HandleFunc("GET "+logoutPath, s.ssoLogout)
-	mux.HandleFunc("GET /api/v1/settings", s.getSettings)
+func (s *Server) ssoRoutes() []route {
+	return []route{
+		{method: "GET", path: "/api/v1/settings", summary: "the settings a UI needs before login: url and the OIDC provider, without secrets",
+			public: true, serve: http.HandlerFunc(s.getSettings)},
+		{method: "GET", path: loginPath, summary: "start a single sign-on login: redirect to the OIDC provider (return_url: where to go after)",
+			public: true, serve: http.HandlerFunc(s.ssoLogin)},
+		{method: "GET", path: callbackPath, summary: "the OIDC provider's redirect back: sets the argocd.token cookie", public: true,
+			serve: http.HandlerFunc(s.ssoCallback)},
+		{method: "GET", path: logoutPath, summary: "log out of single sign-on: revoke, clear the cookie, redirect to the provider's logoutURL",
+			public: true, serve: http.HandlerFunc(s.ssoLogout)},
+	}
 }
 
 // loginState is what the state cookie carries from the login to the
