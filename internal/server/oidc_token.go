@@ -23,11 +23,14 @@ type oidcProviders struct {
 }
 
 // provider returns the issuer's provider, discovering it on first use.
-// A failed discovery is not cached, so the next call tries again.
+// A failed discovery is not cached, so the next call tries again; the
+// lock is not held while discovering, so a provider that does not answer
+// does not hold up the others' logins.
 func (s *Server) provider(ctx context.Context, issuerURL string) (*oidc.Provider, error) {
 	s.oidc.mu.Lock()
-	defer s.oidc.mu.Unlock()
-	if p, ok := s.oidc.byIssr[issuerURL]; ok {
+	p, ok := s.oidc.byIssr[issuerURL]
+	s.oidc.mu.Unlock()
+	if ok {
 		return p, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
@@ -35,6 +38,11 @@ func (s *Server) provider(ctx context.Context, issuerURL string) (*oidc.Provider
 	p, err := oidc.NewProvider(ctx, issuerURL)
 	if err != nil {
 		return nil, fmt.Errorf("oidc issuer %s: discovery: %w", issuerURL, err)
+	}
+	s.oidc.mu.Lock()
+	defer s.oidc.mu.Unlock()
+	if cached, ok := s.oidc.byIssr[issuerURL]; ok {
+		return cached, nil // another call discovered it meanwhile: keep one key cache
 	}
 	if s.oidc.byIssr == nil {
 		s.oidc.byIssr = map[string]*oidc.Provider{}
