@@ -18,6 +18,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/internal/oidctest"
 )
 
 // setConfig merges data into the ConfigMap name of the api's namespace.
@@ -45,19 +47,19 @@ func (a *api) setConfig(name string, data map[string]string) {
 
 // useOIDC configures the api for p as Argo CD is: url and oidc.config in
 // argocd-cm, the client secret a $reference into argocd-secret.
-func (a *api) useOIDC(p *testProvider) {
+func (a *api) useOIDC(p *oidctest.Provider) {
 	a.t.Helper()
 	ctx := context.Background()
 	sec := &corev1.Secret{}
 	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: a.ns, Name: settingsSecret}, sec); err != nil {
 		a.t.Fatal(err)
 	}
-	sec.Data["oidc.tiphys.clientSecret"] = []byte(p.clientSecret)
+	sec.Data["oidc.tiphys.clientSecret"] = []byte(p.ClientSecret)
 	if err := env.Client.Update(ctx, sec); err != nil {
 		a.t.Fatal(err)
 	}
-	a.setConfig(settingsConfigMap, map[string]string{"url": a.url, "oidc.config": "name: Test IdP\nissuer: " + p.issuer() +
-		"\nclientID: " + p.clientID + "\nclientSecret: $oidc.tiphys.clientSecret\n"})
+	a.setConfig(settingsConfigMap, map[string]string{"url": a.url, "oidc.config": "name: Test IdP\nissuer: " + p.Issuer() +
+		"\nclientID: " + p.ClientID + "\nclientSecret: $oidc.tiphys.clientSecret\n"})
 }
 
 // browser is an HTTP client with a cookie jar that follows redirects.
@@ -88,15 +90,15 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 // without its secret; logging out ends the session.
 func TestOIDCLogin(t *testing.T) {
 	a := newAPI(t, unique("srv-oidc"))
-	p := newTestProvider(t)
+	p := oidctest.New(t)
 	a.useOIDC(p)
 	a.create(a.project("team-a"), a.app("a1", "team-a"))
 	a.setConfig(rbacConfigMap, map[string]string{"policy.csv": "g, team-a, role:readonly\n"})
-	p.login(map[string]any{"sub": "u-1001", "email": "alice@example.com", "groups": []string{"team-a", "everyone"}})
+	p.Login(map[string]any{"sub": "u-1001", "email": "alice@example.com", "groups": []string{"team-a", "everyone"}})
 
 	status, body := get(t, http.DefaultClient, a.url+"/api/v1/settings")
 	if status != 200 || !strings.Contains(body, `"name":"Test IdP"`) || !strings.Contains(body, `"clientID":"tiphys"`) ||
-		strings.Contains(body, p.clientSecret) || !strings.Contains(body, `"url":"`+a.url+`"`) {
+		strings.Contains(body, p.ClientSecret) || !strings.Contains(body, `"url":"`+a.url+`"`) {
 		t.Errorf("settings: %d %s", status, body)
 	}
 
@@ -108,7 +110,7 @@ func TestOIDCLogin(t *testing.T) {
 		Groups        []string
 	}
 	_ = json.Unmarshal([]byte(body), &info)
-	if status != 200 || !info.LoggedIn || info.Username != "alice@example.com" || info.Iss != p.issuer() ||
+	if status != 200 || !info.LoggedIn || info.Username != "alice@example.com" || info.Iss != p.Issuer() ||
 		strings.Join(info.Groups, ",") != "team-a,everyone" {
 		t.Fatalf("after the login, userinfo: %d %s", status, body)
 	}
@@ -119,7 +121,7 @@ func TestOIDCLogin(t *testing.T) {
 			token = c.Value
 		}
 	}
-	if tokenIssuer(token) != p.issuer() {
+	if tokenIssuer(token) != p.Issuer() {
 		t.Fatalf("the %s cookie is not the provider's ID token: %q", tokenCookie, token)
 	}
 	if status, body := get(t, b, a.url+"/api/v1/applications/a1"); status != 200 {
@@ -153,9 +155,9 @@ func TestOIDCLogin(t *testing.T) {
 // nonce is not the login's, then no session is made.
 func TestOIDCLoginRefused(t *testing.T) {
 	a := newAPI(t, unique("srv-oidc-bad"))
-	p := newTestProvider(t)
+	p := oidctest.New(t)
 	a.useOIDC(p)
-	p.login(map[string]any{"sub": "u-1", "email": "mallory@example.com"})
+	p.Login(map[string]any{"sub": "u-1", "email": "mallory@example.com"})
 	noRedirect := func(b *http.Client) {
 		b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
@@ -219,10 +221,8 @@ func TestOIDCLoginRefused(t *testing.T) {
 		}
 	})
 	t.Run("wrong nonce", func(t *testing.T) {
-		p.mu.Lock()
-		p.nonce = "replayed"
-		p.mu.Unlock()
-		defer func() { p.mu.Lock(); p.nonce = ""; p.mu.Unlock() }()
+		p.SetNonce("replayed")
+		defer p.SetNonce("")
 		b := browser(t)
 		if status, body := get(t, b, a.url+"/auth/login"); status != 401 || !strings.Contains(body, "nonce") || hasSession(b) {
 			t.Errorf("callback: %d %s, want 401 and no session", status, body)
@@ -234,23 +234,23 @@ func TestOIDCLoginRefused(t *testing.T) {
 // client are sent as bearers, then each is 401.
 func TestOIDCBearerRefused(t *testing.T) {
 	a := newAPI(t, unique("srv-oidc-tok"))
-	p := newTestProvider(t)
+	p := oidctest.New(t)
 	a.useOIDC(p)
 	a.setConfig(rbacConfigMap, map[string]string{"policy.default": "role:readonly"})
-	good := p.sign(map[string]any{"sub": "u-1", "groups": []string{"team-a"}})
+	good := p.Sign(map[string]any{"sub": "u-1", "groups": []string{"team-a"}})
 	if status, body := a.call("GET", "/api/v1/applications", good, nil); status != 200 {
 		t.Fatalf("a valid ID token: %d %s", status, body)
 	}
 	other, _ := rsa.GenerateKey(rand.Reader, 2048)
 	parts := strings.Split(good, ".")
-	forged, _ := json.Marshal(map[string]any{"iss": p.issuer(), "aud": p.clientID, "sub": "admin", "exp": time.Now().Add(time.Hour).Unix()})
+	forged, _ := json.Marshal(map[string]any{"iss": p.Issuer(), "aud": p.ClientID, "sub": "admin", "exp": time.Now().Add(time.Hour).Unix()})
 	for name, tok := range map[string]string{
 		"tampered":       parts[0] + "." + base64.RawURLEncoding.EncodeToString(forged) + "." + parts[2],
-		"expired":        p.sign(map[string]any{"sub": "u-1", "exp": time.Now().Add(-time.Minute).Unix()}),
-		"wrong audience": p.sign(map[string]any{"sub": "u-1", "aud": "another-client"}),
-		"other key":      signWith(t, other, p.kid, p.defaults(map[string]any{"sub": "u-1"})),
-		"other issuer":   p.sign(map[string]any{"sub": "u-1", "iss": "https://idp.example.com"}),
-		"project role":   p.sign(map[string]any{"sub": "proj:team-a:ci"}),
+		"expired":        p.Sign(map[string]any{"sub": "u-1", "exp": time.Now().Add(-time.Minute).Unix()}),
+		"wrong audience": p.Sign(map[string]any{"sub": "u-1", "aud": "another-client"}),
+		"other key":      oidctest.SignWith(t, other, p.KeyID(), p.Defaults(map[string]any{"sub": "u-1"})),
+		"other issuer":   p.Sign(map[string]any{"sub": "u-1", "iss": "https://idp.example.com"}),
+		"project role":   p.Sign(map[string]any{"sub": "proj:team-a:ci"}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if status, body := a.call("GET", "/api/v1/applications", tok, nil); status != 401 {
@@ -265,7 +265,7 @@ func TestOIDCBearerRefused(t *testing.T) {
 // groups: [groups] by default, [groups, email] adding the email.
 func TestOIDCGroupsAndScopes(t *testing.T) {
 	a := newAPI(t, unique("srv-oidc-rbac"))
-	p := newTestProvider(t)
+	p := oidctest.New(t)
 	a.useOIDC(p)
 	a.create(a.project("team-a"), a.project("team-b"), a.app("a1", "team-a"), a.app("b1", "team-b"))
 	a.setConfig(rbacConfigMap, map[string]string{"policy.csv": strings.Join([]string{
@@ -275,8 +275,8 @@ func TestOIDCGroupsAndScopes(t *testing.T) {
 		"g, team-a, role:team-a-deployer",
 		"g, alice@example.com, role:b-reader",
 	}, "\n")})
-	alice := p.sign(map[string]any{"sub": "u-1001", "email": "alice@example.com", "groups": []string{"team-a"}})
-	bob := p.sign(map[string]any{"sub": "u-1002", "email": "bob@example.com", "groups": []string{"team-b"}})
+	alice := p.Sign(map[string]any{"sub": "u-1001", "email": "alice@example.com", "groups": []string{"team-a"}})
+	bob := p.Sign(map[string]any{"sub": "u-1002", "email": "bob@example.com", "groups": []string{"team-b"}})
 	check := func(when string, token, method, path string, want int) {
 		t.Helper()
 		if status, body := a.call(method, path, token, nil); status != want {
@@ -305,7 +305,7 @@ func TestOIDCGroupsAndScopes(t *testing.T) {
 // the login is refused before it reaches the provider.
 func TestOIDCOpenRedirect(t *testing.T) {
 	a := newAPI(t, unique("srv-oidc-redir"))
-	p := newTestProvider(t)
+	p := oidctest.New(t)
 	a.useOIDC(p)
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, tc := range []struct {
@@ -320,7 +320,7 @@ func TestOIDCOpenRedirect(t *testing.T) {
 		{"/\\evil.example.com/", http.StatusBadRequest},
 		{"javascript:alert(1)", http.StatusBadRequest},
 		{"applications", http.StatusBadRequest},
-		{p.issuer() + "/", http.StatusBadRequest},
+		{p.Issuer() + "/", http.StatusBadRequest},
 	} {
 		t.Run(tc.returnURL, func(t *testing.T) {
 			resp, err := c.Get(a.url + "/auth/login?return_url=" + url.QueryEscape(tc.returnURL))
@@ -329,7 +329,7 @@ func TestOIDCOpenRedirect(t *testing.T) {
 			}
 			resp.Body.Close()
 			loc := resp.Header.Get("Location")
-			if resp.StatusCode != tc.want || tc.want == http.StatusSeeOther && !strings.HasPrefix(loc, p.issuer()+"/authorize?") {
+			if resp.StatusCode != tc.want || tc.want == http.StatusSeeOther && !strings.HasPrefix(loc, p.Issuer()+"/authorize?") {
 				t.Errorf("%d to %q, want %d", resp.StatusCode, loc, tc.want)
 			}
 		})
