@@ -258,6 +258,13 @@ func TestOIDCBearerRefused(t *testing.T) {
 			}
 		})
 	}
+	// A provider's user named as a local account is not that account.
+	a.account("dave", "unused")
+	a.setConfig(settingsConfigMap, map[string]string{"accounts.dave": "apiKey, login"})
+	dave := p.Sign(map[string]any{"sub": "dave"})
+	if status, body := a.call("POST", "/api/v1/account/dave/token", dave, nil); status != 403 {
+		t.Errorf("a provider's user dave mints local dave's API key: %d %s, want 403", status, body)
+	}
 }
 
 // Given policies bound to groups, when an identity provider's user calls,
