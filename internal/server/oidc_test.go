@@ -19,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/oidctest"
 )
 
@@ -340,5 +341,23 @@ func TestOIDCOpenRedirect(t *testing.T) {
 				t.Errorf("%d to %q, want %d", resp.StatusCode, loc, tc.want)
 			}
 		})
+	}
+}
+
+// Given a project role whose groups name a provider group, when a user of
+// that group calls, then the role's project-scoped policies apply to it,
+// and nothing outside the project.
+func TestOIDCGroupsInProjectRoles(t *testing.T) {
+	a := newAPI(t, unique("srv-oidc-proj"))
+	p := oidctest.New(t)
+	a.useOIDC(p)
+	viewer := v1alpha1.ProjectRole{Name: "viewer", Groups: []string{"team-b-devs"},
+		Policies: []string{"p, proj:team-b:viewer, applications, get, team-b/*, allow"}}
+	a.create(a.project("team-a"), a.project("team-b", viewer), a.app("a1", "team-a"), a.app("b1", "team-b"))
+	dev := p.Sign(map[string]any{"sub": "u-7", "groups": []string{"team-b-devs"}})
+	for path, want := range map[string]int{"/api/v1/applications/b1": 200, "/api/v1/applications/a1": 403} {
+		if status, body := a.call("GET", path, dev, nil); status != want {
+			t.Errorf("GET %s as a team-b-devs member: %d %s, want %d", path, status, body, want)
+		}
 	}
 }
