@@ -292,6 +292,11 @@ func TestOIDCGroupsAndScopes(t *testing.T) {
 		}
 	}
 	check("scopes [groups]", alice, "POST", "/api/v1/applications/a1/sync", 200)
+	synced := &v1alpha1.Application{}
+	if err := env.Client.Get(context.Background(), client.ObjectKey{Namespace: a.ns, Name: "a1"}, synced); err != nil ||
+		synced.Operation == nil || synced.Operation.InitiatedBy.Username != "alice@example.com" {
+		t.Errorf("the sync's initiator: %+v, %v; want alice@example.com, as Argo CD names a provider's user", synced.Operation, err)
+	}
 	check("scopes [groups]", alice, "GET", "/api/v1/applications/b1", 403)
 	check("scopes [groups]", bob, "GET", "/api/v1/applications/a1", 403)
 	check("scopes [groups]", alice, "GET", "/api/v1/account/can-i/applications/sync/team-a/a1", 200)
