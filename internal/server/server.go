@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
+	"github.com/klauspost/compress/gzhttp"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -46,6 +48,7 @@ type Server struct {
 	rbac    policies
 	revoked sync.Map // jti → time.Time: logged-out session tokens, until they expire
 	oidc    oidcProviders
+	encoded appJSON // the apps' JSON, for lists
 }
 
 // New returns a server over opts.
@@ -72,7 +75,17 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "%s %s: no such API path", r.Method, r.URL.EscapedPath()))
 	})
-	return s.audit(mux)
+	// Answers are gzipped for clients that accept it (browsers do: a list
+	// of 10 000 apps is a tenth of its size); the event streams are not, so
+	// that each event goes out when it happens.
+	zipped := gzhttp.GzipHandler(mux)
+	return s.audit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/v1/stream/") {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		zipped.ServeHTTP(w, r)
+	}))
 }
 
 // Run serves the API on listen until ctx ends.

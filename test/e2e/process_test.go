@@ -28,8 +28,8 @@ type controllerProcess struct {
 	kubeconfig, dir, metricsAddr string
 	// args are more flags (a later --resync overrides the default's).
 	args []string
-	cmd                          *exec.Cmd
-	log                          *os.File
+	cmd  *exec.Cmd
+	log  *os.File
 }
 
 // startController runs a controller against kubeconfig (resync 2 s, its Git
