@@ -194,7 +194,7 @@ func (s *Server) syncApplication(w http.ResponseWriter, r *http.Request, u *user
 		op.SyncOptions = req.SyncOptions.Items
 	}
 	patch := client.MergeFrom(a.DeepCopy())
-	a.Operation = &v1alpha1.Operation{Sync: op, InitiatedBy: v1alpha1.OperationInitiator{Username: u.subject}, Retry: retryOf(req.RetryStrategy)}
+	a.Operation = &v1alpha1.Operation{Sync: op, InitiatedBy: v1alpha1.OperationInitiator{Username: u.username()}, Retry: retryOf(req.RetryStrategy)}
 	if err := s.opts.Client.Patch(r.Context(), a, patch); err != nil {
 		writeError(w, err)
 		return

@@ -48,7 +48,8 @@ type Server struct {
 	opts    Options
 	rbac    policies
 	revoked sync.Map // jti → time.Time: logged-out session tokens, until they expire
-	encoded appJSON  // the apps' JSON, for lists
+	oidc    oidcProviders
+	encoded appJSON // the apps' JSON, for lists
 }
 
 // New returns a server over opts.
@@ -121,11 +122,7 @@ func (s *Server) audit(next http.Handler) http.Handler {
 		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		who := "-"
-		if c, err := s.parse(r.Context(), requestToken(r)); err == nil {
-			who, _ = accountSubject(c.Subject)
-		}
-		s.opts.Log.Info("audit", "user", who, "method", r.Method, "path", r.URL.EscapedPath(), "query", r.URL.RawQuery, "status", rec.status,
+		s.opts.Log.Info("audit", "user", s.auditSubject(r), "method", r.Method, "path", r.URL.EscapedPath(), "query", r.URL.RawQuery, "status", rec.status,
 			"remote", r.RemoteAddr)
 	})
 }
