@@ -78,6 +78,7 @@ bench: tools
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/appset -apps 100 -idle 30s
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/rollout -rollouts 200
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/platform -idle 30s
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/server -apps 10000
 
 ## bench-large: the sync benchmark with 1000 apps (5000 objects; about 20 minutes)
 ## (and bench/appset with one ApplicationSet generating 1000 apps)
