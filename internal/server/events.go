@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
 // applicationEvents is GET /api/v1/applications/{name}/events (Argo CD's
@@ -17,18 +19,37 @@ import (
 // name, namespace and uid as Argo CD selects them, oldest first. The
 // controller records events.k8s.io/v1 Events (controller-runtime's
 // recorder); the API server serves them as core/v1 Events too, regarding
-// becoming involvedObject.
+// becoming involvedObject. With resourceNamespace, resourceName (and
+// resourceUID), the Events of that resource of the app's, read on the
+// app's destination cluster, as Argo CD's resource events; a resource the
+// app does not manage is 404.
 func (s *Server) applicationEvents(w http.ResponseWriter, r *http.Request, u *user) {
 	a, err := s.loadApp(r, u, "get")
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	sel := fields.SelectorFromSet(fields.Set{"involvedObject.name": a.Name, "involvedObject.namespace": a.Namespace,
-		"involvedObject.uid": string(a.UID)})
+	c, ns := s.opts.Client, a.Namespace
+	set := fields.Set{"involvedObject.name": a.Name, "involvedObject.namespace": a.Namespace, "involvedObject.uid": string(a.UID)}
+	q := r.URL.Query()
+	if name := q.Get("resourceName"); name != "" {
+		ns = q.Get("resourceNamespace")
+		if !slices.ContainsFunc(a.Status.Resources, func(res v1alpha1.ResourceStatus) bool { return res.Namespace == ns && res.Name == name }) {
+			writeError(w, errorf(http.StatusNotFound, "application %s has no resource %s/%s", a.Name, ns, name))
+			return
+		}
+		set = fields.Set{"involvedObject.name": name, "involvedObject.namespace": ns}
+		if uid := q.Get("resourceUID"); uid != "" {
+			set["involvedObject.uid"] = uid
+		}
+		if c, err = s.destClient(r.Context(), a); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
 	var list corev1.EventList
-	if err := s.opts.Client.List(r.Context(), &list, client.InNamespace(a.Namespace),
-		client.MatchingFieldsSelector{Selector: sel}); err != nil {
+	if err := c.List(r.Context(), &list, client.InNamespace(ns),
+		client.MatchingFieldsSelector{Selector: fields.SelectorFromSet(set)}); err != nil {
 		writeError(w, fmt.Errorf("list events of application %s: %w", a.Name, err))
 		return
 	}

@@ -52,3 +52,28 @@ func TestApplicationEvents(t *testing.T) {
 		t.Errorf("events %v %v, want OperationStarted then OperationCompleted:\n%s", reasons, messages, body)
 	}
 }
+
+// Given an app managing Deployment api in its namespace, with an Event on
+// it and one on another Deployment,
+// when the admin lists the events of that resource,
+// then only the Deployment's Event is listed; a resource the app does not
+// manage is 404.
+func TestResourceEvents(t *testing.T) {
+	a := newAPI(t, unique("srv-revents"))
+	apps := a.namespace("srv-revents-apps")
+	a.managingApp("web", apps, v1alpha1.ResourceStatus{Group: "apps", Version: "v1", Kind: "Deployment", Namespace: apps, Name: "api"})
+	at := metav1.NewTime(time.Now().Truncate(time.Second))
+	for _, name := range []string{"api", "other"} {
+		a.create(&corev1.Event{ObjectMeta: metav1.ObjectMeta{Namespace: apps, Name: name + ".scaled"},
+			InvolvedObject: corev1.ObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Namespace: apps, Name: name},
+			Type:           "Normal", Reason: "ScalingReplicaSet", Message: "scaled " + name, FirstTimestamp: at, LastTimestamp: at})
+	}
+	status, body := a.call("GET", "/api/v1/applications/web/events?resourceNamespace="+apps+"&resourceName=api", a.admin(), nil)
+	var list corev1.EventList
+	if err := json.Unmarshal([]byte(body), &list); status != 200 || err != nil || len(list.Items) != 1 || list.Items[0].Message != "scaled api" {
+		t.Errorf("events of api: %d %v %s", status, err, body)
+	}
+	if status, body := a.call("GET", "/api/v1/applications/web/events?resourceNamespace="+apps+"&resourceName=other", a.admin(), nil); status != 404 {
+		t.Errorf("events of a resource the app does not manage: %d %s, want 404", status, body)
+	}
+}

@@ -90,7 +90,7 @@ func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
 		if !may(s.appObject(m.app)) || !s.remote(ctx, m) {
 			continue
 		}
-		c, err := s.rolloutClient(ctx, m.app)
+		c, err := s.destClient(ctx, m.app)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -161,7 +161,7 @@ func (s *Server) loadRollout(r *http.Request, u *user, act string) (*v1alpha1.Ro
 	if err := s.enforce(ctx, u, "applications", act, s.appObject(m.app)); err != nil {
 		return nil, nil, err
 	}
-	c, err := s.rolloutClient(ctx, m.app)
+	c, err := s.destClient(ctx, m.app)
 	if err != nil {
 		return nil, nil, err
 	}

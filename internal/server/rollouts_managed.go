@@ -38,9 +38,10 @@ func (s *Server) managedRollouts(ctx context.Context, app, namespace string) ([]
 	return out, nil
 }
 
-// rolloutClient is the client of the cluster an app deploys to: the
-// server's own for its own cluster (or without Clusters).
-func (s *Server) rolloutClient(ctx context.Context, a *v1alpha1.Application) (client.Client, error) {
+// destClient is the client of the cluster an app deploys to: the
+// server's own for its own cluster (or without Clusters). An unreachable
+// destination is 502 naming the app.
+func (s *Server) destClient(ctx context.Context, a *v1alpha1.Application) (client.Client, error) {
 	if s.opts.Clusters == nil {
 		return s.opts.Client, nil
 	}
@@ -57,6 +58,6 @@ func (s *Server) rolloutClient(ctx context.Context, a *v1alpha1.Application) (cl
 // remote reports whether a managed Rollout lives on another cluster than
 // the server's.
 func (s *Server) remote(ctx context.Context, m managedRollout) bool {
-	c, err := s.rolloutClient(ctx, m.app)
+	c, err := s.destClient(ctx, m.app)
 	return err == nil && c != s.opts.Client
 }
