@@ -31,8 +31,7 @@ import (
 
 	"github.com/tiphys/tiphys/bench/internal/controllers"
 	"github.com/tiphys/tiphys/bench/internal/measure"
-	"github.com/tiphys/tiphys/internal/install"
-	"github.com/tiphys/tiphys/internal/localcluster"
+	benchplane "github.com/tiphys/tiphys/bench/internal/plane"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -83,23 +82,12 @@ func (o options) run(ctx context.Context) error {
 	if n <= 0 {
 		return fmt.Errorf("-apps %d: want at least 1", n)
 	}
-	bin, err := testenv.BinDir()
+	plane, err := benchplane.Start(ctx, "appset", 0)
 	if err != nil {
 		return err
-	}
-	dir, err := os.MkdirTemp("", "tiphys-bench-appset-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	plane, err := localcluster.Start(ctx, localcluster.Options{Dir: filepath.Join(dir, "plane"), BinDir: bin})
-	if err != nil {
-		return fmt.Errorf("local control plane: %w", err)
 	}
 	defer plane.Stop()
-	if _, err := install.Apply(ctx, plane.Config, install.Options{}); err != nil {
-		return fmt.Errorf("install: %w", err)
-	}
+	dir := plane.Dir
 	admin, err := client.NewWithWatch(plane.Config, client.Options{Scheme: testenv.Scheme()})
 	if err != nil {
 		return err

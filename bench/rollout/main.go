@@ -20,7 +20,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -35,10 +34,9 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/tiphys/tiphys/bench/internal/measure"
+	benchplane "github.com/tiphys/tiphys/bench/internal/plane"
 	"github.com/tiphys/tiphys/internal/controller/analysis/analysisrun"
 	"github.com/tiphys/tiphys/internal/controller/rollout"
-	"github.com/tiphys/tiphys/internal/install"
-	"github.com/tiphys/tiphys/internal/localcluster"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -110,23 +108,11 @@ func (o options) run(ctx context.Context) error {
 	if o.idle <= 0 {
 		return fmt.Errorf("-idle %s: must be positive", o.idle)
 	}
-	bin, err := testenv.BinDir()
+	plane, err := benchplane.Start(ctx, "rollout", o.nodes)
 	if err != nil {
 		return err
-	}
-	dir, err := os.MkdirTemp("", "tiphys-bench-rollout-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	plane, err := localcluster.Start(ctx, localcluster.Options{Dir: filepath.Join(dir, "plane"), BinDir: bin, Nodes: o.nodes})
-	if err != nil {
-		return fmt.Errorf("local control plane: %w", err)
 	}
 	defer plane.Stop()
-	if _, err := install.Apply(ctx, plane.Config, install.Options{}); err != nil {
-		return fmt.Errorf("install: %w", err)
-	}
 	admin, err := client.NewWithWatch(plane.Config, client.Options{Scheme: testenv.Scheme()})
 	if err != nil {
 		return err

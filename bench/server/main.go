@@ -28,7 +28,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -37,8 +36,7 @@ import (
 	"github.com/go-logr/logr"
 	ctrl "sigs.k8s.io/controller-runtime"
 
-	"github.com/tiphys/tiphys/internal/install"
-	"github.com/tiphys/tiphys/internal/localcluster"
+	benchplane "github.com/tiphys/tiphys/bench/internal/plane"
 	"github.com/tiphys/tiphys/internal/server"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
@@ -89,23 +87,11 @@ func run(ctx context.Context, n, runs int) error {
 	if n < 100 {
 		return fmt.Errorf("-apps %d: want at least 100", n)
 	}
-	bin, err := testenv.BinDir()
+	plane, err := benchplane.Start(ctx, "server", 0)
 	if err != nil {
 		return err
-	}
-	dir, err := os.MkdirTemp("", "tiphys-bench-server-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	plane, err := localcluster.Start(ctx, localcluster.Options{Dir: filepath.Join(dir, "plane"), BinDir: bin})
-	if err != nil {
-		return fmt.Errorf("local control plane: %w", err)
 	}
 	defer plane.Stop()
-	if _, err := install.Apply(ctx, plane.Config, install.Options{}); err != nil {
-		return fmt.Errorf("install: %w", err)
-	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ctrl.SetLogger(logr.Discard())

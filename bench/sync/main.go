@@ -38,9 +38,8 @@ import (
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/bench/internal/measure"
+	benchplane "github.com/tiphys/tiphys/bench/internal/plane"
 	"github.com/tiphys/tiphys/internal/controller/application"
-	"github.com/tiphys/tiphys/internal/install"
-	"github.com/tiphys/tiphys/internal/localcluster"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -68,23 +67,12 @@ func main() {
 func (o options) run() error {
 	n := o.apps
 	ctx := context.Background()
-	bin, err := testenv.BinDir()
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "tiphys-bench-sync-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	plane, err := localcluster.Start(ctx, localcluster.Options{Dir: filepath.Join(dir, "plane"), BinDir: bin, Nodes: 2})
+	plane, err := benchplane.Start(ctx, "sync", 2)
 	if err != nil {
 		return err
 	}
 	defer plane.Stop()
-	if _, err := install.Apply(ctx, plane.Config, install.Options{}); err != nil {
-		return err
-	}
+	dir := plane.Dir
 	kube := kubernetes.NewForConfigOrDie(plane.Config)
 	repo := filepath.Join(dir, "repo")
 	if err := writeRepo(repo, n); err != nil {

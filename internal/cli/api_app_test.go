@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -62,19 +60,8 @@ func TestAppDiffRollbackDeleteThroughServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := server.New(server.Options{Client: env.Client, Namespace: ns, Log: logr.Discard(), Comparer: comparer,
-		Clusters: server.RegistryClusters(registry)})
-	if _, err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	sec := &corev1.Secret{}
-	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "argocd-initial-admin-secret"}, sec); err != nil {
-		t.Fatal(err)
-	}
-	mustRun(t, string(sec.Data["password"])+"\n", "login", srv.URL, "--password-stdin")
-	api := []string{"--server", srv.URL, "-N", ns}
+	url, _ := serveAPI(t, ns, server.Options{Comparer: comparer, Clusters: server.RegistryClusters(registry)})
+	api := []string{"--server", url, "-N", ns}
 
 	direct := mustRunCode(t, 1, append([]string{"app", "diff", "web", "--cache-dir", t.TempDir()}, flags...)...)
 	through := mustRunCode(t, 1, append([]string{"app", "diff", "web"}, api...)...)

@@ -2,13 +2,10 @@ package cli
 
 import (
 	"context"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/go-logr/logr"
-	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -40,18 +37,8 @@ func TestAppsetProjRolloutVerbsThroughServer(t *testing.T) {
 	}
 	testRollout(t, ns, pausedAtStep())
 
-	s := server.New(server.Options{Client: env.Client, Namespace: ns, Log: logr.Discard()})
-	if _, err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	sec := &corev1.Secret{}
-	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "argocd-initial-admin-secret"}, sec); err != nil {
-		t.Fatal(err)
-	}
-	mustRun(t, string(sec.Data["password"])+"\n", "login", srv.URL, "--password-stdin")
-	api := []string{"--server", srv.URL, "-N", ns}
+	url, _ := serveAPI(t, ns, server.Options{})
+	api := []string{"--server", url, "-N", ns}
 
 	for _, verb := range [][]string{
 		{"appset", "list"}, {"appset", "list", "-o", "json"}, {"appset", "get", "web"}, {"appset", "get", "web", "-o", "yaml"},

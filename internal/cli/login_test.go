@@ -2,13 +2,10 @@ package cli
 
 import (
 	"context"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/go-logr/logr"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -31,21 +28,11 @@ func TestAppVerbsThroughServer(t *testing.T) {
 	if err := env.Client.Create(ctx, app); err != nil {
 		t.Fatal(err)
 	}
-	s := server.New(server.Options{Client: env.Client, Namespace: ns, Log: logr.Discard()})
-	if _, err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	sec := &corev1.Secret{}
-	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "argocd-initial-admin-secret"}, sec); err != nil {
-		t.Fatal(err)
-	}
-
-	if out := mustRun(t, string(sec.Data["password"])+"\n", "login", srv.URL, "--password-stdin"); !strings.Contains(out, "'admin' logged in successfully") {
+	url, out := serveAPI(t, ns, server.Options{})
+	if !strings.Contains(out, "'admin' logged in successfully") {
 		t.Errorf("login printed %q", out)
 	}
-	api := []string{"--server", srv.URL, "-N", ns}
+	api := []string{"--server", url, "-N", ns}
 	for _, verb := range [][]string{{"app", "list"}, {"app", "get", "guestbook"}, {"app", "history", "guestbook"}} {
 		direct, through := mustRun(t, "", append(verb, flags...)...), mustRun(t, "", append(verb, api...)...)
 		if direct != through || verb[1] != "history" && !strings.Contains(through, "guestbook") {
@@ -60,6 +47,6 @@ func TestAppVerbsThroughServer(t *testing.T) {
 		t.Errorf("operation after the sync through the server: %+v", app.Operation)
 	}
 	mustFail(t, "invalid session", append([]string{"app", "list", "--auth-token", "garbage"}, api...)...)
-	mustRun(t, "", "logout", srv.URL)
+	mustRun(t, "", "logout", url)
 	mustFail(t, "no session information", append([]string{"app", "list"}, api...)...)
 }
