@@ -161,7 +161,8 @@ func (c *apiClient) Patch(ctx context.Context, obj client.Object, patch client.P
 	return fmt.Errorf("this change to application %s: %w", app.Name, errNotThroughServer)
 }
 
-// Create is not served.
+// Create is not served (proj create posts its ProjectCreateRequest
+// itself).
 func (c *apiClient) Create(_ context.Context, obj client.Object, _ ...client.CreateOption) error {
 	return fmt.Errorf("create %T: %w", obj, errNotThroughServer)
 }
@@ -171,7 +172,14 @@ func (c *apiClient) Update(_ context.Context, obj client.Object, _ ...client.Upd
 	return fmt.Errorf("update %T: %w", obj, errNotThroughServer)
 }
 
-// Delete is not served.
-func (c *apiClient) Delete(_ context.Context, obj client.Object, _ ...client.DeleteOption) error {
-	return fmt.Errorf("delete %T: %w", obj, errNotThroughServer)
+// Delete serves deleting an ApplicationSet (DELETE
+// /api/v1/applicationsets/{name}: in the background, its Applications
+// following); nothing else.
+func (c *apiClient) Delete(ctx context.Context, obj client.Object, _ ...client.DeleteOption) error {
+	set, ok := obj.(*v1alpha1.ApplicationSet)
+	if !ok {
+		return fmt.Errorf("delete %T: %w", obj, errNotThroughServer)
+	}
+	path := "/api/v1/applicationsets/" + url.PathEscape(set.Name) + "?appNamespace=" + url.QueryEscape(set.Namespace)
+	return c.call(ctx, http.MethodDelete, path, nil, nil)
 }

@@ -70,17 +70,31 @@ func TestAppsetProjRolloutVerbsThroughServer(t *testing.T) {
 		t.Errorf("after restart through the server: spec.restartAt is unset")
 	}
 
-	file := writeFile(t, t.TempDir(), "team-b.yaml", strings.Replace(teamProject, "name: team-a", "name: team-b", 1))
 	for _, verb := range [][]string{
-		{"proj", "create", "-f", file}, {"appset", "delete", "web", "--yes"}, {"appset", "diff", "web"},
+		{"appset", "diff", "web"},
 		{"rollout", "undo", "guestbook"}, {"rollout", "set", "image", "guestbook", "guestbook=nginx"},
 		{"rollout", "get", "guestbook", "--watch"}, {"rollout", "restart", "guestbook", "--in", "5m"},
 	} {
 		mustFail(t, "needs the Kubernetes API", append(verb, api...)...)
 		mustFail(t, "tiphys "+strings.Join(verb[:2], " "), append(verb, api...)...)
 	}
-	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "web"}, &v1alpha1.ApplicationSet{}); err != nil {
-		t.Errorf("the set after a refused delete: %v", err)
+
+	// The verbs that write through the server: proj create and appset delete.
+	file := writeFile(t, t.TempDir(), "team-b.yaml", strings.Replace(teamProject, "name: team-a", "name: team-b", 1))
+	mustRun(t, "", append([]string{"proj", "create", "-f", file}, api...)...)
+	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "team-b"}, &v1alpha1.AppProject{}); err != nil {
+		t.Errorf("team-b after proj create through the server: %v", err)
+	}
+	mustFail(t, "exists", append([]string{"proj", "create", "-f", file}, api...)...)
+	mustRun(t, "", append([]string{"proj", "create", "-f", file, "--upsert"}, api...)...)
+	mustFail(t, "--yes", append([]string{"appset", "delete", "web"}, api...)...)
+	out := mustRun(t, "", append([]string{"appset", "delete", "web", "--yes"}, api...)...)
+	if !strings.Contains(out, "web-a, web-b") {
+		t.Errorf("appset delete through the server printed %q, want the apps it deletes", out)
+	}
+	set := &v1alpha1.ApplicationSet{}
+	if err := env.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "web"}, set); client.IgnoreNotFound(err) != nil || err == nil && set.DeletionTimestamp == nil {
+		t.Errorf("the set after appset delete through the server: %v, deleting %v", err, set.DeletionTimestamp)
 	}
 	mustFail(t, "invalid session", append([]string{"rollout", "list", "--auth-token", "garbage"}, api...)...)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -43,7 +44,6 @@ labels and annotations.`,
 	}
 	o.register(cmd, "")
 	o.registerServer(cmd)
-	o.kubeOnlyVerb(cmd)
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "the AppProject file (- for standard input)")
 	cmd.Flags().BoolVar(&o.upsert, "upsert", false, "update the project when it exists")
 	_ = cmd.MarkFlagRequired("file")
@@ -68,6 +68,14 @@ func (o *projCreateOptions) run(ctx context.Context, stdin io.Reader, out io.Wri
 	c, err := o.client()
 	if err != nil {
 		return err
+	}
+	if ac, ok := c.(*apiClient); ok {
+		// The server's ProjectCreateRequest: its upsert replaces the spec.
+		if err := ac.call(ctx, http.MethodPost, "/api/v1/projects", map[string]any{"project": p, "upsert": o.upsert}, p); err != nil {
+			return fmt.Errorf("create appproject %s/%s: %w", p.Namespace, p.Name, err)
+		}
+		fmt.Fprintf(out, "appproject %s/%s created or updated\n", p.Namespace, p.Name)
+		return nil
 	}
 	err = c.Create(ctx, p)
 	if err == nil {

@@ -74,6 +74,8 @@ func TestRBACMatrix(t *testing.T) {
 		{"GET", "/api/v1/clusters/" + url.PathEscape("https://edge.example.com"), nil, "clusters, get", []string{"ops"}},
 		{"GET", "/api/v1/repositories/" + repo, nil, "repositories, get", []string{"ops"}},
 		{"POST", "/api/v1/projects/team-a/roles/ci/token", nil, "projects, update", nil},
+		{"DELETE", "/api/v1/applicationsets/fleet", nil, "applicationsets, delete", nil},
+		{"POST", "/api/v1/projects", map[string]any{"project": map[string]any{"metadata": map[string]string{"name": "team-z"}}}, "projects, create", nil},
 	}
 	for _, tt := range tests {
 		for _, who := range []string{"ops", "ci", "guest"} {
