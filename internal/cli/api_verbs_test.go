@@ -73,11 +73,14 @@ func TestAppsetProjRolloutVerbsThroughServer(t *testing.T) {
 	for _, verb := range [][]string{
 		{"appset", "diff", "web"},
 		{"rollout", "undo", "guestbook"}, {"rollout", "set", "image", "guestbook", "guestbook=nginx"},
-		{"rollout", "get", "guestbook", "--watch"}, {"rollout", "restart", "guestbook", "--in", "5m"},
+{"rollout", "restart", "guestbook", "--in", "5m"},
 	} {
 		mustFail(t, "needs the Kubernetes API", append(verb, api...)...)
 		mustFail(t, "tiphys "+strings.Join(verb[:2], " "), append(verb, api...)...)
 	}
+	// --watch through the server reads again every 2 s: a paused Rollout is
+	// not done within 3 s.
+	mustFail(t, "not Healthy or Degraded after 3s", append([]string{"rollout", "get", "guestbook", "--until-done", "--timeout", "3s"}, api...)...)
 
 	// The verbs that write through the server: proj create and appset delete.
 	file := writeFile(t, t.TempDir(), "team-b.yaml", strings.Replace(teamProject, "name: team-a", "name: team-b", 1))

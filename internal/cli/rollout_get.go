@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -96,14 +97,44 @@ func (o *rolloutGetOptions) run(cmd *cobra.Command, args []string) error {
 	return renderRollout(out, v, time.Now())
 }
 
+// serverPoll is how often `rollout get --watch --server` reads the
+// Rollout again (the server has no watch of Rollouts).
+const serverPoll = 2 * time.Second
+
 // runThroughServer is `rollout get` with --server: the Rollout and its
 // AnalysisRuns from the API server (no ReplicaSets, pods or Experiments,
-// which it does not serve); --watch needs Kubernetes' watches.
+// which it does not serve); --watch reads them again every serverPoll.
 func (o *rolloutGetOptions) runThroughServer(cmd *cobra.Command, name string) error {
-	if o.watch || o.untilDone {
-		return fmt.Errorf("%s --watch: %w", cmd.CommandPath(), errNeedsKubernetes)
-	}
 	api, out := o.api(), cmd.OutOrStdout()
+	if o.watch || o.untilDone {
+		ctx, stop := cmd.Context(), cmd.Context()
+		if o.timeout > 0 {
+			var cancel context.CancelFunc
+			stop, cancel = context.WithTimeout(ctx, o.timeout)
+			defer cancel()
+		}
+		ticks := time.NewTicker(serverPoll)
+		defer ticks.Stop()
+		changes := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-stop.Done():
+					return
+				case <-ticks.C:
+					select {
+					case changes <- struct{}{}:
+					case <-stop.Done():
+						return
+					}
+				}
+			}
+		}()
+		p := &watchPrinter{out: out, errOut: cmd.ErrOrStderr(), terminal: isTerminal(out), output: o.output}
+		return o.follow(ctx, stop, name, p, changes, func(ctx context.Context) (*rolloutView, error) {
+			return api.rolloutView(ctx, o.namespace, name)
+		})
+	}
 	if o.output != "" {
 		ro := &v1alpha1.Rollout{}
 		if err := api.Get(cmd.Context(), client.ObjectKey{Namespace: o.namespace, Name: name}, ro); err != nil {

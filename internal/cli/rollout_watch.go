@@ -59,9 +59,17 @@ func (o *rolloutGetOptions) watchRollout(ctx context.Context, c client.WithWatch
 	}
 
 	p := &watchPrinter{out: out, errOut: errOut, terminal: isTerminal(out), output: o.output}
+	return o.follow(ctx, stop, name, p, changes, func(ctx context.Context) (*rolloutView, error) { return o.read(ctx, c, name) })
+}
+
+// follow prints the view read gives now and again after each signal on
+// changes, until stop ends or, with --until-done, the Rollout is done; a
+// failing read is said once and tried again after watchRetry.
+func (o *rolloutGetOptions) follow(ctx, stop context.Context, name string, p *watchPrinter, changes <-chan struct{},
+	read func(context.Context) (*rolloutView, error)) error {
 	var retry <-chan time.Time // set while a read is failing
 	for {
-		v, err := o.read(stop, c, name)
+		v, err := read(stop)
 		switch {
 		case err != nil && stop.Err() != nil:
 			return o.stopped(ctx, stop, name)
