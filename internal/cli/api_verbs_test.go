@@ -73,7 +73,7 @@ func TestAppsetProjRolloutVerbsThroughServer(t *testing.T) {
 	for _, verb := range [][]string{
 		{"appset", "diff", "web"},
 		{"rollout", "undo", "guestbook"}, {"rollout", "set", "image", "guestbook", "guestbook=nginx"},
-{"rollout", "restart", "guestbook", "--in", "5m"},
+		{"rollout", "restart", "guestbook", "--in", "5m"},
 	} {
 		mustFail(t, "needs the Kubernetes API", append(verb, api...)...)
 		mustFail(t, "tiphys "+strings.Join(verb[:2], " "), append(verb, api...)...)
