@@ -61,3 +61,12 @@ func (c *apiClient) printServerDiff(ctx context.Context, out io.Writer, namespac
 	}
 	return different, nil
 }
+
+// rolloutWith sends a Rollout action that takes a body (undo, set-image)
+// to POST /api/v1/rollouts/{ns}/{name}/{action}.
+func (c *apiClient) rolloutWith(ctx context.Context, ns, name, action string, body any) error {
+	if err := c.call(ctx, http.MethodPost, rolloutPath(ns, name, "/"+action), body, nil); err != nil {
+		return fmt.Errorf("rollout %s/%s: %s: %w", ns, name, action, err)
+	}
+	return nil
+}

@@ -72,7 +72,6 @@ func TestAppsetProjRolloutVerbsThroughServer(t *testing.T) {
 
 	for _, verb := range [][]string{
 		{"appset", "diff", "web"},
-		{"rollout", "undo", "guestbook"}, {"rollout", "set", "image", "guestbook", "guestbook=nginx"},
 		{"rollout", "restart", "guestbook", "--in", "5m"},
 	} {
 		mustFail(t, "needs the Kubernetes API", append(verb, api...)...)
@@ -81,6 +80,12 @@ func TestAppsetProjRolloutVerbsThroughServer(t *testing.T) {
 	// --watch through the server reads again every 2 s: a paused Rollout is
 	// not done within 3 s.
 	mustFail(t, "not Healthy or Degraded after 3s", append([]string{"rollout", "get", "guestbook", "--until-done", "--timeout", "3s"}, api...)...)
+
+	mustRun(t, "", append([]string{"rollout", "set", "image", "guestbook", "*=nginx:1.27"}, api...)...)
+	if ro := getRollout(t, ns); ro.Spec.Template.Spec.Containers[0].Image != "nginx:1.27" {
+		t.Errorf("after set image through the server: image %s", ro.Spec.Template.Spec.Containers[0].Image)
+	}
+	mustFail(t, "no earlier revision", append([]string{"rollout", "undo", "guestbook"}, api...)...)
 
 	// The verbs that write through the server: proj create and appset delete.
 	file := writeFile(t, t.TempDir(), "team-b.yaml", strings.Replace(teamProject, "name: team-a", "name: team-b", 1))

@@ -5,10 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"github.com/tiphys/tiphys/internal/rollout/action"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
 // newRolloutSetCmd groups the setters of a Rollout's fields.
@@ -37,68 +35,26 @@ Deployment is updated instead.`,
 			if !ok || container == "" || image == "" {
 				return fmt.Errorf("invalid image update %q: want CONTAINER=IMAGE", args[1])
 			}
+			if f.server != "" {
+				body := map[string]string{"container": container, "image": image}
+				if err := f.api().rolloutWith(cmd.Context(), f.namespace, args[0], "set-image", body); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "rollout %q image updated\n", args[0])
+				return nil
+			}
 			c, err := f.client()
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			obj := &unstructured.Unstructured{}
-			obj.SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind("Rollout"))
-			key := client.ObjectKey{Namespace: f.namespace, Name: args[0]}
-			if err := c.Get(ctx, key, obj); err != nil {
-				return fmt.Errorf("rollout %s/%s: %w", f.namespace, args[0], err)
-			}
-			if ref, ok, _ := unstructured.NestedMap(obj.Object, "spec", "workloadRef"); ok {
-				name, _ := ref["name"].(string)
-				obj = &unstructured.Unstructured{}
-				obj.SetAPIVersion("apps/v1")
-				obj.SetKind("Deployment")
-				key.Name = name
-				if err := c.Get(ctx, key, obj); err != nil {
-					return fmt.Errorf("deployment %s/%s: %w", f.namespace, name, err)
-				}
-			}
-			if err := setImage(obj, container, image); err != nil {
+			kind, name, err := action.SetImage(cmd.Context(), c, client.ObjectKey{Namespace: f.namespace, Name: args[0]}, container, image)
+			if err != nil {
 				return err
 			}
-			if err := c.Update(ctx, obj); err != nil {
-				return fmt.Errorf("update %s %s/%s: %w", strings.ToLower(obj.GetKind()), obj.GetNamespace(), obj.GetName(), err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s %q image updated\n", strings.ToLower(obj.GetKind()), obj.GetName())
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %q image updated\n", kind, name)
 			return nil
 		},
 	}
 	f.register(cmd, "")
-	f.kubeOnlyVerb(cmd)
 	return cmd
-}
-
-// setImage sets image on the containers of obj's pod template named
-// container (every one for *).
-func setImage(obj *unstructured.Unstructured, container, image string) error {
-	found := false
-	for _, field := range []string{"initContainers", "containers", "ephemeralContainers"} {
-		list, ok, err := unstructured.NestedFieldNoCopy(obj.Object, "spec", "template", "spec", field)
-		if err != nil {
-			return fmt.Errorf("spec.template.spec.%s: %w", field, err)
-		}
-		items, _ := list.([]any)
-		if !ok {
-			continue
-		}
-		for _, item := range items {
-			ctr, _ := item.(map[string]any)
-			if ctr == nil {
-				continue
-			}
-			if name, _ := ctr["name"].(string); name == container || container == "*" {
-				ctr["image"] = image
-				found = true
-			}
-		}
-	}
-	if !found {
-		return fmt.Errorf("no container named %q", container)
-	}
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/rollout/action"
 )
 
 // testRevision creates a ReplicaSet of ro at revision rev running image,
@@ -23,7 +24,7 @@ func testRevision(t *testing.T, ro *v1alpha1.Rollout, rev, hash, image string) {
 		ObjectMeta: metav1.ObjectMeta{
 			Namespace: ro.Namespace, Name: ro.Name + "-" + hash,
 			Labels:          map[string]string{"app": "guestbook", v1alpha1.LabelPodTemplateHash: hash},
-			Annotations:     map[string]string{annotationRevision: rev},
+			Annotations:     map[string]string{action.AnnotationRevision: rev},
 			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(ro, v1alpha1.SchemeGroupVersion.WithKind("Rollout"))},
 		},
 		Spec: appsv1.ReplicaSetSpec{

@@ -214,13 +214,30 @@ func (s *Server) rolloutAnalysisRuns(w http.ResponseWriter, r *http.Request, u *
 
 // rolloutAction is POST /api/v1/rollouts/{namespace}/{name}/{action}: the
 // plugin's verb (promote, promote-full, abort, retry, pause, resume,
-// restart), allowed by `applications, action/argoproj.io/Rollout/<verb>`
-// on the Rollout's application, as Argo CD authorises resource actions.
+// restart; undo with {"revision": N}, 0 or none for the one before the
+// newest; set-image with {"container", "image"}), allowed by
+// `applications, action/argoproj.io/Rollout/<verb>` on the Rollout's
+// application, as Argo CD authorises resource actions. The answer is the
+// Rollout after it.
 func (s *Server) rolloutAction(w http.ResponseWriter, r *http.Request, u *user) {
 	verb := r.PathValue("action")
 	patch, ok := rolloutActions[verb]
-	if !ok {
-		writeError(w, errorf(http.StatusBadRequest, "rollout action %q: want promote, promote-full, abort, retry, pause, resume or restart", verb))
+	if !ok && verb != "undo" && verb != "set-image" {
+		writeError(w, errorf(http.StatusBadRequest, "rollout action %q: want promote, promote-full, abort, retry, pause, resume, restart, undo or set-image", verb))
+		return
+	}
+	var body struct {
+		Revision         int64
+		Container, Image string
+	}
+	if r.ContentLength != 0 {
+		if err := readJSON(r, &body); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	if verb == "set-image" && (body.Container == "" || body.Image == "") {
+		writeError(w, errorf(http.StatusBadRequest, "set-image: want {\"container\", \"image\"} (container * for every one)"))
 		return
 	}
 	ro, c, err := s.loadRollout(r, u, "action/argoproj.io/Rollout/"+verb)
@@ -228,7 +245,25 @@ func (s *Server) rolloutAction(w http.ResponseWriter, r *http.Request, u *user) 
 		writeError(w, err)
 		return
 	}
-	if err := patch(ro).Apply(r.Context(), c, ro); err != nil {
+	ctx := r.Context()
+	switch verb {
+	case "undo":
+		if _, err := action.Undo(ctx, c, ro, body.Revision); err != nil {
+			writeError(w, errorf(http.StatusBadRequest, "%v", err))
+			return
+		}
+	case "set-image":
+		if _, _, err := action.SetImage(ctx, c, client.ObjectKeyFromObject(ro), body.Container, body.Image); err != nil {
+			writeError(w, errorf(http.StatusBadRequest, "%v", err))
+			return
+		}
+	default:
+		if err := patch(ro).Apply(ctx, c, ro); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(ro), ro); err != nil {
 		writeError(w, err)
 		return
 	}
