@@ -168,13 +168,13 @@ func (o *rollbackOptions) sync(cmd *cobra.Command, c client.Client, app *v1alpha
 // historyEntry picks the history entry of ID (args[0]), or the one before
 // the last.
 func historyEntry(app *v1alpha1.Application, args []string) (*v1alpha1.RevisionHistory, error) {
-	var id int64
+	var id *int64
 	if len(args) > 0 {
 		n, err := strconv.ParseInt(args[0], 10, 64)
-		if err != nil || n == 0 {
+		if err != nil || n < 0 {
 			return nil, fmt.Errorf("application %s: history id %q is not a number (the IDs are in 'tiphys app history %s')", app.Name, args[0], app.Name)
 		}
-		id = n
+		id = &n
 	}
 	return rollback.Entry(app, id)
 }

@@ -11,26 +11,27 @@ import (
 	"github.com/tiphys/tiphys/internal/controller/application"
 )
 
-// Entry is the history entry of app with id, or, when id is 0, the one
-// before the last (Argo CD's `argocd app rollback` without an ID). The
-// errors name the app: no history, no earlier entry, id not found.
-func Entry(app *v1alpha1.Application, id int64) (*v1alpha1.RevisionHistory, error) {
+// Entry is the history entry of app with id (ids start at 0, as Argo
+// CD's), or, when id is nil, the one before the last (Argo CD's
+// `argocd app rollback` without an ID). The errors name the app: no
+// history, no earlier entry, id not found.
+func Entry(app *v1alpha1.Application, id *int64) (*v1alpha1.RevisionHistory, error) {
 	h := app.Status.History
 	if len(h) == 0 {
 		return nil, fmt.Errorf("application %s: no history to roll back to", app.Name)
 	}
-	if id == 0 {
+	if id == nil {
 		if len(h) < 2 {
 			return nil, fmt.Errorf("application %s: no earlier history entry", app.Name)
 		}
 		return &h[len(h)-2], nil
 	}
 	for i := range h {
-		if h[i].ID == id {
+		if h[i].ID == *id {
 			return &h[i], nil
 		}
 	}
-	return nil, fmt.Errorf("application %s: history id %d not found", app.Name, id)
+	return nil, fmt.Errorf("application %s: history id %d not found", app.Name, *id)
 }
 
 // Automated reports whether app syncs by itself (spec.syncPolicy.automated,

@@ -13,9 +13,10 @@ import (
 
 // rollbackRequest is Argo CD's ApplicationRollbackRequest (id, dryRun,
 // prune) with Tiphys' noGit (Argo CD's rollback: the sync only) and
-// reason (written into the revert commit and the hold).
+// reason (written into the revert commit and the hold). An id left out
+// is the entry before the last (Argo CD requires it).
 type rollbackRequest struct {
-	ID     int64  `json:"id"`
+	ID     *int64 `json:"id"`
 	DryRun bool   `json:"dryRun"`
 	Prune  bool   `json:"prune"`
 	NoGit  bool   `json:"noGit"`
@@ -24,7 +25,8 @@ type rollbackRequest struct {
 
 // rollbackApplication is POST /api/v1/applications/{name}/rollback (RBAC
 // applications, sync, as Argo CD): the Git-consistent rollback of
-// `tiphys app rollback` to history entry id (0: the one before the last).
+// `tiphys app rollback` to history entry id (none: the one before the
+// last).
 // The app is held at the entry (the controller's rollback hold), synced
 // there (by the controller itself when automated sync is on: the hold
 // makes its next sync go there), and the revert commits are pushed to its
