@@ -15,6 +15,7 @@ import (
 	tcluster "github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/server"
 	"github.com/tiphys/tiphys/internal/server/webhook"
+	"github.com/tiphys/tiphys/ui"
 )
 
 type serverOptions struct {
@@ -88,7 +89,7 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 		Options: tcluster.ConnectOptions{FieldManager: tcluster.FieldManager}}
 	hook := webhook.New(webhook.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("webhook")})
 	s := server.New(server.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("server"),
-		Cache: cl.GetCache(), Webhook: hook, Clusters: server.RegistryClusters(clusters)})
+		Cache: cl.GetCache(), Webhook: hook, Clusters: server.RegistryClusters(clusters), UI: ui.Handler()})
 	initial, err := s.Init(ctx)
 	if err != nil {
 		return err

@@ -37,6 +37,8 @@ type Options struct {
 	// Clusters, when set, reads the live objects of the apps' destination
 	// clusters: the resource tree and managed resources need it.
 	Clusters Clusters
+	// UI, when set, serves every path outside /api/ (the web UI).
+	UI http.Handler
 }
 
 // Server serves the API. Create it with New.
@@ -92,9 +94,15 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}", s.authed(s.getRollout))
 	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}/analysisruns", s.authed(s.rolloutAnalysisRuns))
 	mux.Handle("POST /api/v1/rollouts/{namespace}/{name}/{action}", s.authed(s.rolloutAction))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	noAPI := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "%s %s: no such API path", r.Method, r.URL.EscapedPath()))
-	})
+	}
+	mux.HandleFunc("/api/", noAPI)
+	if s.opts.UI != nil {
+		mux.Handle("/", s.opts.UI)
+	} else {
+		mux.HandleFunc("/", noAPI)
+	}
 	if s.opts.Webhook != nil {
 		mux.Handle("POST /api/webhook", s.opts.Webhook)
 	}
