@@ -2,13 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-)
 
-const resourcesFinalizer = "resources-finalizer.argocd.argoproj.io"
+	"github.com/tiphys/tiphys/internal/controller/application"
+)
 
 func newAppDeleteCmd() *cobra.Command {
 	f := &appFlags{}
@@ -28,16 +27,8 @@ func newAppDeleteCmd() *cobra.Command {
 				return err
 			}
 			patch := client.MergeFrom(app.DeepCopy())
-			has := slices.ContainsFunc(app.Finalizers, func(s string) bool {
-				return s == resourcesFinalizer || s == resourcesFinalizer+"/foreground" || s == resourcesFinalizer+"/background"
-			})
-			switch {
-			case cascade && !has:
-				app.Finalizers = append(app.Finalizers, resourcesFinalizer)
-			case !cascade && has:
-				app.Finalizers = slices.DeleteFunc(app.Finalizers, func(s string) bool {
-					return s == resourcesFinalizer || s == resourcesFinalizer+"/foreground" || s == resourcesFinalizer+"/background"
-				})
+			if err := application.SetCascade(app, cascade, ""); err != nil {
+				return err
 			}
 			if err := c.Patch(ctx, app, patch); err != nil {
 				return fmt.Errorf("application %s: %w", app.Name, err)

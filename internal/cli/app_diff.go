@@ -6,21 +6,11 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
-	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
-	"github.com/tiphys/tiphys/internal/diff"
-	"github.com/tiphys/tiphys/internal/object"
-	"github.com/tiphys/tiphys/internal/render"
-	"github.com/tiphys/tiphys/internal/settings"
+	"github.com/tiphys/tiphys/internal/compare"
 	"github.com/tiphys/tiphys/internal/source"
 	"github.com/tiphys/tiphys/internal/source/git"
-	tsync "github.com/tiphys/tiphys/internal/sync"
-	"github.com/tiphys/tiphys/internal/tracking"
 )
 
 type appDiffOptions struct {
@@ -92,120 +82,27 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	if err != nil {
 		return false, fmt.Errorf("application %s: %w", name, err)
 	}
-	ignore := app.Spec.IgnoreDifferences
-	var cm corev1.ConfigMap
-	if err := c.Get(ctx, client.ObjectKey{Namespace: o.namespace, Name: settings.ConfigMapName}, &cm); err == nil {
-		set, err := settings.Parse(cm.Data)
-		if err != nil {
-			fmt.Fprintf(o.stderr, "warning: %v\n", err)
-		}
-		ignore = append(append(v1alpha1.IgnoreDifferences{}, ignore...), set.IgnoreDifferences...)
-	}
-	disc := dest.Discovery
 	gc, err := git.NewCache(git.CacheOptions{Dir: o.cacheDir})
 	if err != nil {
 		return false, err
 	}
-	opener := &source.Opener{Git: gc, Credentials: git.SecretCredentials(c, o.namespace)}
-
-	spec := app.Spec.DeepCopy()
-	if o.revision != "" {
-		if spec.Source == nil {
-			return false, fmt.Errorf("application %s: --revision needs a single-source application", name)
-		}
-		spec.Source.TargetRevision = o.revision
-	}
-	kubeVersion, err := disc.KubeVersion()
+	res, err := compare.App(ctx, compare.Request{App: app, Revision: o.revision, Client: c, Namespace: o.namespace,
+		Destination: dest, Opener: &source.Opener{Git: gc, Credentials: git.SecretCredentials(c, o.namespace)}})
 	if err != nil {
 		return false, err
 	}
-	apiVersions, _ := disc.APIVersions()
-	res, err := render.RenderApp(ctx, render.AppRequest{
-		AppName: tracking.AppInstanceName(app.Name, app.Namespace, o.namespace), Spec: *spec,
-		KubeVersion: kubeVersion, APIVersions: apiVersions, Namespaced: disc.Namespaced, Charts: &render.HTTPCharts{},
-		Open: opener.Source, Remote: opener.Remote,
-	})
-	if err != nil {
-		return false, err
+	for _, w := range res.Warnings {
+		fmt.Fprintf(o.stderr, "warning: %s\n", w)
 	}
-	var appOptions tsync.Options
-	if p := app.Spec.SyncPolicy; p != nil {
-		appOptions = tsync.ParseOptions(p.SyncOptions)
-	}
-	different := false
-	desired := map[object.ID]bool{}
-	for _, t := range res.Objects {
-		if tsync.IsHook(t) {
-			continue
-		}
-		desired[object.IDOf(t)] = true
-		skip := appOptions.SkipValidation || tsync.ObjectOptions(t).SkipValidation
-		text, err := resourceDiff(ctx, dest.Writer, t, ignore, skip)
-		if err != nil {
-			return false, err
-		}
-		if text != "" {
+	different := len(res.Pruned) > 0
+	for _, r := range res.Resources {
+		if r.Diff != "" {
 			different = true
-			fmt.Fprintf(out, "===== %s/%s %s/%s ======\n%s", t.GroupVersionKind().Group, t.GetKind(), t.GetNamespace(), t.GetName(), text)
+			fmt.Fprintf(out, "===== %s/%s %s/%s ======\n%s", r.ID.Group, r.ID.Kind, r.ID.Namespace, r.ID.Name, r.Diff)
 		}
 	}
-	for _, rs := range app.Status.Resources {
-		if !rs.RequiresPruning || desired[object.ID{Group: rs.Group, Kind: rs.Kind, Namespace: rs.Namespace, Name: rs.Name}] {
-			continue
-		}
-		different = true
+	for _, rs := range res.Pruned {
 		fmt.Fprintf(out, "===== %s/%s %s/%s ======\n(would be pruned)\n", rs.Group, rs.Kind, rs.Namespace, rs.Name)
 	}
 	return different, nil
-}
-
-// resourceDiff is the unified diff between a live object and what a sync of
-// desired would make of it, both normalized, with Secrets' values masked.
-func resourceDiff(ctx context.Context, w *cluster.Writer, desired *unstructured.Unstructured, ignore []v1alpha1.ResourceIgnoreDifferences, skipValidation bool) (string, error) {
-	var liveText, wantText string
-	current, err := w.Get(ctx, desired)
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("get %s %s: %w", desired.GetKind(), desired.GetName(), err)
-	case current == nil:
-		m, err := diff.Normalize(desired, ignore, nil)
-		if err != nil {
-			return "", err
-		}
-		want, _ := diff.HideSecretData(&unstructured.Unstructured{Object: m}, nil)
-		if wantText, err = toYAML(want.Object); err != nil {
-			return "", err
-		}
-	default:
-		// As the controller compares: a Rollout's selector key on its
-		// Services is the Rollout's, not a difference.
-		desired = diff.KeepRolloutSelector(desired, current)
-		predicted, err := w.DryRunApply(ctx, desired, skipValidation)
-		if err != nil {
-			return "", fmt.Errorf("dry run %s %s: %w", desired.GetKind(), desired.GetName(), err)
-		}
-		got, err := diff.Normalize(current, ignore, current.GetManagedFields())
-		if err != nil {
-			return "", err
-		}
-		want, err := diff.Normalize(predicted, ignore, current.GetManagedFields())
-		if err != nil {
-			return "", err
-		}
-		// Secrets' values are masked after normalizing, so that ignore
-		// rules see them as they are.
-		masked, maskedLive := diff.HideSecretData(&unstructured.Unstructured{Object: want}, &unstructured.Unstructured{Object: got})
-		if liveText, err = toYAML(maskedLive.Object); err != nil {
-			return "", err
-		}
-		if wantText, err = toYAML(masked.Object); err != nil {
-			return "", err
-		}
-	}
-	return diff.Unified("live", "desired", liveText, wantText, 3), nil
-}
-
-func toYAML(m map[string]any) (string, error) {
-	b, err := yaml.Marshal(m)
-	return string(b), err
 }

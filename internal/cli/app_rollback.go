@@ -2,16 +2,18 @@ package cli
 
 import (
 	"fmt"
-	"slices"
+	"net/mail"
+	"os/user"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/rollback"
+	"github.com/tiphys/tiphys/internal/source/git"
 )
 
 // rollbackOptions are app rollback's flags.
@@ -67,8 +69,7 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	automated := app.Spec.SyncPolicy != nil && app.Spec.SyncPolicy.Automated != nil &&
-		(app.Spec.SyncPolicy.Automated.Enabled == nil || *app.Spec.SyncPolicy.Automated.Enabled)
+	automated := rollback.Automated(app)
 	if o.noGit && automated {
 		return fmt.Errorf("application %s: rollback cannot be initiated when automated sync is enabled (without --no-git, Tiphys holds the app and writes the revert commit)", app.Name)
 	}
@@ -76,21 +77,15 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	op := &v1alpha1.Operation{
-		Sync:        &v1alpha1.SyncOperation{Revision: entry.Revision, Revisions: entry.Revisions, Prune: true},
-		InitiatedBy: v1alpha1.OperationInitiator{Username: username()},
-	}
-	if len(entry.Sources) > 0 {
-		op.Sync.Sources = entry.Sources
-	} else {
-		src := entry.Source
-		op.Sync.Source = &src
-	}
+	op := rollback.Operation(entry, username(), true)
 	if o.noGit {
 		return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
 	}
-	hold := &application.Hold{Revision: entry.Revision, Revisions: entry.Revisions, HistoryID: entry.ID,
-		By: username(), Reason: o.reason, At: metav1.Now()}
+	author, err := o.commitAuthor()
+	if err != nil {
+		return err
+	}
+	hold := rollback.Hold(entry, username(), o.reason)
 	if err := application.WriteHold(ctx, c, o.controllerNamespace, app.Namespace, app.Name, hold); err != nil {
 		return fmt.Errorf("application %s: %w", app.Name, err)
 	}
@@ -98,8 +93,10 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	if err := o.sync(cmd, c, app, op, entry, automated); err != nil {
 		return err
 	}
+	rev := rollback.Reverter{Client: c, Namespace: o.controllerNamespace, Author: author,
+		Tool: "tiphys app rollback", Reason: o.reason, Out: cmd.OutOrStdout()}
 	// The commits written are recorded even when another source's failed.
-	commits, revertErr := o.revert(cmd, c, app, entry)
+	commits, revertErr := rev.Revert(ctx, app, entry)
 	if len(commits) > 0 {
 		hold.Revert = commits[0]
 		if len(commits) > 1 {
@@ -111,7 +108,7 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	}
 	if revertErr != nil {
 		return fmt.Errorf("application %s: rolled back and held at %s, but the revert commit was not written: %w; "+
-			"push the revert yourself: the hold ends when the branch renders the same", app.Name, entryRevision(entry), revertErr)
+			"push the revert yourself: the hold ends when the branch renders the same", app.Name, rollback.EntryRevision(entry), revertErr)
 	}
 	return nil
 }
@@ -132,7 +129,7 @@ func (o *rollbackOptions) sync(cmd *cobra.Command, c client.Client, app *v1alpha
 	started := time.Now().Add(-time.Second)
 	_, err := waitFor(cmd.Context(), &o.f, c, app.Name, heldSyncWait, func(a *v1alpha1.Application) bool {
 		s := a.Status.OperationState
-		return s != nil && !s.StartedAt.Time.Before(started) && s.Operation.Sync != nil && syncsEntry(s.Operation.Sync, entry)
+		return s != nil && !s.StartedAt.Time.Before(started) && s.Operation.Sync != nil && rollback.SyncsEntry(s.Operation.Sync, entry)
 	})
 	if err != nil {
 		return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
@@ -144,44 +141,32 @@ func (o *rollbackOptions) sync(cmd *cobra.Command, c client.Client, app *v1alpha
 	return awaitOperation(cmd, &o.f, c, app.Name, started, o.timeout)
 }
 
-// syncsEntry reports whether a sync operation goes to the history entry's
-// revision (or revisions, for a multi-source app).
-func syncsEntry(s *v1alpha1.SyncOperation, entry *v1alpha1.RevisionHistory) bool {
-	if len(entry.Revisions) > 0 {
-		return slices.Equal(s.Revisions, entry.Revisions)
-	}
-	return s.Revision == entry.Revision
-}
-
 // historyEntry picks the history entry of ID (args[0]), or the one before
 // the last.
 func historyEntry(app *v1alpha1.Application, args []string) (*v1alpha1.RevisionHistory, error) {
-	h := app.Status.History
-	if len(h) == 0 {
-		return nil, fmt.Errorf("application %s: no history to roll back to", app.Name)
-	}
-	if len(args) == 0 {
-		if len(h) < 2 {
-			return nil, fmt.Errorf("application %s: no earlier history entry", app.Name)
+	var id int64
+	if len(args) > 0 {
+		n, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("application %s: history id %q is not a number (the IDs are in 'tiphys app history %s')", app.Name, args[0], app.Name)
 		}
-		return &h[len(h)-2], nil
+		id = n
 	}
-	id, err := strconv.ParseInt(args[0], 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("application %s: history id %q is not a number (the IDs are in 'tiphys app history %s')", app.Name, args[0], app.Name)
-	}
-	for i := range h {
-		if h[i].ID == id {
-			return &h[i], nil
-		}
-	}
-	return nil, fmt.Errorf("application %s: history id %d not found", app.Name, id)
+	return rollback.Entry(app, id)
 }
 
-// short is a commit SHA's first 7 characters.
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
+// commitAuthor is --author, or the local user.
+func (o *rollbackOptions) commitAuthor() (git.Author, error) {
+	if o.author != "" {
+		a, err := mail.ParseAddress(o.author)
+		if err != nil {
+			return git.Author{}, fmt.Errorf("--author %q: want \"Name <email>\": %w", o.author, err)
+		}
+		return git.Author{Name: a.Name, Email: a.Address}, nil
 	}
-	return sha
+	name := username()
+	if u, err := user.Current(); err == nil && u.Name != "" {
+		name = u.Name
+	}
+	return git.Author{Name: name, Email: username() + "@localhost"}, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/cluster"
+	"github.com/tiphys/tiphys/internal/compare"
 	"github.com/tiphys/tiphys/internal/object"
 	"github.com/tiphys/tiphys/internal/render"
 	"github.com/tiphys/tiphys/internal/settings"
@@ -128,10 +129,11 @@ func (d *previewDiffer) diff(ctx context.Context, app *v1alpha1.Application) ([]
 			return nil, fmt.Errorf("get %s %s: %w", t.GetKind(), t.GetName(), err)
 		}
 		skip := appOptions.SkipValidation || tsync.ObjectOptions(t).SkipValidation
-		text, err := resourceDiff(ctx, dest.Writer, t, ignore, skip)
+		cmp, err := compare.Object(ctx, dest.Writer, t, ignore, skip)
 		if err != nil {
 			return nil, err
 		}
+		text := cmp.Diff
 		if text == "" {
 			continue
 		}

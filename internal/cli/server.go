@@ -19,7 +19,7 @@ import (
 )
 
 type serverOptions struct {
-	kubeconfig, namespace, listen string
+	kubeconfig, namespace, listen, cacheDir string
 }
 
 func newServerCmd() *cobra.Command {
@@ -49,6 +49,7 @@ ApplicationSets the push touches (docs/webhooks.md).`,
 	cmd.Flags().StringVar(&o.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
 	cmd.Flags().StringVar(&o.namespace, "namespace", "argocd", "Argo CD's namespace: Applications, projects, settings and Secrets")
 	cmd.Flags().StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to serve on")
+	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("server-repos"), "where repositories are cloned to render the desired state of managed-resources")
 	return cmd
 }
 
@@ -87,9 +88,14 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 	defer local.Stop()
 	clusters := &tcluster.Registry{Client: cl.GetClient(), Namespace: o.namespace, Local: local,
 		Options: tcluster.ConnectOptions{FieldManager: tcluster.FieldManager}}
+	comparer, err := server.RegistryComparer(clusters, cl.GetClient(), o.namespace, o.cacheDir)
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
 	hook := webhook.New(webhook.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("webhook")})
 	s := server.New(server.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("server"),
-		Cache: cl.GetCache(), Webhook: hook, Clusters: server.RegistryClusters(clusters), UI: ui.Handler()})
+		Cache: cl.GetCache(), Webhook: hook, Clusters: server.RegistryClusters(clusters), Comparer: comparer,
+		UI: ui.Handler()})
 	initial, err := s.Init(ctx)
 	if err != nil {
 		return err

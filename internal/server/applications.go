@@ -179,7 +179,7 @@ func (s *Server) syncApplication(w http.ResponseWriter, r *http.Request, u *user
 		writeError(w, err)
 		return
 	}
-	if a.Operation != nil || a.Status.OperationState != nil && a.Status.OperationState.Phase == v1alpha1.OperationRunning {
+	if busy(a) {
 		writeError(w, errorf(http.StatusConflict, "another operation is already in progress"))
 		return
 	}

@@ -28,7 +28,7 @@ var grpcCodes = map[int]int{
 	http.StatusBadRequest: 3, http.StatusNotFound: 5, http.StatusConflict: 6, http.StatusForbidden: 7,
 	http.StatusTooManyRequests: 8, http.StatusUnauthorized: 16, http.StatusInternalServerError: 13,
 	http.StatusServiceUnavailable: 14, http.StatusMethodNotAllowed: 12, http.StatusNotImplemented: 12,
-	http.StatusRequestEntityTooLarge: 8,
+	http.StatusRequestEntityTooLarge: 8, http.StatusBadGateway: 13,
 }
 
 // writeError answers err: an apiError with its status, a Kubernetes API

@@ -37,6 +37,9 @@ type Options struct {
 	// Clusters, when set, reads the live objects of the apps' destination
 	// clusters: the resource tree and managed resources need it.
 	Clusters Clusters
+	// Comparer, when set, renders apps for the desired side of
+	// managed-resources.
+	Comparer Comparer
 	// UI, when set, serves every path outside /api/ (the web UI).
 	UI http.Handler
 }
@@ -79,6 +82,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/applications/{name}", s.authed(s.getApplication))
 	mux.Handle("GET /api/v1/stream/applications", s.authed(s.streamApplications))
 	mux.Handle("POST /api/v1/applications/{name}/sync", s.authed(s.syncApplication))
+	mux.Handle("POST /api/v1/applications/{name}/rollback", s.authed(s.rollbackApplication))
+	mux.Handle("DELETE /api/v1/applications/{name}", s.authed(s.deleteApplication))
 	mux.Handle("GET /api/v1/applications/{name}/resource-tree", s.authed(s.resourceTree))
 	mux.Handle("GET /api/v1/applications/{name}/managed-resources", s.authed(s.managedResources))
 	mux.Handle("GET /api/v1/applications/{name}/events", s.authed(s.applicationEvents))

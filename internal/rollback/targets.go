@@ -1,4 +1,4 @@
-package cli
+package rollback
 
 import (
 	"fmt"
@@ -64,7 +64,7 @@ func revertTargets(app *v1alpha1.Application, entry *v1alpha1.RevisionHistory) (
 	}
 	sources := app.Spec.Sources
 	if len(entry.Revisions) != len(sources) {
-		return nil, nil, fmt.Errorf("history %d has %d revisions for the app's %d sources: its sources changed since (use --no-git)",
+		return nil, nil, fmt.Errorf("history %d has %d revisions for the app's %d sources: its sources changed since (roll back without the revert commit: --no-git, or noGit in the API)",
 			entry.ID, len(entry.Revisions), len(sources))
 	}
 	current := app.Status.Sync.Revisions

@@ -1,0 +1,145 @@
+package server
+
+import (
+	"net/http"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/controller/application"
+	"github.com/tiphys/tiphys/internal/rollback"
+	"github.com/tiphys/tiphys/internal/source/git"
+)
+
+// rollbackRequest is Argo CD's ApplicationRollbackRequest (id, dryRun,
+// prune) with Tiphys' noGit (Argo CD's rollback: the sync only) and
+// reason (written into the revert commit and the hold).
+type rollbackRequest struct {
+	ID     int64  `json:"id"`
+	DryRun bool   `json:"dryRun"`
+	Prune  bool   `json:"prune"`
+	NoGit  bool   `json:"noGit"`
+	Reason string `json:"reason"`
+}
+
+// rollbackApplication is POST /api/v1/applications/{name}/rollback (RBAC
+// applications, sync, as Argo CD): the Git-consistent rollback of
+// `tiphys app rollback` to history entry id (0: the one before the last).
+// The app is held at the entry (the controller's rollback hold), synced
+// there (by the controller itself when automated sync is on: the hold
+// makes its next sync go there), and the revert commits are pushed to its
+// branches, authored by the caller; the answer is the Application. With
+// noGit (or dryRun) it is Argo CD's rollback: the sync only, refused
+// (400) while automated sync is on. An operation in progress is 409; a
+// push that fails after the app was rolled back and held is 502, naming
+// why.
+func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *user) {
+	var req rollbackRequest
+	if err := readJSON(r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	a, err := s.loadApp(r, u, "sync")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if busy(a) {
+		writeError(w, errorf(http.StatusConflict, "another operation is already in progress"))
+		return
+	}
+	entry, err := rollback.Entry(a, req.ID)
+	if err != nil {
+		writeError(w, errorf(http.StatusBadRequest, "%v", err))
+		return
+	}
+	name, _ := accountSubject(u.subject)
+	automated := rollback.Automated(a)
+	plain := req.NoGit || req.DryRun
+	if plain && automated {
+		writeError(w, errorf(http.StatusBadRequest, "rollback cannot be initiated when auto-sync is enabled (without noGit, Tiphys holds the app and writes the revert commit)"))
+		return
+	}
+	op := rollback.Operation(entry, name, req.Prune)
+	op.Sync.DryRun = req.DryRun
+	ctx := r.Context()
+	var hold *application.Hold
+	if !plain {
+		hold = rollback.Hold(entry, name, req.Reason)
+		if err := application.WriteHold(ctx, s.opts.Client, s.opts.Namespace, a.Namespace, a.Name, hold); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	// The cluster first (an emergency is about speed), then Git. An
+	// automated app's hold makes the controller sync it to the entry.
+	if plain || !automated {
+		patch := client.MergeFrom(a.DeepCopy())
+		a.Operation = op
+		if err := s.opts.Client.Patch(ctx, a, patch); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	if plain {
+		writeJSON(w, http.StatusOK, a)
+		return
+	}
+	rev := rollback.Reverter{Client: s.opts.Client, Namespace: s.opts.Namespace, Tool: "the Tiphys API server",
+		Author: git.Author{Name: name, Email: name + "@tiphys"}, Reason: req.Reason}
+	commits, revertErr := rev.Revert(ctx, a, entry)
+	if len(commits) > 0 {
+		hold.Revert = commits[0]
+		if len(commits) > 1 {
+			hold.Reverts = commits
+		}
+		if err := application.WriteHold(ctx, s.opts.Client, s.opts.Namespace, a.Namespace, a.Name, hold); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	if revertErr != nil {
+		writeError(w, errorf(http.StatusBadGateway, "application %s: rolled back and held at %s, but the revert commit was not written: %v; "+
+			"push the revert yourself: the hold ends when the branch renders the same", a.Name, rollback.EntryRevision(entry), revertErr))
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// deleteApplication is DELETE /api/v1/applications/{name} (RBAC
+// applications, delete): Argo CD's cascade (default true) and
+// propagationPolicy (foreground, background) set the resources finalizer,
+// so that the controller deletes the app's resources first; cascade=false
+// leaves them in the cluster.
+func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, u *user) {
+	a, err := s.loadApp(r, u, "delete")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	q := r.URL.Query()
+	cascade := q.Get("cascade") != "false"
+	if c := q.Get("cascade"); c != "" && c != "true" && c != "false" {
+		writeError(w, errorf(http.StatusBadRequest, "cascade %q: want true or false", c))
+		return
+	}
+	patch := client.MergeFrom(a.DeepCopy())
+	if err := application.SetCascade(a, cascade, q.Get("propagationPolicy")); err != nil {
+		writeError(w, errorf(http.StatusBadRequest, "%v", err))
+		return
+	}
+	if err := s.opts.Client.Patch(r.Context(), a, patch); err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := s.opts.Client.Delete(r.Context(), a); client.IgnoreNotFound(err) != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+// busy reports an operation pending or running on a.
+func busy(a *v1alpha1.Application) bool {
+	return a.Operation != nil || a.Status.OperationState != nil && a.Status.OperationState.Phase == v1alpha1.OperationRunning
+}
