@@ -36,7 +36,7 @@ export function DiffTab({ app, only }: { app: string; only?: any }) {
   const items = useMemo(() => {
     const all = (data?.items || []).map(it => {
       const s = states(it, false);
-      return { it, changed: s.hasDesired && s.live !== s.desired };
+      return { it, changed: typeof it.modified === 'boolean' ? it.modified : s.hasDesired && s.live !== s.desired };
     });
     return all.sort((a, b) => Number(b.changed) - Number(a.changed));
   }, [data]);

@@ -29,7 +29,7 @@ export function toRow(a: any): Row {
     sync: st.sync?.status || 'Unknown',
     health: st.health?.status || 'Unknown',
     namespace: dest.namespace || '',
-    cluster: dest.name || dest.server || '',
+    cluster: dest.name || (dest.server === 'https://kubernetes.default.svc' ? 'in-cluster' : dest.server || ''),
     repo: src.repoURL || '',
     path: src.path || src.chart || '',
     revision: st.sync?.revision || (st.sync?.revisions || [])[0] || '',

@@ -12,10 +12,11 @@ export function History({ app, onChange }: { app: any; onChange: () => void }) {
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState('');
   const rollback = async (id: number) => {
     setBusy(true); setError(undefined); setDone(undefined);
     try {
-      await api(`/api/v1/applications/${enc(app.metadata.name)}/rollback`, { method: 'POST', body: { id, prune: false, dryRun: false } });
+      await api(`/api/v1/applications/${enc(app.metadata.name)}/rollback`, { method: 'POST', body: { id, prune: false, dryRun: false, ...(reason ? { reason } : {}) } });
       setDone(`Rolling back to history ${id}: the old revision is applied and a revert commit goes to Git.`);
       setConfirm(null);
       onChange();
@@ -39,6 +40,8 @@ export function History({ app, onChange }: { app: any; onChange: () => void }) {
               <td class="muted small">{h.initiatedBy?.username || (h.initiatedBy?.automated ? 'auto-sync' : '')}</td>
               <td>{i === 0 ? null : confirm === h.id
                 ? <span class="confirm">Roll back to {short(h.revision)}?{' '}
+                  <input class="reason" placeholder="Reason (in the revert commit)" value={reason} data-testid="rollback-reason"
+                    onInput={e => setReason((e.target as HTMLInputElement).value)} />{' '}
                   <button class="danger" disabled={busy} onClick={() => rollback(h.id)} data-testid="rollback-confirm">Roll back</button>{' '}
                   <button onClick={() => setConfirm(null)}>Cancel</button></span>
                 : <button onClick={() => setConfirm(h.id)} data-testid="rollback">Rollback</button>}</td>

@@ -11,6 +11,11 @@ import { useRoute } from './router';
 import { currentTheme, toggleTheme } from './theme';
 import './style.css';
 
+/** Logo is a small sail, drawn inline (no asset to fetch). */
+function Logo() {
+  return <svg width="18" height="18" viewBox="0 0 16 16" aria-hidden="true"><path d="M2 11h12l-2 3H4zM8 1v9M8 2l5 7H8z" fill="currentColor" /></svg>;
+}
+
 function Login({ onLogin }: { onLogin: (user: string) => void }) {
   const [username, setUsername] = useState('admin');
   const [password, setPassword] = useState('');
@@ -55,7 +60,7 @@ function Root() {
   return (
     <>
       <header class="top">
-        <a class="brand" href="#/applications">⛵ Tiphys</a>
+        <a class="brand" href="#/applications"><Logo /> Tiphys</a>
         <nav>{nav.map(([id, label]) => <a href={'#/' + id} class={section === id ? 'active' : ''} data-testid={'nav-' + id}>{label}</a>)}</nav>
         <span class="spacer" />
         <button class="icon" onClick={() => setTheme(toggleTheme())} title="Switch between dark and light" data-testid="theme-toggle">{theme === 'dark' ? '☀' : '☾'}</button>
