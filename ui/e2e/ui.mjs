@@ -51,6 +51,13 @@ const phases = {
     const rows = await page.getByTestId('app-row').count();
     check(rows > 0 && rows < 100, `list: ${rows} rows in the DOM for ${total} apps, want only the visible ones`);
     await shot(page, 'app-list');
+    // The theme toggle: dark, then back.
+    const theme = () => page.evaluate(() => getComputedStyle(document.documentElement).colorScheme);
+    const before = await theme();
+    await page.getByTestId('theme-toggle').click();
+    check(await theme() !== before, `list: the theme toggle left the ${before} theme`);
+    await shot(page, 'app-list-' + await theme());
+    await page.getByTestId('theme-toggle').click();
 
     await page.keyboard.press('/');
     check(await page.getByTestId('search').evaluate(el => el === document.activeElement), 'list: / does not focus the search box');

@@ -8,9 +8,15 @@ export function value(v?: string): number | null {
   return m ? Number(m[0]) : null;
 }
 
-/** threshold is the number a condition compares with (result[0] >= 0.99 → 0.99). */
+/** resolve puts the run's arguments into a condition ({{args.name}}). */
+export function resolve(cond: string | undefined, args: any[] = []): string {
+  return (cond || '').replace(/\{\{\s*args\.([\w-]+)\s*\}\}/g, (m, name) => args.find(a => a.name === name)?.value ?? m);
+}
+
+/** threshold is the number a condition compares the result with
+ * (len(result) > 0 && result[0] >= 0.99 → 0.99). */
 export function threshold(cond?: string): number | null {
-  const m = (cond || '').match(/(?:[<>]=?|==)\s*(-?\d+(?:\.\d+)?)/);
+  const m = (cond || '').match(/result(?:\[\d+\])?\s*(?:[<>]=?|==)\s*(-?\d+(?:\.\d+)?)/);
   return m ? Number(m[1]) : null;
 }
 

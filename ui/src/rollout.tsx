@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api, enc } from './api';
 import { ErrorBox, HealthBadge, KV, PhaseBadge, Time, useApi } from './components';
-import { MetricChart } from './chart';
+import { MetricChart, resolve } from './chart';
 import { href } from './router';
 
 function describe(s: any): string {
@@ -74,8 +74,8 @@ function AnalysisRuns({ ns, name }: { ns: string; name: string }) {
                   <div><b>{m.name}</b> <PhaseBadge phase={res.phase || 'Pending'} /> <span class="muted small">
                     {res.successful || 0} ok · {res.failed || 0} failed{res.inconclusive ? ` · ${res.inconclusive} inconclusive` : ''}{res.error ? ` · ${res.error} errors` : ''}
                     {m.count !== undefined ? ` · of ${m.count}` : ''}{m.interval ? ` every ${m.interval}` : ''}</span></div>
-                  <MetricChart measurements={res.measurements || []} successCondition={m.successCondition} />
-                  <div class="muted small"><code>{m.successCondition}</code></div>
+                  <MetricChart measurements={res.measurements || []} successCondition={resolve(m.successCondition, r.spec?.args)} />
+                  <div class="muted small"><code>{resolve(m.successCondition, r.spec?.args)}</code></div>
                 </div>
               );
             })}
