@@ -19,12 +19,12 @@ all: build
 build: ui
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/tiphys ./cmd/tiphys
 
-## ui: the web UI's bundle in ui/dist (npm ci when node_modules is missing or older than package-lock.json)
+## ui: the web UI: type-checked (tsc), bundled into ui/dist (npm ci when node_modules is missing or older than package-lock.json)
 ui:
 	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules ]; then \
 	  (cd ui && npm ci --no-audit --no-fund) && touch ui/node_modules; \
 	fi
-	cd ui && npm run --silent build
+	cd ui && npm run --silent check && npm run --silent build
 
 ## screenshots: the UI's browser test, its screenshots written to docs/images/ui/
 screenshots: tools build

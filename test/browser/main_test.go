@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -32,6 +35,8 @@ const chromium = "/usr/bin/chromium"
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	// The test's Kubernetes client logs nothing worth reading.
+	ctrllog.SetLogger(logr.Discard())
 	os.Exit(run(m))
 }
 

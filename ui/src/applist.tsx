@@ -161,16 +161,16 @@ export function AppList() {
           </span>
         </div>
         <ErrorBox error={error} />
-        <div class="row header" role="row">
+        <div class="row header" aria-hidden="true">
           <span>Name</span><span>Project</span><span>Sync</span><span>Health</span><span>Destination</span><span>Source</span>
         </div>
-        <div class="vlist" ref={box} tabIndex={0} data-testid="app-list" role="grid" aria-rowcount={shown.length}
+        <div class="vlist" ref={box} tabIndex={0} data-testid="app-list" role="listbox" aria-label="Applications"
           onScroll={e => { const t = (e.target as HTMLElement).scrollTop; savedScroll = t; setScroll(t); }}>
           <div style={{ height: shown.length * rowHeight + 'px', position: 'relative' }}>
             {visible.map((r, k) => {
               const i = first + k;
               return (
-                <a class={'row' + (i === selected ? ' selected' : '')} href={href('applications', r.name)} role="row"
+                <a class={'row' + (i === selected ? ' selected' : '')} href={href('applications', r.name)} role="option" aria-selected={i === selected}
                   style={{ top: i * rowHeight + 'px' }} data-testid="app-row" data-name={r.name} key={r.name}
                   onMouseEnter={() => setSelected(i)}>
                   <span class="name" title={r.name}>{r.name}</span>

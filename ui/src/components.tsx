@@ -55,10 +55,10 @@ export function useEscape(f: () => void) {
 export function Panel({ title, onClose, children, testid }: { title: ComponentChildren; onClose: () => void; children: ComponentChildren; testid?: string }) {
   useEscape(onClose);
   return (
-    <aside class="panel" data-testid={testid || 'panel'} role="dialog" aria-label={typeof title === 'string' ? title : undefined}>
+    <div class="panel" data-testid={testid || 'panel'} role="dialog" aria-label={typeof title === 'string' ? title : undefined}>
       <header><h2>{title}</h2><button class="icon" onClick={onClose} aria-label="Close" data-testid="panel-close">✕</button></header>
       <div class="panel-body">{children}</div>
-    </aside>
+    </div>
   );
 }
 
