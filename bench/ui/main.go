@@ -151,7 +151,7 @@ func (o *options) run(ctx context.Context) error {
 			results[n] = append(results[n], l)
 		}
 	}
-	print(o.sizes, results)
+	printFigures(o.sizes, results)
 	return nil
 }
 
@@ -270,8 +270,8 @@ func login(ctx context.Context, c client.Client, url string) (string, error) {
 	return r.Token, nil
 }
 
-// print writes the medians side by side, one column per fleet size.
-func print(sizes []int, results map[int][]load) {
+// printFigures writes the medians side by side, one column per fleet size.
+func printFigures(sizes []int, results map[int][]load) {
 	median := func(n int, f func(load) float64) float64 {
 		v := []float64{}
 		for _, l := range results[n] {

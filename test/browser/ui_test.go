@@ -89,15 +89,18 @@ func TestUI(t *testing.T) {
 		t.Fatalf("%s has no history before 2.5.0", stagingApp)
 	}
 	prev := h[len(h)-1].Revision
-	w.phase("rollback", "ROLLBACK_APP="+stagingApp, "ROLLBACK_REVISION="+prev)
+	reason := "2.5.0 looked wrong in the UI test"
+	w.phase("rollback", "ROLLBACK_APP="+stagingApp, "ROLLBACK_REVISION="+prev, "ROLLBACK_REASON="+reason)
 	must(t, "git", "-C", w.platform, "pull", "--quiet", "--ff-only")
 	revert := strings.TrimSpace(must(t, "git", "-C", w.platform, "rev-parse", "HEAD"))
 	if revert == good {
 		t.Fatalf("no commit after the rollback: HEAD is still 2.5.0's %s", good)
 	}
 	msg := must(t, "git", "-C", w.platform, "log", "-1", "--format=%B")
-	if !strings.Contains(msg, "Rollback "+stagingApp) {
-		t.Errorf("the commit after the rollback is not its revert commit:\n%s", msg)
+	for _, want := range []string{"Rollback " + stagingApp + " to " + prev[:7], "Reason: " + reason} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the revert commit %s lacks %q:\n%s", revert, want, msg)
+		}
 	}
 	values, err := os.ReadFile(filepath.Join(w.platform, stagingValues))
 	if err != nil {

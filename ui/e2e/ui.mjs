@@ -5,7 +5,8 @@
 //
 // Environment: TIPHYS_URL, TIPHYS_PASSWORD, SCREENSHOTS (a directory),
 // and per phase BULK_PREFIX, BULK_COUNT, TOTAL_APPS, APP, ROLLOUT
-// (namespace/name), ROLLBACK_APP, ROLLBACK_REVISION. It exits non-zero
+// (namespace/name), ROLLBACK_APP, ROLLBACK_REVISION,
+// ROLLBACK_REASON. It exits non-zero
 // with a message on the first check that fails.
 import { launch, login } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
@@ -152,6 +153,7 @@ const phases = {
     const row = page.locator(`[data-testid=history-row][data-revision="${revision}"]`).first();
     await row.waitFor({ timeout: 30_000 }).catch(() => { throw new Error(`rollback: no history row at ${revision}`); });
     await row.getByTestId('rollback').click();
+    if (process.env.ROLLBACK_REASON) await row.getByTestId('rollback-reason').fill(process.env.ROLLBACK_REASON);
     await shot(page, 'app-history');
     await row.getByTestId('rollback-confirm').click();
     await page.locator('[data-testid=rollback-started], [data-testid=error]').first().waitFor();
