@@ -149,6 +149,11 @@ const phases = {
   // A rollback from the history table.
   async rollback(page) {
     const app = env('ROLLBACK_APP'), revision = env('ROLLBACK_REVISION');
+    // The app's tree down to its Pods, for the docs.
+    await page.goto(`${url}/#/applications/${app}`);
+    await page.locator('[data-testid=tree-node][data-kind=Pod]').first().waitFor({ timeout: 30_000 })
+      .catch(() => { throw new Error(`rollback: ${app}'s tree shows no Pod`); });
+    await shot(page, 'app-tree-pods');
     await page.goto(`${url}/#/applications/${app}/history`);
     const row = page.locator(`[data-testid=history-row][data-revision="${revision}"]`).first();
     await row.waitFor({ timeout: 30_000 }).catch(() => { throw new Error(`rollback: no history row at ${revision}`); });

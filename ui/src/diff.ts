@@ -77,8 +77,8 @@ export function diffLines(a: string, b: string): Line[] {
     let i = 0, j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && xs[i] === ys[j]) { out.push({ op: ' ', text: xs[i], a: head + i + 1, b: head + j + 1 }); i++; j++; }
-      else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) { out.push({ op: '+', text: ys[j], b: head + j + 1 }); j++; }
-      else { out.push({ op: '-', text: xs[i], a: head + i + 1 }); i++; }
+      else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) { out.push({ op: '-', text: xs[i], a: head + i + 1 }); i++; }
+      else { out.push({ op: '+', text: ys[j], b: head + j + 1 }); j++; }
     }
   }
   for (let k = 0; k < tail; k++) {

@@ -55,7 +55,16 @@ type Requirement = (labels: Record<string, string>) => boolean;
  * k in (a,b), k notin (a,b), comma-separated); it throws on a bad one. */
 export function parseSelector(sel: string): Requirement[] {
   const out: Requirement[] = [];
-  const terms = sel.match(/(?:[^,(]|\([^)]*\))+/g) || [];
+  // Split on the commas outside parentheses.
+  const terms: string[] = [];
+  let depth = 0, cur = '';
+  for (const ch of sel) {
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) throw new Error('bad label selector: unbalanced ")"');
+    if (ch === ',' && depth === 0) { terms.push(cur); cur = ''; } else cur += ch;
+  }
+  if (depth) throw new Error('bad label selector: unclosed "("');
+  terms.push(cur);
   for (let term of terms) {
     term = term.trim();
     if (!term) continue;
