@@ -15,11 +15,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -32,9 +34,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	"github.com/tiphys/tiphys/internal/install"
@@ -62,6 +66,7 @@ func main() {
 		o.sizes = append(o.sizes, n)
 	}
 	slices.Sort(o.sizes)
+	ctrllog.SetLogger(logr.Discard())
 	if err := o.run(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -74,8 +79,14 @@ type load struct {
 	Bytes            int64   `json:"bytes"`
 	ListBytes        int64   `json:"listBytes"`
 	ListDecodedBytes int64   `json:"listDecodedBytes"`
-	Rows             int     `json:"rows"`
-	Apps             int     `json:"apps"`
+	ListWaitMs       float64 `json:"listWaitMs"`
+	ListDownloadMs   float64 `json:"listDownloadMs"`
+	ListEndMs        float64 `json:"listEndMs"`
+	// ListGzipBytes is the list gzipped (default level), measured apart:
+	// what a server answering with Content-Encoding gzip would send.
+	ListGzipBytes int64 `json:"-"`
+	Rows          int   `json:"rows"`
+	Apps          int   `json:"apps"`
 }
 
 func (o *options) run(ctx context.Context) error {
@@ -131,7 +142,11 @@ func (o *options) run(ctx context.Context) error {
 			return err
 		}
 		out, err := exec.Command("node", filepath.Join(root, "ui", "e2e", "bench.mjs"), url, token, strconv.Itoa(o.runs)).Output()
+		gz, gzErr := gzippedList(url, token)
 		stop()
+		if gzErr != nil {
+			return gzErr
+		}
 		if err != nil {
 			var ee *exec.ExitError
 			if errors.As(err, &ee) {
@@ -148,6 +163,7 @@ func (o *options) run(ctx context.Context) error {
 			if l.Apps != n {
 				return fmt.Errorf("the list showed %d apps, want %d", l.Apps, n)
 			}
+			l.ListGzipBytes = gz
 			results[n] = append(results[n], l)
 		}
 	}
@@ -270,6 +286,29 @@ func login(ctx context.Context, c client.Client, url string) (string, error) {
 	return r.Token, nil
 }
 
+// gzippedList is the size of the application list once gzipped.
+func gzippedList(url, token string) (int64, error) {
+	req, err := http.NewRequest(http.MethodGet, url+"/api/v1/applications", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("list apps: %w", err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := io.Copy(zw, resp.Body); err != nil {
+		return 0, fmt.Errorf("list apps: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return int64(buf.Len()), nil
+}
+
 // printFigures writes the medians side by side, one column per fleet size.
 func printFigures(sizes []int, results map[int][]load) {
 	median := func(n int, f func(load) float64) float64 {
@@ -296,9 +335,13 @@ func printFigures(sizes []int, results map[int][]load) {
 	ms := func(v float64) string { return fmt.Sprintf("%.0f ms", v) }
 	kib := func(v float64) string { return fmt.Sprintf("%.0f KiB", v/1024) }
 	row("time to the list's first rows", func(l load) float64 { return l.FirstRowsMs }, ms)
+	row("  the list request: server's wait", func(l load) float64 { return l.ListWaitMs }, ms)
+	row("  the list request: download", func(l load) float64 { return l.ListDownloadMs }, ms)
+	row("  after it: parse, filter, render", func(l load) float64 { return l.FirstRowsMs - l.ListEndMs }, ms)
 	row("bytes transferred", func(l load) float64 { return float64(l.Bytes) }, kib)
 	row("  of which GET /api/v1/applications", func(l load) float64 { return float64(l.ListBytes) }, kib)
 	row("  that list decoded", func(l load) float64 { return float64(l.ListDecodedBytes) }, kib)
+	row("  that list gzipped (not sent so today)", func(l load) float64 { return float64(l.ListGzipBytes) }, kib)
 	row("  of which the UI (HTML, JS, CSS)", func(l load) float64 { return float64(l.Bytes - l.ListBytes) }, kib)
 	row("rows in the DOM", func(l load) float64 { return float64(l.Rows) }, func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	w.Flush()

@@ -2,8 +2,9 @@
 // loads the app list RUNS times, each in a fresh browser (cold cache, a
 // session token already kept), and prints one JSON line per run: the time
 // from navigation to the list's first rows (the performance mark
-// tiphys:list-rows), the bytes transferred (all, and the application
-// list's), and the rows in the DOM.
+// tiphys:list-rows), where the time went (the list request's wait and
+// download), the bytes transferred (all, and the application list's), and
+// the rows in the DOM.
 import { launch } from './browser.mjs';
 
 const [url, token, runs = '3'] = process.argv.slice(2);
@@ -23,6 +24,11 @@ for (let i = 0; i < Number(runs); i++) {
         bytes: nav.transferSize + res.reduce((s, e) => s + e.transferSize, 0),
         listBytes: list ? list.transferSize : 0,
         listDecodedBytes: list ? list.decodedBodySize : 0,
+        // The list's request: the server's time to its first byte, the
+        // download, and when it ended (the rest is the UI's parse and render).
+        listWaitMs: list ? list.responseStart - list.requestStart : 0,
+        listDownloadMs: list ? list.responseEnd - list.responseStart : 0,
+        listEndMs: list ? list.responseEnd : 0,
         rows: document.querySelectorAll('[data-testid=app-row]').length,
         apps: Number(document.querySelector('[data-testid=app-count]').getAttribute('data-total')),
       };
