@@ -4,14 +4,9 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/cluster"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
-	"github.com/tiphys/tiphys/api/v1alpha1"
 	tcluster "github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/server"
 	"github.com/tiphys/tiphys/internal/server/webhook"
@@ -60,23 +55,10 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 	}
 	log := zap.New(zap.WriteTo(cmd.ErrOrStderr()))
 	ctrl.SetLogger(log)
-	// Applications and projects come from a watch cache (a list of 10 000
-	// apps costs no API request); Secrets and settings are read when used.
-	cl, err := cluster.New(cfg, func(co *cluster.Options) {
-		co.Scheme = cliScheme()
-		co.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}}
-		// Rollouts and AnalysisRuns live in the apps' namespaces: read them directly.
-		// Events are listed by field selector, which only the API server answers.
-		co.Client = client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}, &corev1.ConfigMap{},
-			&v1alpha1.Rollout{}, &v1alpha1.AnalysisRun{}, &corev1.Event{}}}}
-	})
-	if err != nil {
-		return fmt.Errorf("server: %w", err)
-	}
 	ctx := cmd.Context()
-	go func() { _ = cl.Start(ctx) }()
-	if !cl.GetCache().WaitForCacheSync(ctx) {
-		return fmt.Errorf("server: cache did not sync")
+	cl, err := server.StartCluster(ctx, cfg, cliScheme(), o.namespace)
+	if err != nil {
+		return err
 	}
 	// The destination clusters, found as the controller finds them: this
 	// cluster, or the one a cluster Secret names.

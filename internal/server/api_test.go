@@ -195,6 +195,17 @@ func TestListFiltersAndPages(t *testing.T) {
 	if status != 200 || !strings.Contains(body, `"continue":"2"`) {
 		t.Errorf("first page: %d, continue missing in %s", status, body)
 	}
+	status, body = a.call("GET", "/api/v1/applications?limit=2&fields=items.metadata.name,items.status.sync.status,items.spec.nope", admin, nil)
+	var projected struct {
+		Metadata map[string]string
+		Items    []map[string]any
+	}
+	if err := json.Unmarshal([]byte(body), &projected); status != 200 || err != nil || len(projected.Items) != 2 || projected.Metadata["continue"] != "2" {
+		t.Fatalf("fields: %d %v %s", status, err, body)
+	}
+	if got, _ := json.Marshal(projected.Items[0]); string(got) != `{"metadata":{"name":"api"},"status":{"sync":{"status":"Synced"}}}` {
+		t.Errorf("fields item = %s, want only its name and sync status", got)
+	}
 }
 
 // names lists the names a list call returns, comma-separated.

@@ -39,11 +39,13 @@ func (s *Server) appNamespace(r *http.Request) string {
 // projects (repeated, or project), selector (a label selector), name,
 // appNamespace; and, Tiphys additions for large fleets, filtered on the
 // server: sync and health (statuses, repeated), search (a name prefix or
-// substring), limit and continue (an offset the last page returned). Only
+// substring), limit and continue (an offset the last page returned), and
+// Argo CD's fields (items.<path>,…: what each item keeps). Only
 // the apps the caller may get are listed, sorted by name.
 func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *user) {
 	q := r.URL.Query()
-	opts := []client.ListOption{client.InNamespace(s.appNamespace(r))}
+	// The cache's objects are read, not copied: nothing here changes them.
+	opts := []client.ListOption{client.InNamespace(s.appNamespace(r)), client.UnsafeDisableDeepCopy}
 	if sel := q.Get("selector"); sel != "" {
 		parsed, err := labels.Parse(sel)
 		if err != nil {
@@ -64,8 +66,10 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 	}
 	projects := append(q["projects"], q["project"]...)
 	syncs, healths, name, search := q["sync"], q["health"], q.Get("name"), strings.ToLower(q.Get("search"))
+	all := make(map[types.UID]bool, len(list.Items))
 	items := list.Items[:0]
 	for _, a := range list.Items {
+		all[a.UID] = true
 		switch {
 		case len(projects) > 0 && !slices.Contains(projects, a.Spec.Project),
 			name != "" && a.Name != name,
@@ -77,6 +81,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 		}
 		items = append(items, a)
 	}
+	s.encoded.forget(all)
 	slices.SortFunc(items, func(a, b v1alpha1.Application) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
@@ -100,12 +105,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 	if limit > 0 && len(page) > limit {
 		page, next = page[:limit], strconv.Itoa(offset+limit)
 	}
-	out := v1alpha1.ApplicationList{Items: page}
-	out.ResourceVersion, out.Continue = list.ResourceVersion, next
-	if out.Items == nil {
-		out.Items = []v1alpha1.Application{}
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeAppList(w, page, list.ResourceVersion, next, itemFields(r))
 }
 
 // loadApp reads the Application a path names and checks u may do act on it.

@@ -120,18 +120,12 @@ type cluster struct {
 	Project          string   `json:"project,omitempty"`
 }
 
-// listClusters is GET /api/v1/clusters: the in-cluster destination and
-// the cluster Secrets the caller may get (RBAC object: the server URL).
-func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
+// allClusters are the in-cluster destination and the cluster Secrets, by
+// name.
+func (s *Server) allClusters(r *http.Request) ([]cluster, error) {
 	secrets, err := s.typedSecrets(r, secretTypeCluster)
 	if err != nil {
-		writeError(w, err)
-		return
-	}
-	may, err := s.may(r.Context(), u, "clusters", "get")
-	if err != nil {
-		writeError(w, err)
-		return
+		return nil, err
 	}
 	out := []cluster{}
 	inCluster := true
@@ -144,15 +138,62 @@ func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
 		if c.Server == "https://kubernetes.default.svc" {
 			inCluster = false
 		}
+		out = append(out, c)
+	}
+	if inCluster {
+		out = append(out, cluster{Server: "https://kubernetes.default.svc", Name: "in-cluster"})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// listClusters is GET /api/v1/clusters: the in-cluster destination and
+// the cluster Secrets the caller may get (RBAC object: the server URL).
+func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
+	all, err := s.allClusters(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	may, err := s.may(r.Context(), u, "clusters", "get")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := []cluster{}
+	for _, c := range all {
 		if may(c.Server) {
 			out = append(out, c)
 		}
 	}
-	if inCluster && may("https://kubernetes.default.svc") {
-		out = append(out, cluster{Server: "https://kubernetes.default.svc", Name: "in-cluster"})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+// getCluster is GET /api/v1/clusters/{server} (the server URL, escaped),
+// or by name with ?id.type=name, as Argo CD's ClusterID. A cluster the
+// caller may not get is 403, whether it exists or not; one that does not
+// exist is 404 to a caller who may get it.
+func (s *Server) getCluster(w http.ResponseWriter, r *http.Request, u *user) {
+	all, err := s.allClusters(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	id, byName := r.PathValue("server"), r.URL.Query().Get("id.type") == "name"
+	i := slices.IndexFunc(all, func(c cluster) bool { return byName && c.Name == id || !byName && c.Server == id })
+	server := id
+	if i >= 0 {
+		server = all[i].Server
+	}
+	if err := s.enforce(r.Context(), u, "clusters", "get", server); err != nil {
+		writeError(w, err)
+		return
+	}
+	if i < 0 {
+		writeError(w, errorf(http.StatusNotFound, "cluster %q not found", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, all[i])
 }
 
 // repository is Argo CD's Repository shape without credentials.
@@ -164,11 +205,35 @@ type repository struct {
 	Username string `json:"username,omitempty"`
 }
 
+// allRepositories are the repository Secrets, by URL.
+func (s *Server) allRepositories(r *http.Request) ([]repository, error) {
+	secrets, err := s.typedSecrets(r, secretTypeRepo)
+	if err != nil {
+		return nil, err
+	}
+	out := []repository{}
+	for _, sec := range secrets {
+		out = append(out, repository{Repo: string(sec.Data["url"]), Type: string(sec.Data["type"]), Name: string(sec.Data["name"]),
+			Project: string(sec.Data["project"]), Username: string(sec.Data["username"])})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Repo < out[j].Repo })
+	return out, nil
+}
+
+// object is a repository's RBAC object: <project>/<url>, or the URL for a
+// global one.
+func (r repository) object() string {
+	if r.Project != "" {
+		return r.Project + "/" + r.Repo
+	}
+	return r.Repo
+}
+
 // listRepositories is GET /api/v1/repositories: the repository Secrets the
 // caller may get (RBAC object: <project>/<url>, or the URL for a global
 // one); passwords, keys and tokens are never answered.
 func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, u *user) {
-	secrets, err := s.typedSecrets(r, secretTypeRepo)
+	all, err := s.allRepositories(r)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -179,19 +244,39 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, u *use
 		return
 	}
 	out := []repository{}
-	for _, sec := range secrets {
-		repo := repository{Repo: string(sec.Data["url"]), Type: string(sec.Data["type"]), Name: string(sec.Data["name"]),
-			Project: string(sec.Data["project"]), Username: string(sec.Data["username"])}
-		obj := repo.Repo
-		if repo.Project != "" {
-			obj = repo.Project + "/" + repo.Repo
-		}
-		if may(obj) {
+	for _, repo := range all {
+		if may(repo.object()) {
 			out = append(out, repo)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Repo < out[j].Repo })
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+// getRepository is GET /api/v1/repositories/{repo} (the URL, escaped):
+// one repository without credentials. One the caller may not get is 403,
+// whether it exists or not; one that does not exist is 404 to a caller who
+// may get it.
+func (s *Server) getRepository(w http.ResponseWriter, r *http.Request, u *user) {
+	all, err := s.allRepositories(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	url := r.PathValue("repo")
+	i := slices.IndexFunc(all, func(repo repository) bool { return repo.Repo == url })
+	obj := url
+	if i >= 0 {
+		obj = all[i].object()
+	}
+	if err := s.enforce(r.Context(), u, "repositories", "get", obj); err != nil {
+		writeError(w, err)
+		return
+	}
+	if i < 0 {
+		writeError(w, errorf(http.StatusNotFound, "repository %q not found", url))
+		return
+	}
+	writeJSON(w, http.StatusOK, all[i])
 }
 
 // typedSecrets lists the Secrets of one argocd.argoproj.io/secret-type.

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
+	"github.com/klauspost/compress/gzhttp"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"github.com/tiphys/tiphys/internal/version"
 )
 
 // Options configure a Server.
@@ -49,6 +49,7 @@ type Server struct {
 	opts    Options
 	rbac    policies
 	revoked sync.Map // jti → time.Time: logged-out session tokens, until they expire
+	encoded appJSON  // the apps' JSON, for lists
 }
 
 // New returns a server over opts.
@@ -69,36 +70,9 @@ func (s *Server) Init(ctx context.Context) (string, error) {
 // Handler routes the API: Argo CD's paths, methods and JSON shapes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/version", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"Version": version.Version})
-	})
-	mux.HandleFunc("POST /api/v1/session", s.createSession)
-	mux.HandleFunc("DELETE /api/v1/session", s.deleteSession)
-	mux.HandleFunc("GET /api/v1/session/userinfo", s.userInfo)
-	mux.Handle("POST /api/v1/account/{name}/token", s.authed(s.createAccountToken))
-	mux.Handle("DELETE /api/v1/account/{name}/token/{id}", s.authed(s.deleteAccountToken))
-	mux.Handle("GET /api/v1/account/can-i/{resource}/{action}/{object...}", s.authed(s.canI))
-	mux.Handle("GET /api/v1/applications", s.authed(s.listApplications))
-	mux.Handle("GET /api/v1/applications/{name}", s.authed(s.getApplication))
-	mux.Handle("GET /api/v1/stream/applications", s.authed(s.streamApplications))
-	mux.Handle("POST /api/v1/applications/{name}/sync", s.authed(s.syncApplication))
-	mux.Handle("POST /api/v1/applications/{name}/rollback", s.authed(s.rollbackApplication))
-	mux.Handle("DELETE /api/v1/applications/{name}", s.authed(s.deleteApplication))
-	mux.Handle("GET /api/v1/applications/{name}/resource-tree", s.authed(s.resourceTree))
-	mux.Handle("GET /api/v1/applications/{name}/managed-resources", s.authed(s.managedResources))
-	mux.Handle("GET /api/v1/applications/{name}/events", s.authed(s.applicationEvents))
-	mux.Handle("DELETE /api/v1/applications/{name}/operation", s.authed(s.terminateOperation))
-	mux.Handle("GET /api/v1/applicationsets", s.authed(s.listApplicationSets))
-	mux.Handle("GET /api/v1/applicationsets/{name}", s.authed(s.getApplicationSet))
-	mux.Handle("GET /api/v1/projects", s.authed(s.listProjects))
-	mux.Handle("GET /api/v1/projects/{name}", s.authed(s.getProject))
-	mux.Handle("POST /api/v1/projects/{project}/roles/{role}/token", s.authed(s.createProjectToken))
-	mux.Handle("GET /api/v1/clusters", s.authed(s.listClusters))
-	mux.Handle("GET /api/v1/repositories", s.authed(s.listRepositories))
-	mux.Handle("GET /api/v1/rollouts", s.authed(s.listRollouts))
-	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}", s.authed(s.getRollout))
-	mux.Handle("GET /api/v1/rollouts/{namespace}/{name}/analysisruns", s.authed(s.rolloutAnalysisRuns))
-	mux.Handle("POST /api/v1/rollouts/{namespace}/{name}/{action}", s.authed(s.rolloutAction))
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.path, rt.serve)
+	}
 	noAPI := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "%s %s: no such API path", r.Method, r.URL.EscapedPath()))
 	}
@@ -108,10 +82,17 @@ func (s *Server) Handler() http.Handler {
 	} else {
 		mux.HandleFunc("/", noAPI)
 	}
-	if s.opts.Webhook != nil {
-		mux.Handle("POST /api/webhook", s.opts.Webhook)
-	}
-	return s.audit(mux)
+	// Answers are gzipped for clients that accept it (browsers do: a list
+	// of 10 000 apps is a tenth of its size); the event streams are not, so
+	// that each event goes out when it happens.
+	zipped := gzhttp.GzipHandler(mux)
+	return s.audit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/v1/stream/") {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		zipped.ServeHTTP(w, r)
+	}))
 }
 
 // Run serves the API on listen until ctx ends.

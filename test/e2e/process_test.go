@@ -26,15 +26,17 @@ func startPlane(t *testing.T) (dir, plane, kubeconfig string) {
 // starts again.
 type controllerProcess struct {
 	kubeconfig, dir, metricsAddr string
-	cmd                          *exec.Cmd
-	log                          *os.File
+	// args are more flags (a later --resync overrides the default's).
+	args []string
+	cmd  *exec.Cmd
+	log  *os.File
 }
 
 // startController runs a controller against kubeconfig (resync 2 s, its Git
-// cache and log in dir); the test's cleanup stops it.
-func startController(t *testing.T, kubeconfig, dir string) *controllerProcess {
+// cache and log in dir, then args); the test's cleanup stops it.
+func startController(t *testing.T, kubeconfig, dir string, args ...string) *controllerProcess {
 	t.Helper()
-	c := &controllerProcess{kubeconfig: kubeconfig, dir: dir, metricsAddr: freeAddr(t)}
+	c := &controllerProcess{kubeconfig: kubeconfig, dir: dir, metricsAddr: freeAddr(t), args: args}
 	c.start(t)
 	t.Cleanup(c.stop)
 	return c
@@ -42,8 +44,9 @@ func startController(t *testing.T, kubeconfig, dir string) *controllerProcess {
 
 func (c *controllerProcess) start(t *testing.T) {
 	t.Helper()
-	c.cmd = exec.Command(tiphys, "controller", "--kubeconfig", c.kubeconfig, "--resync", "2s", "--git-poll", "2s",
-		"--cache-dir", filepath.Join(c.dir, "controller-cache"), "--metrics-addr", c.metricsAddr)
+	args := []string{"controller", "--kubeconfig", c.kubeconfig, "--resync", "2s", "--git-poll", "2s",
+		"--cache-dir", filepath.Join(c.dir, "controller-cache"), "--metrics-addr", c.metricsAddr}
+	c.cmd = exec.Command(tiphys, append(args, c.args...)...)
 	var err error
 	if c.log, err = os.OpenFile(filepath.Join(c.dir, "controller.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err != nil {
 		t.Fatal(err)

@@ -28,47 +28,13 @@ spec:
 func TestServerLoginListWebhook(t *testing.T) {
 	skipShort(t)
 	dir, _, kubeconfig := startPlane(t)
-	addr := freeAddr(t)
-	log, err := os.Create(filepath.Join(dir, "server.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(tiphys, "server", "--kubeconfig", kubeconfig, "--listen", addr)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait(); _ = log.Close() })
+	base := startServer(t, dir, kubeconfig)
 	appFile := filepath.Join(dir, "app.yaml")
 	if err := os.WriteFile(appFile, []byte(serverApp), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	must(t, "kubectl", "--kubeconfig", kubeconfig, "apply", "-f", appFile)
-	base := "http://" + addr
-	eventually(t, "server answers", func() bool {
-		resp, err := http.Get(base + "/api/version")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil && resp.StatusCode == 200
-	})
-	b64 := must(t, "kubectl", "--kubeconfig", kubeconfig, "get", "secret", "argocd-initial-admin-secret", "-n", "argocd",
-		"-o", "jsonpath={.data.password}")
-	password, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(base+"/api/v1/session", "application/json",
-		strings.NewReader(`{"username":"admin","password":"`+string(password)+`"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var session struct{ Token string }
-	_ = json.NewDecoder(resp.Body).Decode(&session)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || session.Token == "" {
-		t.Fatalf("login: %d", resp.StatusCode)
-	}
+	session := struct{ Token string }{adminToken(t, base, kubeconfig)}
 	list := func(token string) (int, string) {
 		req, _ := http.NewRequest("GET", base+"/api/v1/applications", nil)
 		if token != "" {
@@ -95,7 +61,7 @@ func TestServerLoginListWebhook(t *testing.T) {
 	}
 
 	push := `{"repository":"https://git.example.com/platform.git","revision":"main","commit":"0123456789abcdef0123456789abcdef01234567","paths":["guestbook/deploy.yaml"]}`
-	resp, err = http.Post(base+"/api/webhook", "application/json", strings.NewReader(push))
+	resp, err := http.Post(base+"/api/webhook", "application/json", strings.NewReader(push))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,4 +73,54 @@ func TestServerLoginListWebhook(t *testing.T) {
 		"-o", "jsonpath={.metadata.annotations.argocd\\.argoproj\\.io/refresh}"); got != "normal" {
 		t.Errorf("refresh annotation after the push: %q, want normal", got)
 	}
+}
+
+// startServer runs `tiphys server` on kubeconfig (its log in dir) and
+// returns its base URL once it answers; the test's cleanup stops it.
+func startServer(t *testing.T, dir, kubeconfig string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	log, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tiphys, "server", "--kubeconfig", kubeconfig, "--listen", addr, "--cache-dir", filepath.Join(dir, "server-cache"))
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait(); _ = log.Close() })
+	base := "http://" + addr
+	eventually(t, "server answers", func() bool {
+		resp, err := http.Get(base + "/api/version")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == 200
+	})
+	return base
+}
+
+// adminToken logs in as admin with the initial password the server
+// generated.
+func adminToken(t *testing.T, base, kubeconfig string) string {
+	t.Helper()
+	b64 := must(t, "kubectl", "--kubeconfig", kubeconfig, "get", "secret", "argocd-initial-admin-secret", "-n", "argocd",
+		"-o", "jsonpath={.data.password}")
+	password, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(base+"/api/v1/session", "application/json",
+		strings.NewReader(`{"username":"admin","password":"`+string(password)+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var session struct{ Token string }
+	_ = json.NewDecoder(resp.Body).Decode(&session)
+	if resp.StatusCode != 200 || session.Token == "" {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	return session.Token
 }
