@@ -5,7 +5,7 @@ import { api, enc } from './api';
 import { ErrorBox, HealthBadge, KV, PhaseBadge, SyncBadge, Tabs, Time, useApi } from './components';
 import { DiffTab } from './diffview';
 import { Events, History } from './history';
-import { href } from './router';
+import { go, href } from './router';
 import { SyncPanel } from './sync';
 import { ResourceTree } from './tree';
 
@@ -24,7 +24,9 @@ function Operation({ op }: { op: any }) {
 
 export function AppPage({ name, tab: initialTab }: { name: string; tab?: string }) {
   const { data: app, error, reload } = useApi<any>(`/api/v1/applications/${enc(name)}`, 3000);
-  const [tab, setTab] = useState(initialTab || 'tree');
+  // The tab is part of the route (#/applications/NAME/TAB), so it can be linked to.
+  const tab = initialTab || 'tree';
+  const setTab = (t: string) => go(href('applications', name, t));
   const [syncing, setSyncing] = useState(false);
   const [msg, setMsg] = useState<string>();
   const [actionError, setActionError] = useState<string>();
