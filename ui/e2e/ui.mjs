@@ -79,6 +79,14 @@ const phases = {
     await waitCount(page, bulk / 4, 'label selector team=team-1');
     await shot(page, 'app-list-filtered');
     await page.getByTestId('selector').fill('');
+    // The other sections render (the page's errors fail the phase).
+    for (const [nav, testid] of [['applicationsets', 'appset-list'], ['rollouts', 'rollout-list'], ['projects', 'project-list']]) {
+      await page.getByTestId('nav-' + nav).click();
+      await page.getByTestId(testid).waitFor();
+    }
+    await page.goto(`${url}/#/projects/default`);
+    await page.getByTestId('project-page').waitFor();
+    await page.getByTestId('nav-applications').click();
     await page.getByTestId('search').fill(prefix + '0007');
     await waitCount(page, 1, 'search one app');
     // Keyboard: into the list, Enter opens the selected app.
