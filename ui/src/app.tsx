@@ -65,7 +65,7 @@ export function AppPage({ name, tab: initialTab }: { name: string; tab?: string 
           [src.chart ? 'Chart' : 'Path', src.chart || src.path || '.'],
           ['Target revision', src.targetRevision || 'HEAD'],
           ['Synced to', <code data-testid="synced-revision">{(st.sync?.revision || '').slice(0, 12)}</code>],
-          ['Destination', `${spec.destination?.name || spec.destination?.server || ''} / ${spec.destination?.namespace || ''}`],
+          ['Destination', `${spec.destination?.name || (spec.destination?.server === 'https://kubernetes.default.svc' ? 'in-cluster' : spec.destination?.server || '')} / ${spec.destination?.namespace || ''}`],
           ['Sync policy', auto ? `automated${auto.prune ? ', prune' : ''}${auto.selfHeal ? ', self-heal' : ''}` : 'manual'],
           ['Operation', <Operation op={op} />],
           ['Reconciled', <Time t={st.reconciledAt} />],
