@@ -40,7 +40,7 @@ function Routes() {
   const r = useRoute();
   switch (r[0]) {
     case 'applications': return r[1] ? <AppPage name={r[1]} tab={r[2]} key={r[1]} /> : <AppList />;
-    case 'rollouts': return r[2] ? <RolloutPage ns={r[1]} name={r[2]} key={r[1] + '/' + r[2]} /> : <RolloutList />;
+    case 'rollouts': return r[2] ? <RolloutPage ns={r[1]} name={r[2]} app={r[3]} key={r.join('/')} /> : <RolloutList />;
     case 'applicationsets': return r[1] ? <AppSetPage name={r[1]} key={r[1]} /> : <AppSetList />;
     case 'projects': return r[1] ? <ProjectPage name={r[1]} key={r[1]} /> : <ProjectList />;
     default: return <AppList />;

@@ -55,8 +55,8 @@ function ReplicaSets({ ro }: { ro: any }) {
   );
 }
 
-function AnalysisRuns({ ns, name }: { ns: string; name: string }) {
-  const { data, error } = useApi<{ items: any[] }>(`/api/v1/rollouts/${enc(ns)}/${enc(name)}/analysisruns`, 3000);
+function AnalysisRuns({ ns, name, app }: { ns: string; name: string; app?: string }) {
+  const { data, error } = useApi<{ items: any[] }>(`/api/v1/rollouts/${enc(ns)}/${enc(name)}/analysisruns${app ? '?app=' + enc(app) : ''}`, 3000);
   const runs = data?.items || [];
   return (
     <div data-testid="analysisruns">
@@ -86,13 +86,20 @@ function AnalysisRuns({ ns, name }: { ns: string; name: string }) {
   );
 }
 
-export function RolloutPage({ ns, name }: { ns: string; name: string }) {
+/** rolloutLink is the Rollout view's address; the app, when known, tells
+ * the server which cluster to read when two have that namespace and name. */
+export function rolloutLink(ns: string, name: string, app?: string): string {
+  return app ? href('rollouts', ns, name, app) : href('rollouts', ns, name);
+}
+
+export function RolloutPage({ ns, name, app: appHint }: { ns: string; name: string; app?: string }) {
   const path = `/api/v1/rollouts/${enc(ns)}/${enc(name)}`;
-  const { data: ro, error, reload } = useApi<any>(path, 2000);
+  const q = appHint ? `?app=${enc(appHint)}` : '';
+  const { data: ro, error, reload } = useApi<any>(path + q, 2000);
   const [actionError, setActionError] = useState<string>();
   const act = async (a: string) => {
     setActionError(undefined);
-    try { await api(`${path}/${a}`, { method: 'POST' }); reload(); } catch (e: any) { setActionError(e.message); }
+    try { await api(`${path}/${a}${q}`, { method: 'POST' }); reload(); } catch (e: any) { setActionError(e.message); }
   };
   if (!ro) return <div class="page"><ErrorBox error={error} />{!error && <p class="muted">Loading…</p>}</div>;
   const st = ro.status || {};
@@ -143,7 +150,7 @@ export function RolloutPage({ ns, name }: { ns: string; name: string }) {
         </section>
       </div>
       <h2>Analysis</h2>
-      <AnalysisRuns ns={ns} name={name} />
+      <AnalysisRuns ns={ns} name={name} app={appHint} />
     </div>
   );
 }
@@ -157,7 +164,7 @@ export function RolloutList() {
       <table class="table">
         <thead><tr><th>Namespace</th><th>Name</th><th>Phase</th><th>Step</th><th>Message</th></tr></thead>
         <tbody>{(data?.items || []).map(r => (
-          <tr><td>{r.metadata.namespace}</td><td><a href={href('rollouts', r.metadata.namespace, r.metadata.name)} data-testid="rollout-link">{r.metadata.name}</a></td>
+          <tr><td>{r.metadata.namespace}</td><td><a href={rolloutLink(r.metadata.namespace, r.metadata.name, trackedApp(r))} data-testid="rollout-link">{r.metadata.name}</a></td>
             <td><PhaseBadge phase={r.status?.phase} /></td>
             <td>{r.status?.currentStepIndex ?? ''}/{(r.spec?.strategy?.canary?.steps || []).length}</td><td class="muted small">{r.status?.message}</td></tr>
         ))}</tbody>

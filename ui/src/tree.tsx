@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { enc } from './api';
 import { ErrorBox, HealthBadge, KV, Panel, SyncBadge, Tabs, Time, useApi } from './components';
 import { DiffTab, resourceKey } from './diffview';
-import { href } from './router';
+import { rolloutLink } from './rollout';
 
 interface Item { key: string; node?: any; res?: any; children: Item[]; depth: number }
 
@@ -93,7 +93,7 @@ function ResourcePanel({ app, item, onClose }: { app: string; item: Item; onClos
           ['Created', item.node?.createdAt ? <Time t={item.node.createdAt} /> : undefined],
           ['Info', info(item.node)],
           ['Images', (item.node?.images || []).join(', ')],
-          ['Rollout', n.kind === 'Rollout' ? <a href={href('rollouts', n.namespace, n.name)} data-testid="open-rollout">Open the Rollout view</a> : undefined],
+          ['Rollout', n.kind === 'Rollout' ? <a href={rolloutLink(n.namespace, n.name, app)} data-testid="open-rollout">Open the Rollout view</a> : undefined],
         ]} />
       )}
       {tab === 'diff' && <DiffTab app={app} only={n} />}
