@@ -91,6 +91,7 @@ bench: tools
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/appset -apps 100 -idle 30s
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/rollout -rollouts 200
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/platform -idle 30s
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/server -apps 10000
 	$(MAKE) ui
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/ui -apps 100,10000
 

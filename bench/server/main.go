@@ -29,6 +29,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -50,13 +51,16 @@ const uiFields = "items.metadata.name,items.metadata.namespace,items.metadata.la
 	"items.spec.source.repoURL,items.spec.source.path,items.spec.source.targetRevision,items.spec.destination," +
 	"items.status.sync.status,items.status.sync.revision,items.status.health.status,items.status.operationState.phase"
 
+// cpuProfile is -cpuprofile.
+var cpuProfile string
+
 // query is one measured call.
 type query struct{ name, path string }
 
 var queries = []query{
 	{"whole list (every app in full)", "/api/v1/applications"},
 	{"UI list (fields)", "/api/v1/applications?fields=" + uiFields},
-	{"filtered page (health, search, limit 50)", "/api/v1/applications?health=Degraded&search=svc-01&limit=50"},
+	{"filtered page (health, search, limit 50)", "/api/v1/applications?health=Degraded&search=svc-0&limit=50"},
 	{"one app", "/api/v1/applications/svc-00042"},
 }
 
@@ -73,6 +77,7 @@ type result struct {
 func main() {
 	apps := flag.Int("apps", 10000, "number of Applications (the first figures are at 100)")
 	runs := flag.Int("runs", 7, "calls per query; the median is printed")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the calls at -apps to this file")
 	flag.Parse()
 	if err := run(context.Background(), *apps, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -130,6 +135,16 @@ func run(ctx context.Context, n, runs int) error {
 		}
 		fmt.Fprintf(os.Stderr, "%d apps created and cached in %v\n", size, time.Since(start).Round(time.Millisecond))
 		f := map[string]result{}
+		if size == n && cpuProfile != "" {
+			prof, err := os.Create(cpuProfile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(prof); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
 		for _, q := range queries {
 			if f[q.name], err = measure(srv.URL+q.path, token, runs); err != nil {
 				return err

@@ -22,9 +22,10 @@ import (
 var errNotThroughServer = errors.New("not available through the API server (use --kubeconfig)")
 
 // apiClient is a client.Client over the API server's REST paths, for the
-// app verbs run with --server: Applications are read (get, list), synced
-// and their operation terminated, with the caller's token. Every other
-// call fails with errNotThroughServer.
+// verbs run with --server: Applications are read (get, list), synced and
+// their operation terminated; ApplicationSets, AppProjects and Rollouts
+// are read; with the caller's token. Every other call fails with
+// errNotThroughServer.
 type apiClient struct {
 	client.Client // nil: only the methods below are served
 	server, token string
@@ -87,28 +88,53 @@ func appPath(ns, name, suffix string) string {
 	return "/api/v1/applications/" + url.PathEscape(name) + suffix + "?appNamespace=" + url.QueryEscape(ns)
 }
 
-// Get reads an Application.
+// Get reads an Application, an ApplicationSet, an AppProject (the
+// server's namespace, whatever key's) or a Rollout.
 func (c *apiClient) Get(ctx context.Context, key client.ObjectKey, obj client.Object, _ ...client.GetOption) error {
-	app, ok := obj.(*v1alpha1.Application)
-	if !ok {
+	var path string
+	switch obj.(type) {
+	case *v1alpha1.Application:
+		path = appPath(key.Namespace, key.Name, "")
+	case *v1alpha1.ApplicationSet:
+		path = "/api/v1/applicationsets/" + url.PathEscape(key.Name) + "?appNamespace=" + url.QueryEscape(key.Namespace)
+	case *v1alpha1.AppProject:
+		path = "/api/v1/projects/" + url.PathEscape(key.Name)
+	case *v1alpha1.Rollout:
+		path = rolloutPath(key.Namespace, key.Name, "")
+	default:
 		return fmt.Errorf("%T: %w", obj, errNotThroughServer)
 	}
-	return c.call(ctx, http.MethodGet, appPath(key.Namespace, key.Name, ""), nil, app)
+	return c.call(ctx, http.MethodGet, path, nil, obj)
 }
 
-// List lists Applications.
+// rolloutPath is the API path of a Rollout, with suffix (/analysisruns,
+// /promote, …).
+func rolloutPath(ns, name, suffix string) string {
+	return "/api/v1/rollouts/" + url.PathEscape(ns) + "/" + url.PathEscape(name) + suffix
+}
+
+// List lists Applications, ApplicationSets, AppProjects (the server's
+// namespace) or Rollouts: those the caller may get.
 func (c *apiClient) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
-	apps, ok := list.(*v1alpha1.ApplicationList)
-	if !ok {
-		return fmt.Errorf("%T: %w", list, errNotThroughServer)
-	}
 	lo := &client.ListOptions{}
 	lo.ApplyOptions(opts)
-	path := "/api/v1/applications"
-	if lo.Namespace != "" {
-		path += "?appNamespace=" + url.QueryEscape(lo.Namespace)
+	var path, nsParam string
+	switch list.(type) {
+	case *v1alpha1.ApplicationList:
+		path, nsParam = "/api/v1/applications", "appNamespace"
+	case *v1alpha1.ApplicationSetList:
+		path, nsParam = "/api/v1/applicationsets", "appNamespace"
+	case *v1alpha1.AppProjectList:
+		path = "/api/v1/projects"
+	case *v1alpha1.RolloutList:
+		path, nsParam = "/api/v1/rollouts", "namespace"
+	default:
+		return fmt.Errorf("%T: %w", list, errNotThroughServer)
 	}
-	return c.call(ctx, http.MethodGet, path, nil, apps)
+	if lo.Namespace != "" && nsParam != "" {
+		path += "?" + nsParam + "=" + url.QueryEscape(lo.Namespace)
+	}
+	return c.call(ctx, http.MethodGet, path, nil, list)
 }
 
 // Patch serves the two changes app verbs make to an Application: setting

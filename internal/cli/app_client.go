@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -30,8 +29,7 @@ type appFlags struct {
 func (f *appFlags) register(cmd *cobra.Command, outputs string) {
 	cmd.Flags().StringVar(&f.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
 	cmd.Flags().StringVarP(&f.namespace, "app-namespace", "N", "argocd", "namespace of the Applications")
-	cmd.Flags().StringVar(&f.server, "server", os.Getenv("TIPHYS_SERVER"), "API server to talk to instead of Kubernetes ($TIPHYS_SERVER; see tiphys login)")
-	cmd.Flags().StringVar(&f.authToken, "auth-token", os.Getenv("TIPHYS_AUTH_TOKEN"), "token for --server ($TIPHYS_AUTH_TOKEN; default: the one tiphys login kept)")
+	f.registerServer(cmd)
 	if outputs != "" {
 		cmd.Flags().StringVarP(&f.output, "output", "o", "", "output format: "+outputs)
 	}
@@ -41,11 +39,7 @@ func (f *appFlags) register(cmd *cobra.Command, outputs string) {
 // API server (apiClient) with --auth-token or the token tiphys login kept.
 func (f *appFlags) client() (client.Client, error) {
 	if f.server != "" {
-		token := f.authToken
-		if token == "" {
-			token = savedToken(f.server)
-		}
-		return newAPIClient(f.server, token), nil
+		return f.api(), nil
 	}
 	return f.watchClient()
 }

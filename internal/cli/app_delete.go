@@ -26,6 +26,13 @@ func newAppDeleteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if ac, ok := c.(*apiClient); ok {
+				if err := ac.deleteApp(ctx, app, cascade); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "application %s deleted (cascade=%v)\n", app.Name, cascade)
+				return nil
+			}
 			patch := client.MergeFrom(app.DeepCopy())
 			if err := application.SetCascade(app, cascade, ""); err != nil {
 				return err

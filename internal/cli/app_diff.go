@@ -66,6 +66,12 @@ func (o *appDiffOptions) run(ctx context.Context, out io.Writer, name string) (b
 	if err != nil {
 		return false, err
 	}
+	if ac, ok := c.(*apiClient); ok {
+		if o.revision != "" {
+			return false, fmt.Errorf("--revision: %w", errNotThroughServer)
+		}
+		return ac.printServerDiff(ctx, out, app.Namespace, app.Name)
+	}
 	cfg, err := loadKubeconfig(o.kubeconfig)
 	if err != nil {
 		return false, err

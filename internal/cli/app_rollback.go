@@ -77,6 +77,9 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if ac, ok := c.(*apiClient); ok {
+		return o.throughServer(cmd, ac, app, entry)
+	}
 	op := rollback.Operation(entry, username(), true)
 	if o.noGit {
 		return startOperation(cmd, &o.f, c, app.Name, op, o.async, o.timeout)
@@ -111,6 +114,27 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 			"push the revert yourself: the hold ends when the branch renders the same", app.Name, rollback.EntryRevision(entry), revertErr)
 	}
 	return nil
+}
+
+// throughServer asks the API server for the rollback (the server writes
+// the hold and the revert commit, authored by the logged-in user) and
+// waits for the sync as without it. --author is the server's to choose.
+func (o *rollbackOptions) throughServer(cmd *cobra.Command, ac *apiClient, app *v1alpha1.Application, entry *v1alpha1.RevisionHistory) error {
+	if o.author != "" {
+		return fmt.Errorf("--author: %w (the server signs the revert commit as the logged-in user)", errNotThroughServer)
+	}
+	started := time.Now().Add(-time.Second)
+	if _, err := ac.rollback(cmd.Context(), app, entry.ID, o.reason, o.noGit); err != nil {
+		return err
+	}
+	if !o.noGit {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s rolled back to %s by the API server; revert commit written, held until the branch renders the same.\n",
+			app.Name, rollback.EntryRevision(entry))
+	}
+	if o.async {
+		return nil
+	}
+	return awaitOperation(cmd, &o.f, ac, app.Name, started, o.timeout)
 }
 
 // heldSyncWait is how long the rollback waits for the controller's

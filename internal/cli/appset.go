@@ -21,7 +21,8 @@ func newAppsetCmd() *cobra.Command {
 		Short:   "Work with ApplicationSets: preview offline, list, get, diff and delete",
 		Long: `Work with ApplicationSets. generate runs a set's generators and template offline,
 with the controller's own code; list, get, diff and delete talk to Kubernetes directly
-(as argocd's core mode) and take --kubeconfig and -N/--argocd-namespace (default argocd).`,
+(as argocd's core mode) and take --kubeconfig and -N/--argocd-namespace (default argocd);
+list and get also go through an API server with --server (see tiphys login).`,
 	}
 	cmd.AddCommand(newAppsetGenerateCmd(), newAppsetListCmd(), newAppsetGetCmd(), newAppsetDeleteCmd(), newAppsetDiffCmd())
 	return cmd

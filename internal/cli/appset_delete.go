@@ -62,6 +62,8 @@ deletes nothing without --yes.`,
 		},
 	}
 	f.register(cmd, "")
+	f.registerServer(cmd)
+	f.kubeOnlyVerb(cmd)
 	cmd.Flags().BoolVar(&yes, "yes", false, "delete the set even though it owns Applications")
 	return cmd
 }

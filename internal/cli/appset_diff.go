@@ -63,6 +63,8 @@ included).`,
 		},
 	}
 	o.register(cmd, "")
+	o.registerServer(cmd)
+	o.kubeOnlyVerb(cmd)
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "compare this ApplicationSet file instead of a live set")
 	cmd.Flags().StringArrayVar(&o.repoPaths, "repo-path", nil, "read repository URL from a local directory: URL=DIR (repeatable)")
 	cmd.Flags().StringVar(&o.cacheDir, "cache-dir", defaultCacheDir("repos"), "where repositories are cloned")

@@ -60,6 +60,7 @@ step and state. -o json|yaml prints {applicationSet, applications}.`,
 		},
 	}
 	f.register(cmd, "json|yaml")
+	f.registerServer(cmd)
 	return cmd
 }
 

@@ -50,6 +50,7 @@ ResourcesUpToDate conditions, or <none> before the controller has seen the set).
 		},
 	}
 	f.register(cmd, "json|yaml")
+	f.registerServer(cmd)
 	return cmd
 }
 

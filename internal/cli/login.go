@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -91,16 +92,37 @@ func savedToken(server string) string {
 func newLoginCmd() *cobra.Command {
 	var username, password string
 	var passwordStdin bool
+	sso := &ssoLogin{}
+	var useSSO bool
 	cmd := &cobra.Command{
 		Use:   "login SERVER",
 		Short: "Log in to a Tiphys (or Argo CD-compatible) API server and keep the token",
 		Long: `Log in with a local account (POST /api/v1/session) and keep the session token for SERVER
-in ~/.config/tiphys/config.json ($TIPHYS_CONFIG), readable only by you. The app verbs then talk to
-that server with --server SERVER (or $TIPHYS_SERVER) instead of Kubernetes, with the same output.`,
+in ~/.config/tiphys/config.json ($TIPHYS_CONFIG), readable only by you. The app, appset, proj and
+rollout verbs then talk to that server with --server SERVER (or $TIPHYS_SERVER) instead of
+Kubernetes, with the same output.
+
+--sso logs in through the OIDC provider of the server's oidc.config instead, as argocd login
+--sso: the provider's login page opens in a browser (its URL is printed too), which comes back to
+http://localhost:PORT/auth/callback (--sso-port, default 8085: register that redirect URI for the
+cliClientID, or the clientID, as a public client with PKCE); the ID token is kept.`,
 		Example: `  tiphys login localhost:8080 --username admin --password-stdin < password.txt
+  tiphys login cd.example.com --sso
   tiphys app list --server localhost:8080`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if useSSO {
+				sso.server, sso.out = args[0], cmd.OutOrStdout()
+				token, name, err := sso.run(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if err := keepToken(args[0], token); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "'%s' logged in successfully\n", name)
+				return nil
+			}
 			if passwordStdin {
 				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
 				if err != nil && !errors.Is(err, io.EOF) {
@@ -116,19 +138,7 @@ that server with --server SERVER (or $TIPHYS_SERVER) instead of Kubernetes, with
 			if err := api.call(cmd.Context(), "POST", "/api/v1/session", map[string]string{"username": username, "password": password}, &out); err != nil {
 				return err
 			}
-			c, err := readConfig()
-			if err != nil {
-				return err
-			}
-			if c.Servers == nil {
-				c.Servers = map[string]struct {
-					Token string `json:"token"`
-				}{}
-			}
-			entry := c.Servers[serverKey(args[0])]
-			entry.Token = out.Token
-			c.Servers[serverKey(args[0])] = entry
-			if err := c.write(); err != nil {
+			if err := keepToken(args[0], out.Token); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "'%s' logged in successfully\n", username)
@@ -138,7 +148,28 @@ that server with --server SERVER (or $TIPHYS_SERVER) instead of Kubernetes, with
 	cmd.Flags().StringVar(&username, "username", "admin", "account to log in as")
 	cmd.Flags().StringVar(&password, "password", "", "its password (prefer --password-stdin: a flag shows in the process list)")
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
+	cmd.Flags().BoolVar(&useSSO, "sso", false, "log in through the server's OIDC provider in a browser instead of with a password")
+	cmd.Flags().IntVar(&sso.port, "sso-port", 8085, "port of the local callback (http://localhost:PORT/auth/callback, to register with the provider)")
+	cmd.Flags().BoolVar(&sso.launchBrowser, "sso-launch-browser", true, "open the login page in the browser (the URL is printed in any case)")
+	cmd.Flags().DurationVar(&sso.timeout, "sso-timeout", 5*time.Minute, "how long to wait for the browser's login")
 	return cmd
+}
+
+// keepToken keeps token for server in the config file.
+func keepToken(server, token string) error {
+	c, err := readConfig()
+	if err != nil {
+		return err
+	}
+	if c.Servers == nil {
+		c.Servers = map[string]struct {
+			Token string `json:"token"`
+		}{}
+	}
+	entry := c.Servers[serverKey(server)]
+	entry.Token = token
+	c.Servers[serverKey(server)] = entry
+	return c.write()
 }
 
 func newLogoutCmd() *cobra.Command {

@@ -42,6 +42,8 @@ labels and annotations.`,
 		},
 	}
 	o.register(cmd, "")
+	o.registerServer(cmd)
+	o.kubeOnlyVerb(cmd)
 	cmd.Flags().StringVarP(&o.file, "file", "f", "", "the AppProject file (- for standard input)")
 	cmd.Flags().BoolVar(&o.upsert, "upsert", false, "update the project when it exists")
 	_ = cmd.MarkFlagRequired("file")

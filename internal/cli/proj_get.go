@@ -36,6 +36,7 @@ resource monitoring. -o json|yaml prints the object.`,
 		},
 	}
 	f.register(cmd, "json|yaml")
+	f.registerServer(cmd)
 	return cmd
 }
 

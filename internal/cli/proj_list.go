@@ -51,6 +51,7 @@ func newProjListCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd, "json|yaml")
+	f.registerServer(cmd)
 	return cmd
 }
 

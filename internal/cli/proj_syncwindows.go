@@ -49,6 +49,7 @@ func newProjWindowsListCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd, "json|yaml")
+	f.registerServer(cmd)
 	return cmd
 }
 

@@ -31,11 +31,16 @@ func newRolloutCmd() *cobra.Command {
 // print, -o.
 type rolloutFlags struct {
 	appFlags
+	// action names the verb for the API server (POST
+	// /api/v1/rollouts/{ns}/{name}/{action}) when it is not the verb's
+	// own name; nil: the name.
+	action func() (string, error)
 }
 
 func (f *rolloutFlags) register(cmd *cobra.Command, outputs string) {
 	cmd.Flags().StringVar(&f.kubeconfig, "kubeconfig", "", "path of the kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
 	cmd.Flags().StringVarP(&f.namespace, "namespace", "N", "default", "namespace of the Rollouts")
+	f.registerServer(cmd)
 	if outputs != "" {
 		cmd.Flags().StringVarP(&f.output, "output", "o", "", "output format: "+outputs)
 	}
@@ -65,6 +70,21 @@ func rolloutVerb(use, short, long, example, done string, patch func(*v1alpha1.Ro
 		Example: example,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.server != "" {
+				act := use
+				if f.action != nil {
+					var err error
+					if act, err = f.action(); err != nil {
+						return fmt.Errorf("%s: %w", cmd.CommandPath(), err)
+					}
+				}
+				ro, err := f.api().rolloutAction(cmd.Context(), f.namespace, args[0], act)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "rollout '%s' %s\n", ro.Name, done)
+				return nil
+			}
 			c, ro, err := f.load(cmd.Context(), args[0])
 			if err != nil {
 				return err

@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/tiphys/tiphys/api/v1alpha1"
 )
 
 // rolloutGetOptions are the flags of `rollout get`.
@@ -72,6 +75,9 @@ func (o *rolloutGetOptions) run(cmd *cobra.Command, args []string) error {
 	if o.timeout < 0 {
 		return fmt.Errorf("--timeout %s: must not be negative", o.timeout)
 	}
+	if o.server != "" {
+		return o.runThroughServer(cmd, args[0])
+	}
 	c, err := o.watchClient()
 	if err != nil {
 		return err
@@ -85,6 +91,29 @@ func (o *rolloutGetOptions) run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if ok, err := printStructured(out, o.output, v.Rollout); ok {
+		return err
+	}
+	return renderRollout(out, v, time.Now())
+}
+
+// runThroughServer is `rollout get` with --server: the Rollout and its
+// AnalysisRuns from the API server (no ReplicaSets, pods or Experiments,
+// which it does not serve); --watch needs Kubernetes' watches.
+func (o *rolloutGetOptions) runThroughServer(cmd *cobra.Command, name string) error {
+	if o.watch || o.untilDone {
+		return fmt.Errorf("%s --watch: %w", cmd.CommandPath(), errNeedsKubernetes)
+	}
+	api, out := o.api(), cmd.OutOrStdout()
+	if o.output != "" {
+		ro := &v1alpha1.Rollout{}
+		if err := api.Get(cmd.Context(), client.ObjectKey{Namespace: o.namespace, Name: name}, ro); err != nil {
+			return fmt.Errorf("rollout %s/%s: %w", o.namespace, name, err)
+		}
+		_, err := printStructured(out, o.output, ro)
+		return err
+	}
+	v, err := api.rolloutView(cmd.Context(), o.namespace, name)
+	if err != nil {
 		return err
 	}
 	return renderRollout(out, v, time.Now())

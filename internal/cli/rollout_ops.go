@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,7 +34,7 @@ the next step (promote does that).`,
 // newRolloutPromoteCmd moves a Rollout on, as `kubectl argo rollouts promote`.
 func newRolloutPromoteCmd() *cobra.Command {
 	full := false
-	cmd, _ := rolloutVerb("promote", "Promote a Rollout to its next step, or with --full to the end",
+	cmd, f := rolloutVerb("promote", "Promote a Rollout to its next step, or with --full to the end",
 		`Promote a Rollout. Without --full: unpause it and clear its pause conditions, or,
 for a canary that is not paused by a condition, go to the next step. With --full:
 skip every remaining step, pause and analysis (status.promoteFull).`,
@@ -42,6 +43,12 @@ skip every remaining step, pause and analysis (status.promoteFull).`,
   # finish the update now
   tiphys rollout promote guestbook -N shop --full`, "promoted",
 		func(ro *v1alpha1.Rollout) (action.Patch, error) { return action.Promote(ro, full), nil })
+	f.action = func() (string, error) {
+		if full {
+			return "promote-full", nil
+		}
+		return "promote", nil
+	}
 	cmd.Flags().BoolVar(&full, "full", false, "skip all remaining steps, pauses and analysis")
 	return cmd
 }
@@ -68,12 +75,18 @@ func newRolloutRetryCmd() *cobra.Command {
 // newRolloutRestartCmd sets spec.restartAt, as `kubectl argo rollouts restart`.
 func newRolloutRestartCmd() *cobra.Command {
 	in := time.Duration(0)
-	cmd, _ := rolloutVerb("restart", "Restart the pods of a Rollout",
+	cmd, f := rolloutVerb("restart", "Restart the pods of a Rollout",
 		`Restart a Rollout's pods: sets spec.restartAt to now (or now plus --in), and the
 controller replaces every pod created before it, a few at a time.`,
 		`  tiphys rollout restart guestbook -N shop
   tiphys rollout restart guestbook -N shop --in 10m`, "restarted",
 		func(*v1alpha1.Rollout) (action.Patch, error) { return action.Restart(time.Now().Add(in)), nil })
+	f.action = func() (string, error) {
+		if in != 0 {
+			return "", fmt.Errorf("--in: %w", errNeedsKubernetes) // the server restarts now
+		}
+		return "restart", nil
+	}
 	cmd.Flags().DurationVarP(&in, "in", "i", 0, "time before the restart, e.g. 30s, 5m, 1h")
 	return cmd
 }

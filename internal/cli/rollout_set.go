@@ -69,6 +69,7 @@ Deployment is updated instead.`,
 		},
 	}
 	f.register(cmd, "")
+	f.kubeOnlyVerb(cmd)
 	return cmd
 }
 

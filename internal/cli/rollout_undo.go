@@ -54,6 +54,7 @@ referenced Deployment, ReplicaSet or PodTemplate is patched instead.`,
 	}
 	cmd.Flags().Int64Var(&toRevision, "to-revision", 0, "revision to roll back to (default: the one before the newest)")
 	f.register(cmd, "")
+	f.kubeOnlyVerb(cmd)
 	return cmd
 }
 

@@ -45,6 +45,9 @@ type Destination struct {
 	Differ *diff.Differ
 	// Writer makes syncs' changes.
 	Writer *Writer
+	// Config reaches the cluster, for clients of other kinds (the API
+	// server's typed Rollout client).
+	Config *rest.Config
 	conn   *connTracker
 }
 
@@ -96,7 +99,7 @@ func Connect(server string, cfg *rest.Config, o ConnectOptions) (*Destination, e
 	live := NewLiveCache(LiveCacheOptions{Client: dyn, Watch: watch, Mapper: mapper,
 		Namespaces: o.Namespaces, ClusterResources: o.ClusterResources})
 	live.OnChange = o.OnChange
-	d := &Destination{Server: server, Live: live, Discovery: NewDiscovery(dc), conn: conn}
+	d := &Destination{Server: server, Live: live, Discovery: NewDiscovery(dc), Config: cfg, conn: conn}
 	d.Writer = NewWriter(live, o.FieldManager)
 	d.Differ = &diff.Differ{Cluster: d.Writer}
 	// What a sync just applied needs no dry run at the next comparison.

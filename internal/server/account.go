@@ -9,10 +9,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// mayManageAccount allows an account's own caller, or one RBAC allows
-// `accounts, update, <name>`, as Argo CD's account service.
+// mayManageAccount allows an account's own caller (a local token: an
+// identity provider's user of the same name is not the account), or one
+// RBAC allows `accounts, update, <name>`, as Argo CD's account service.
 func (s *Server) mayManageAccount(r *http.Request, u *user, name string) error {
-	if u.subject == name {
+	if u.subject == name && u.oidc == nil {
 		return nil
 	}
 	return s.enforce(r.Context(), u, "accounts", "update", name)

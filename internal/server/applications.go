@@ -82,7 +82,12 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 		items = append(items, a)
 	}
 	s.encoded.forget(all)
-	slices.SortFunc(items, func(a, b v1alpha1.Application) int {
+	// Sorted through pointers: an Application is a large struct to move.
+	ptrs := make([]*v1alpha1.Application, len(items))
+	for i := range items {
+		ptrs[i] = &items[i]
+	}
+	slices.SortFunc(ptrs, func(a, b *v1alpha1.Application) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
 	offset, limit := 0, 0
@@ -100,7 +105,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 		}
 	}
 	offset = min(max(offset, 0), len(items))
-	page := items[offset:]
+	page := ptrs[offset:]
 	next := ""
 	if limit > 0 && len(page) > limit {
 		page, next = page[:limit], strconv.Itoa(offset+limit)
@@ -189,7 +194,7 @@ func (s *Server) syncApplication(w http.ResponseWriter, r *http.Request, u *user
 		op.SyncOptions = req.SyncOptions.Items
 	}
 	patch := client.MergeFrom(a.DeepCopy())
-	a.Operation = &v1alpha1.Operation{Sync: op, InitiatedBy: v1alpha1.OperationInitiator{Username: u.subject}, Retry: retryOf(req.RetryStrategy)}
+	a.Operation = &v1alpha1.Operation{Sync: op, InitiatedBy: v1alpha1.OperationInitiator{Username: u.username()}, Retry: retryOf(req.RetryStrategy)}
 	if err := s.opts.Client.Patch(r.Context(), a, patch); err != nil {
 		writeError(w, err)
 		return

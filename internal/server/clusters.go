@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
 	tcluster "github.com/tiphys/tiphys/internal/cluster"
@@ -19,6 +22,9 @@ import (
 type Clusters interface {
 	// Live resolves a destination (by server URL or name) to its cluster.
 	Live(ctx context.Context, dest v1alpha1.ApplicationDestination) (LiveObjects, error)
+	// Client is a typed client of a destination with scheme; nil for the
+	// server's own cluster (the server's client serves it).
+	Client(ctx context.Context, dest v1alpha1.ApplicationDestination, scheme *runtime.Scheme) (client.Client, error)
 }
 
 // LiveObjects reads the live objects of one cluster.
@@ -58,11 +64,33 @@ func getManaged(ctx context.Context, live LiveObjects, r v1alpha1.ResourceStatus
 // RegistryClusters serves Clusters from a cluster.Registry, the controller's
 // way to find destinations: live objects come from each destination's watch
 // cache, so a tree costs no API request once its kinds are watched.
-func RegistryClusters(r *tcluster.Registry) Clusters { return registryClusters{r} }
+func RegistryClusters(r *tcluster.Registry) Clusters { return &registryClusters{registry: r} }
 
-type registryClusters struct{ registry *tcluster.Registry }
+type registryClusters struct {
+	registry *tcluster.Registry
+	clients  sync.Map // *tcluster.Destination → client.Client
+}
 
-func (r registryClusters) Live(ctx context.Context, dest v1alpha1.ApplicationDestination) (LiveObjects, error) {
+func (r *registryClusters) Client(ctx context.Context, dest v1alpha1.ApplicationDestination, scheme *runtime.Scheme) (client.Client, error) {
+	d, err := r.registry.Resolve(ctx, dest)
+	if err != nil {
+		return nil, err
+	}
+	if d.Name == tcluster.InClusterName || d.Config == nil {
+		return nil, nil
+	}
+	if c, ok := r.clients.Load(d); ok {
+		return c.(client.Client), nil
+	}
+	c, err := client.New(d.Config, client.Options{Scheme: scheme})
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", d.Name, err)
+	}
+	r.clients.Store(d, c)
+	return c, nil
+}
+
+func (r *registryClusters) Live(ctx context.Context, dest v1alpha1.ApplicationDestination) (LiveObjects, error) {
 	d, err := r.registry.Resolve(ctx, dest)
 	if err != nil {
 		return nil, err

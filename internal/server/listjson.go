@@ -82,7 +82,7 @@ func (c *appJSON) forget(keep map[types.UID]bool) {
 // writeAppList answers an ApplicationList of items, each projected to
 // fields (nil: whole), as encoding the list would, from the encodings
 // cache.
-func (s *Server) writeAppList(w http.ResponseWriter, items []v1alpha1.Application, resourceVersion, next string, fields [][]string) {
+func (s *Server) writeAppList(w http.ResponseWriter, items []*v1alpha1.Application, resourceVersion, next string, fields [][]string) {
 	key := ""
 	if fields != nil {
 		parts := make([]string, len(fields))
@@ -105,7 +105,7 @@ func (s *Server) writeAppList(w http.ResponseWriter, items []v1alpha1.Applicatio
 	buf.Write(head)
 	buf.WriteString(`,"items":[`)
 	for i := range items {
-		b, err := s.encoded.encode(&items[i], key, fields)
+		b, err := s.encoded.encode(items[i], key, fields)
 		if err != nil {
 			writeError(w, err)
 			return

@@ -81,7 +81,7 @@ func (s *Server) managedResources(w http.ResponseWriter, r *http.Request, u *use
 			return
 		}
 		item.LiveState = string(state)
-		if err := item.setDesired(desired[object.ID{Group: res.Group, Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}]); err != nil {
+		if err := item.setDesired(desired != nil, desired[object.ID{Group: res.Group, Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}]); err != nil {
 			writeError(w, err)
 			return
 		}
@@ -140,10 +140,15 @@ func versionOf(obj map[string]any) string {
 	return v
 }
 
-// setDesired fills the desired side of an item from its comparison (nil:
-// the object is not desired: a sync with prune deletes it).
-func (item *resourceDiff) setDesired(d *compare.Resource) error {
+// setDesired fills the desired side of an item from its comparison, when
+// the app was compared; d nil is an object the app no longer renders
+// (targetState "null", as Argo CD's: a sync with prune deletes it).
+func (item *resourceDiff) setDesired(compared bool, d *compare.Resource) error {
+	if !compared {
+		return nil
+	}
 	if d == nil {
+		item.TargetState, item.Modified = "null", true
 		return nil
 	}
 	for _, f := range []struct {

@@ -84,6 +84,47 @@ var builtinPolicy = func() string {
 type policy struct {
 	enforcer    *casbin.Enforcer
 	defaultRole string
+	scopesText  string          // argocd-rbac-cm's scopes, as written
+	scopes      []string        // the claims matched as groups (rbac_scopes.go)
+	groups      map[string]bool // the subjects of g lines
+	// decided remembers this policy's answers (a list of 10 000 apps asks
+	// 10 000 of them per call); a new policy starts empty.
+	decided decisions
+}
+
+// decisions is a bounded memo of allows: key → bool.
+type decisions struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+// maxDecisions bounds the memo; past it, it starts over.
+const maxDecisions = 1 << 18
+
+// allowsMemo is allowsUser, remembered for this policy; who is u's
+// subject and groups (whoKey), the part of the key all of u's calls share.
+func (p *policy) allowsMemo(who string, u *user, res, act, obj string) bool {
+	key := who + "\x00" + res + "\x00" + act + "\x00" + obj
+	p.decided.mu.Lock()
+	v, ok := p.decided.m[key]
+	p.decided.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = p.allowsUser(u, res, act, obj)
+	p.decided.mu.Lock()
+	if p.decided.m == nil || len(p.decided.m) >= maxDecisions {
+		p.decided.m = map[string]bool{}
+	}
+	p.decided.m[key] = v
+	p.decided.mu.Unlock()
+	return v
+}
+
+// whoKey is what decides u's answers under p: the subject and the groups
+// its claims give.
+func (p *policy) whoKey(u *user) string {
+	return u.subject + "\x00" + strings.Join(u.scopeValues(p.scopes), "\x01")
 }
 
 // allows reports whether sub may do act on res's obj: its own policies, or
@@ -115,7 +156,8 @@ func (s *Server) may(ctx context.Context, u *user, res, act string) (func(obj st
 	if err != nil {
 		return nil, err
 	}
-	return func(obj string) bool { return pol.allows(u.subject, res, act, obj) }, nil
+	who := pol.whoKey(u)
+	return func(obj string) bool { return pol.allowsMemo(who, u, res, act, obj) }, nil
 }
 
 // policies caches the enforcer of the last policy text, and argocd-rbac-cm's
@@ -192,7 +234,7 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	}
 	projPolicy, _ := cleanPolicy(projText.String()) // its lines are checked above
 	text := strings.Join([]string{mustClean(builtinPolicy), cmPolicy, projPolicy}, "\n")
-	if s.rbac.last != nil && s.rbac.text == text && s.rbac.last.defaultRole == cm["policy.default"] {
+	if s.rbac.last != nil && s.rbac.text == text && s.rbac.last.defaultRole == cm["policy.default"] && s.rbac.last.scopesText == cm[scopesKey] {
 		return s.rbac.last, nil
 	}
 	m, err := model.NewModelFromString(rbacModel)
@@ -206,7 +248,8 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	e.AddFunction("argoGlob", func(args ...any) (any, error) {
 		return globMatch(args[0].(string), args[1].(string)), nil
 	})
-	s.rbac.text, s.rbac.last = text, &policy{enforcer: e, defaultRole: cm["policy.default"]}
+	s.rbac.text, s.rbac.last = text, &policy{enforcer: e, defaultRole: cm["policy.default"],
+		scopesText: cm[scopesKey], scopes: parseScopes(cm[scopesKey]), groups: groupSubjects(e)}
 	return s.rbac.last, nil
 }
 

@@ -53,7 +53,11 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 		writeError(w, errorf(http.StatusBadRequest, "%v", err))
 		return
 	}
-	name, _ := accountSubject(u.subject)
+	author := commitAuthor(u)
+	name := author.Name
+	if u.oidc != nil {
+		name = u.username()
+	}
 	automated := rollback.Automated(a)
 	plain := req.NoGit || req.DryRun
 	if plain && automated {
@@ -86,7 +90,7 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 		return
 	}
 	rev := rollback.Reverter{Client: s.opts.Client, Namespace: s.opts.Namespace, Tool: "the Tiphys API server",
-		Author: git.Author{Name: name, Email: name + "@tiphys"}, Reason: req.Reason}
+		Author: author, Reason: req.Reason}
 	commits, revertErr := rev.Revert(ctx, a, entry)
 	if len(commits) > 0 {
 		hold.Revert = commits[0]
@@ -142,4 +146,20 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, u *us
 // busy reports an operation pending or running on a.
 func busy(a *v1alpha1.Application) bool {
 	return a.Operation != nil || a.Status.OperationState != nil && a.Status.OperationState.Phase == v1alpha1.OperationRunning
+}
+
+// commitAuthor signs a revert commit for u: a local account as
+// "<name> <name@tiphys>", a single sign-on user with the token's name and
+// email claims.
+func commitAuthor(u *user) git.Author {
+	name, _ := accountSubject(u.subject)
+	a := git.Author{Name: name, Email: name + "@tiphys"}
+	if e, _ := u.oidc["email"].(string); e != "" {
+		a.Email = e
+		a.Name = e
+	}
+	if n, _ := u.oidc["name"].(string); n != "" {
+		a.Name = n
+	}
+	return a
 }

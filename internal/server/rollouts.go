@@ -54,19 +54,23 @@ func (s *Server) rolloutObject(r *http.Request, ro *v1alpha1.Rollout) string {
 	return "*/*"
 }
 
-// listRollouts is GET /api/v1/rollouts (?namespace=NS): the Rollouts whose
-// application the caller may get.
+// listRollouts is GET /api/v1/rollouts (?namespace=NS): the Rollouts
+// whose application the caller may get: those of the server's cluster
+// (an untracked one needs a policy over every app) and those the apps
+// deploy to other clusters (read there).
 func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
+	ctx := r.Context()
+	ns := r.URL.Query().Get("namespace")
 	var list v1alpha1.RolloutList
 	var opts []client.ListOption
-	if ns := r.URL.Query().Get("namespace"); ns != "" {
+	if ns != "" {
 		opts = append(opts, client.InNamespace(ns))
 	}
-	if err := s.opts.Client.List(r.Context(), &list, opts...); err != nil {
+	if err := s.opts.Client.List(ctx, &list, opts...); err != nil {
 		writeError(w, err)
 		return
 	}
-	may, err := s.may(r.Context(), u, "applications", "get")
+	may, err := s.may(ctx, u, "applications", "get")
 	if err != nil {
 		writeError(w, err)
 		return
@@ -77,6 +81,30 @@ func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
 			items = append(items, ro)
 		}
 	}
+	managed, err := s.managedRollouts(ctx, "", ns)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	for _, m := range managed {
+		if !may(s.appObject(m.app)) || !s.remote(ctx, m) {
+			continue
+		}
+		c, err := s.rolloutClient(ctx, m.app)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		ro := v1alpha1.Rollout{}
+		if err := c.Get(ctx, m.key, &ro); err != nil {
+			if client.IgnoreNotFound(err) == nil {
+				continue
+			}
+			writeError(w, errorf(http.StatusBadGateway, "application %s: rollout %s: %v", m.app.Name, m.key, err))
+			return
+		}
+		items = append(items, ro)
+	}
 	sort.Slice(items, func(i, j int) bool {
 		return items[i].Namespace+"/"+items[i].Name < items[j].Namespace+"/"+items[j].Name
 	})
@@ -84,33 +112,72 @@ func (s *Server) listRollouts(w http.ResponseWriter, r *http.Request, u *user) {
 	writeJSON(w, http.StatusOK, list)
 }
 
-// loadRollout reads the Rollout a path names and checks u may do act on
-// its application.
-func (s *Server) loadRollout(r *http.Request, u *user, act string) (*v1alpha1.Rollout, error) {
-	ro := &v1alpha1.Rollout{}
+// loadRollout reads the Rollout a path names, on the cluster of the app
+// that manages it (?app= names the app when two clusters have a Rollout
+// of that namespace and name; without it, the server's cluster is looked
+// at first), and checks u may do act on its application. It returns the
+// Rollout and the client of its cluster.
+func (s *Server) loadRollout(r *http.Request, u *user, act string) (*v1alpha1.Rollout, client.Client, error) {
+	ctx := r.Context()
 	key := client.ObjectKey{Namespace: r.PathValue("namespace"), Name: r.PathValue("name")}
 	if errs := validation.IsDNS1123Label(key.Namespace); len(errs) > 0 {
-		return nil, errorf(http.StatusBadRequest, "namespace %q: %s", key.Namespace, strings.Join(errs, "; "))
+		return nil, nil, errorf(http.StatusBadRequest, "namespace %q: %s", key.Namespace, strings.Join(errs, "; "))
 	}
 	if errs := validation.IsDNS1123Subdomain(key.Name); len(errs) > 0 {
-		return nil, errorf(http.StatusBadRequest, "rollout name %q: %s", key.Name, strings.Join(errs, "; "))
+		return nil, nil, errorf(http.StatusBadRequest, "rollout name %q: %s", key.Name, strings.Join(errs, "; "))
 	}
-	if err := s.opts.Client.Get(r.Context(), key, ro); err != nil {
-		if client.IgnoreNotFound(err) == nil {
-			return nil, errorf(http.StatusForbidden, "permission denied: applications, %s, rollout %s, sub: %s (or it does not exist)",
-				act, key, u.subject)
+	denied := errorf(http.StatusForbidden, "permission denied: applications, %s, rollout %s, sub: %s (or it does not exist)", act, key, u.subject)
+	app := r.URL.Query().Get("app")
+	if app == "" {
+		ro := &v1alpha1.Rollout{}
+		err := s.opts.Client.Get(ctx, key, ro)
+		if err == nil {
+			if err := s.enforce(ctx, u, "applications", act, s.rolloutObject(r, ro)); err != nil {
+				return nil, nil, err
+			}
+			return ro, s.opts.Client, nil
 		}
-		return nil, err
+		if client.IgnoreNotFound(err) != nil {
+			return nil, nil, err
+		}
 	}
-	if err := s.enforce(r.Context(), u, "applications", act, s.rolloutObject(r, ro)); err != nil {
-		return nil, err
+	managed, err := s.managedRollouts(ctx, app, key.Namespace)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ro, nil
+	var found []managedRollout
+	for _, m := range managed {
+		if m.key == key {
+			found = append(found, m)
+		}
+	}
+	switch {
+	case len(found) == 0:
+		return nil, nil, denied
+	case len(found) > 1:
+		return nil, nil, errorf(http.StatusBadRequest, "rollout %s is managed by %d applications: name one with ?app=", key, len(found))
+	}
+	m := found[0]
+	if err := s.enforce(ctx, u, "applications", act, s.appObject(m.app)); err != nil {
+		return nil, nil, err
+	}
+	c, err := s.rolloutClient(ctx, m.app)
+	if err != nil {
+		return nil, nil, err
+	}
+	ro := &v1alpha1.Rollout{}
+	if err := c.Get(ctx, key, ro); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			return nil, nil, errorf(http.StatusNotFound, "rollout %s of application %s does not exist", key, m.app.Name)
+		}
+		return nil, nil, errorf(http.StatusBadGateway, "application %s: rollout %s: %v", m.app.Name, key, err)
+	}
+	return ro, c, nil
 }
 
-// getRollout is GET /api/v1/rollouts/{namespace}/{name}.
+// getRollout is GET /api/v1/rollouts/{namespace}/{name} (?app=).
 func (s *Server) getRollout(w http.ResponseWriter, r *http.Request, u *user) {
-	ro, err := s.loadRollout(r, u, "get")
+	ro, _, err := s.loadRollout(r, u, "get")
 	if err != nil {
 		writeError(w, err)
 		return
@@ -121,13 +188,13 @@ func (s *Server) getRollout(w http.ResponseWriter, r *http.Request, u *user) {
 // rolloutAnalysisRuns is GET /api/v1/rollouts/{namespace}/{name}/analysisruns:
 // the AnalysisRuns the Rollout owns, newest first.
 func (s *Server) rolloutAnalysisRuns(w http.ResponseWriter, r *http.Request, u *user) {
-	ro, err := s.loadRollout(r, u, "get")
+	ro, c, err := s.loadRollout(r, u, "get")
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	var runs v1alpha1.AnalysisRunList
-	if err := s.opts.Client.List(r.Context(), &runs, client.InNamespace(ro.Namespace)); err != nil {
+	if err := c.List(r.Context(), &runs, client.InNamespace(ro.Namespace)); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -156,12 +223,12 @@ func (s *Server) rolloutAction(w http.ResponseWriter, r *http.Request, u *user) 
 		writeError(w, errorf(http.StatusBadRequest, "rollout action %q: want promote, promote-full, abort, retry, pause, resume or restart", verb))
 		return
 	}
-	ro, err := s.loadRollout(r, u, "action/argoproj.io/Rollout/"+verb)
+	ro, c, err := s.loadRollout(r, u, "action/argoproj.io/Rollout/"+verb)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	if err := patch(ro).Apply(r.Context(), s.opts.Client, ro); err != nil {
+	if err := patch(ro).Apply(r.Context(), c, ro); err != nil {
 		writeError(w, err)
 		return
 	}

@@ -14,8 +14,8 @@ type route struct {
 	// summary is the operation's one-line description; body names the
 	// request body's shape (Argo CD's message name where it has one).
 	summary, body string
-	// public routes need no token: version, login, logout, userinfo and the
-	// webhook (checked by its signature).
+	// public routes need no token: version, login, logout, userinfo, the
+	// single sign-on routes and the webhook (checked by its signature).
 	public bool
 	serve  http.Handler
 }
@@ -67,6 +67,7 @@ func (s *Server) routes() []route {
 		a("POST", "/api/v1/rollouts/{namespace}/{name}/{action}", "promote, promote-full, abort, retry, pause, resume or restart a Rollout", "",
 			s.rolloutAction),
 	}
+	rs = append(rs, s.ssoRoutes()...)
 	if s.opts.Webhook != nil {
 		rs = append(rs, route{method: "POST", path: "/api/webhook", summary: "a Git host's push: refresh the apps and ApplicationSets it touches",
 			body: "a GitHub, GitLab, Gitea, Bitbucket or generic push event", public: true, serve: s.opts.Webhook})

@@ -15,7 +15,8 @@ import (
 // user is an authenticated caller: the token's subject and claims.
 type user struct {
 	subject string
-	claims  *claims
+	claims  *claims        // a local token's
+	oidc    map[string]any // an identity provider's token's (oidc_token.go)
 }
 
 // createSession is POST /api/v1/session: {"username", "password"} →
@@ -45,6 +46,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 // (until it would have expired; kept in memory, so a restarted server
 // forgets it) and the cookie cleared.
 func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
+	s.revokeOIDC(r)
 	if c, err := s.parse(r.Context(), requestToken(r)); err == nil && c.ID != "" {
 		expires := time.Now().Add(sessionDuration)
 		if c.ExpiresAt != nil {
@@ -70,14 +72,22 @@ func (s *Server) isRevoked(c *claims) bool {
 	return true
 }
 
-// userInfo is GET /api/v1/session/userinfo: {"loggedIn", "username", "iss"}.
+// userInfo is GET /api/v1/session/userinfo: {"loggedIn", "username",
+// "iss", "groups"}; an identity provider's user is named by its email
+// (else its identifier) and its groups are the values of the claims
+// argocd-rbac-cm's scopes name, as Argo CD's.
 func (s *Server) userInfo(w http.ResponseWriter, r *http.Request) {
 	u, err := s.authenticate(r)
 	if err != nil {
 		writeJSON(w, http.StatusOK, map[string]any{"loggedIn": false})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"loggedIn": true, "username": u.subject, "iss": issuer, "groups": []string{}})
+	groups, err := s.groups(r.Context(), u)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"loggedIn": true, "username": u.username(), "iss": u.issuer(), "groups": groups})
 }
 
 // authed wraps a handler that needs a caller: no valid token is 401.
@@ -108,11 +118,15 @@ func prefixed(prefix string, list []string) string {
 // authenticate checks the request's token: signed by this server, not
 // expired, for an enabled account, or for a project role whose
 // jwtTokens still lists its id (Argo CD revokes a project token by
-// removing that entry).
+// removing that entry); or issued by oidc.config's identity provider
+// (authenticateOIDC).
 func (s *Server) authenticate(r *http.Request) (*user, error) {
 	token := requestToken(r)
 	if token == "" {
 		return nil, errorf(http.StatusUnauthorized, "no session information")
+	}
+	if iss := tokenIssuer(token); iss != "" && iss != issuer {
+		return s.authenticateOIDC(r.Context(), token, iss)
 	}
 	c, err := s.parse(r.Context(), token)
 	if err != nil {
@@ -202,7 +216,7 @@ func (s *Server) enforce(ctx context.Context, u *user, res, act, obj string) err
 	if err != nil {
 		return err
 	}
-	if !p.allows(u.subject, res, act, obj) {
+	if !p.allowsUser(u, res, act, obj) {
 		return errorf(http.StatusForbidden, "permission denied: %s, %s, %s, sub: %s", res, act, obj, u.subject)
 	}
 	return nil

@@ -85,7 +85,7 @@ func (s *Server) streamApplications(w http.ResponseWriter, r *http.Request, u *u
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case e := <-events:
 			pol, err := s.policy(r.Context())
-			if err != nil || !pol.allows(u.subject, "applications", "get", s.appObject(e.Result.Application)) {
+			if err != nil || !pol.allowsUser(u, "applications", "get", s.appObject(e.Result.Application)) {
 				continue
 			}
 			b, err := json.Marshal(e)
