@@ -11,24 +11,37 @@ LDFLAGS    := -X github.com/tiphys/tiphys/internal/version.Version=$(VERSION)
 # which Go's test cache cannot see.
 GO_TEST_FLAGS ?= -timeout 30m -count=1
 
-.PHONY: bench-large all build tools test-deps generate verify-generate vet test example-apps conformance bench demo demo-down clean
+.PHONY: bench-large all build ui screenshots tools test-deps generate verify-generate vet test example-apps conformance bench demo demo-down clean
 
 all: build
 
-## build: the tiphys binary in bin/
-build:
+## build: the web UI (ui/dist, embedded in the binary), then the tiphys binary in bin/
+build: ui
 	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/tiphys ./cmd/tiphys
+
+## ui: the web UI: type-checked (tsc), bundled into ui/dist (npm ci when node_modules is missing or older than package-lock.json)
+ui:
+	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules ]; then \
+	  (cd ui && npm ci --no-audit --no-fund) && touch ui/node_modules; \
+	fi
+	cd ui && npm run --silent check && npm run --silent build
+
+## screenshots: the UI's browser test, its screenshots written to docs/images/ui/
+screenshots: tools build
+	TIPHYS_BIN_DIR=$(BIN) TIPHYS_REQUIRE_BROWSER=1 TIPHYS_UI_SCREENSHOTS=$(CURDIR)/docs/images/ui \
+	  go test -count=1 -timeout 20m -run TestUI -v ./test/browser
 
 ## tools: the pinned Kubernetes, etcd, kwok and controller-gen binaries (cached outside the clone)
 tools:
 	tools/build.sh $(BIN)
 
-## test-deps: the system packages tests run: Prometheus (the analysis tests query a real server),
-## installed from Debian when /usr/bin/prometheus is missing (sudo when not root)
+## test-deps: the system packages tests run: Prometheus (the analysis tests query a real server) and
+## Chromium (the UI's browser tests), installed from Debian when missing (sudo when not root)
 test-deps:
-	@if [ ! -x /usr/bin/prometheus ]; then \
+	@pkgs=; [ -x /usr/bin/prometheus ] || pkgs="$$pkgs prometheus"; [ -x /usr/bin/chromium ] || pkgs="$$pkgs chromium"; \
+	if [ -n "$$pkgs" ]; then \
 	  sudo=; if [ "$$(id -u)" != 0 ]; then sudo=sudo; fi; \
-	  $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends prometheus; \
+	  $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$pkgs; \
 	fi
 
 ## generate: deepcopy functions and CRD manifests from api/v1alpha1
@@ -49,7 +62,7 @@ vet:
 
 ## test: every test, unit and cluster ones (the cluster tests start local control planes)
 test: tools test-deps build verify-generate vet
-	TIPHYS_BIN_DIR=$(BIN) go test $(GO_TEST_FLAGS) ./...
+	TIPHYS_BIN_DIR=$(BIN) TIPHYS_REQUIRE_BROWSER=1 go test $(GO_TEST_FLAGS) ./...
 
 ## example-apps: Argo CD's example repository on a local plane, every example Synced and Healthy
 ## (ARGOCD_EXAMPLE_APPS=DIR, a checkout of https://github.com/argoproj/argocd-example-apps)
@@ -79,6 +92,8 @@ bench: tools
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/rollout -rollouts 200
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/platform -idle 30s
 	TIPHYS_BIN_DIR=$(BIN) go run ./bench/server -apps 10000
+	$(MAKE) ui
+	TIPHYS_BIN_DIR=$(BIN) go run ./bench/ui -apps 100,10000
 
 ## bench-large: the sync benchmark with 1000 apps (5000 objects; about 20 minutes)
 ## (and bench/appset with one ApplicationSet generating 1000 apps)
@@ -96,4 +111,5 @@ demo-down: build
 	$(BIN)/tiphys local demo down --dir $(DEMO_DIR)
 
 clean:
-	rm -rf $(BIN) $(STATE)
+	rm -rf $(BIN) $(STATE) ui/node_modules
+	find ui/dist -mindepth 1 ! -name PLACEHOLDER -delete

@@ -337,8 +337,9 @@ Try:
   - the API (Argo CD's REST paths): kubectl -n argocd get secret argocd-initial-admin-secret \
       -o jsonpath='{.data.password}' | base64 -d | bin/tiphys login %s --password-stdin
     then bin/tiphys app list --server %s
+  - the web UI: http://%s/ (user admin, the same password; docs/ui.md)
   - the logs: %s/controller.log, %s/workload-controller.log, %s/server.log
   - stop it all: make demo-down
 
-`, took.Round(time.Second), kubeconfig, rel, rel, rel, rel, rel, analysis, apiAddr, apiAddr, rel, rel, rel)
+`, took.Round(time.Second), kubeconfig, rel, rel, rel, rel, rel, analysis, apiAddr, apiAddr, apiAddr, rel, rel, rel)
 }

@@ -10,6 +10,7 @@ import (
 	tcluster "github.com/tiphys/tiphys/internal/cluster"
 	"github.com/tiphys/tiphys/internal/server"
 	"github.com/tiphys/tiphys/internal/server/webhook"
+	"github.com/tiphys/tiphys/ui"
 )
 
 type serverOptions struct {
@@ -75,7 +76,8 @@ func (o *serverOptions) run(cmd *cobra.Command) error {
 	}
 	hook := webhook.New(webhook.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("webhook")})
 	s := server.New(server.Options{Client: cl.GetClient(), Namespace: o.namespace, Log: log.WithName("server"),
-		Cache: cl.GetCache(), Webhook: hook, Clusters: server.RegistryClusters(clusters), Comparer: comparer})
+		Cache: cl.GetCache(), Webhook: hook, Clusters: server.RegistryClusters(clusters), Comparer: comparer,
+		UI: ui.Handler()})
 	initial, err := s.Init(ctx)
 	if err != nil {
 		return err

@@ -41,6 +41,8 @@ type Options struct {
 	// Comparer, when set, renders apps for the desired side of
 	// managed-resources.
 	Comparer Comparer
+	// UI, when set, serves every path outside /api/ (the web UI).
+	UI http.Handler
 }
 
 // Server serves the API. Create it with New.
@@ -73,9 +75,15 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.path, rt.serve)
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	noAPI := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "%s %s: no such API path", r.Method, r.URL.EscapedPath()))
-	})
+	}
+	mux.HandleFunc("/api/", noAPI)
+	if s.opts.UI != nil {
+		mux.Handle("/", s.opts.UI)
+	} else {
+		mux.HandleFunc("/", noAPI)
+	}
 	// Answers are gzipped for clients that accept it (browsers do: a list
 	// of 10 000 apps is a tenth of its size); the event streams are not, so
 	// that each event goes out when it happens.
