@@ -44,11 +44,7 @@ export function History({ app, onChange }: { app: any; onChange: () => void }) {
                     onInput={e => setReason((e.target as HTMLInputElement).value)} />{' '}
                   <button class="danger" disabled={busy} onClick={() => rollback(h.id)} data-testid="rollback-confirm">Roll back</button>{' '}
                   <button onClick={() => setConfirm(null)}>Cancel</button></span>
-                : h.id === 0 && i !== 1
-                  // The API reads id 0 as "the entry before the last": an
-                  // older entry 0 cannot be asked for by its id.
-                  ? <button disabled title="The API reads history id 0 as the entry before the last: use tiphys app rollback" data-testid="rollback">Rollback</button>
-                  : <button onClick={() => setConfirm(h.id)} data-testid="rollback">Rollback</button>}</td>
+                : <button onClick={() => setConfirm(h.id)} data-testid="rollback">Rollback</button>}</td>
             </tr>
           ))}
         </tbody>
