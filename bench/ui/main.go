@@ -42,8 +42,8 @@ import (
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	benchplane "github.com/tiphys/tiphys/bench/internal/plane"
 	"github.com/tiphys/tiphys/internal/install"
-	"github.com/tiphys/tiphys/internal/localcluster"
 	"github.com/tiphys/tiphys/internal/testenv"
 )
 
@@ -95,28 +95,17 @@ func (o *options) run(ctx context.Context) error {
 	if _, err := os.Stat(filepath.Join(root, "ui", "dist", "index.html")); err != nil {
 		return errors.New("the UI is not built: run make ui")
 	}
-	bin, err := testenv.BinDir()
+	plane, err := benchplane.Start(ctx, "ui", 1)
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "tiphys-bench-ui-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
+	defer plane.Stop()
+	dir := plane.Dir
 	tiphys := filepath.Join(dir, "tiphys")
 	build := exec.Command("go", "build", "-o", tiphys, "./cmd/tiphys")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("build tiphys: %w\n%s", err, out)
-	}
-	plane, err := localcluster.Start(ctx, localcluster.Options{Dir: filepath.Join(dir, "plane"), BinDir: bin, Nodes: 1})
-	if err != nil {
-		return err
-	}
-	defer plane.Stop()
-	if _, err := install.Apply(ctx, plane.Config, install.Options{}); err != nil {
-		return err
 	}
 	cfg := *plane.Config
 	cfg.QPS, cfg.Burst = 500, 1000
