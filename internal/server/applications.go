@@ -179,13 +179,9 @@ func (s *Server) syncApplication(w http.ResponseWriter, r *http.Request, u *user
 			return
 		}
 	}
-	a, err := s.loadApp(r, u, "sync")
+	a, err := s.loadIdleApp(r, u)
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	if busy(a) {
-		writeError(w, errorf(http.StatusConflict, "another operation is already in progress"))
 		return
 	}
 	op := &v1alpha1.SyncOperation{Revision: req.Revision, Revisions: req.Revisions, DryRun: req.DryRun, Prune: req.Prune,

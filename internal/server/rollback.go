@@ -41,13 +41,9 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 		writeError(w, err)
 		return
 	}
-	a, err := s.loadApp(r, u, "sync")
+	a, err := s.loadIdleApp(r, u)
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	if busy(a) {
-		writeError(w, errorf(http.StatusConflict, "another operation is already in progress"))
 		return
 	}
 	entry, err := rollback.Entry(a, req.ID)
@@ -143,6 +139,20 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, u *us
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+// loadIdleApp is loadApp for an operation (RBAC applications, sync): an
+// app with an operation pending or running is 409, as Argo CD's "another
+// operation is already in progress".
+func (s *Server) loadIdleApp(r *http.Request, u *user) (*v1alpha1.Application, error) {
+	a, err := s.loadApp(r, u, "sync")
+	if err != nil {
+		return nil, err
+	}
+	if busy(a) {
+		return nil, errorf(http.StatusConflict, "another operation is already in progress")
+	}
+	return a, nil
 }
 
 // busy reports an operation pending or running on a.
