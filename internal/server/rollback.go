@@ -1,8 +1,10 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
@@ -30,7 +32,9 @@ type rollbackRequest struct {
 // makes its next sync go there), and the revert commits are pushed to its
 // branches, authored by the caller; the answer is the Application. With
 // noGit (or dryRun) it is Argo CD's rollback: the sync only, refused
-// (400) while automated sync is on. An operation in progress is 409; a
+// (400) while automated sync is on. An operation or another rollback of
+// the app in progress is 409 (the operation is written against the
+// app's resourceVersion, and a refused write takes the new hold back); a
 // push that fails after the app was rolled back and held is 502, naming
 // why.
 func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *user) {
@@ -44,6 +48,15 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 		writeError(w, err)
 		return
 	}
+	// One rollback at a time per app: two would interleave their holds and
+	// revert commits, and the watch cache may not show the first's
+	// operation yet.
+	key := a.Namespace + "/" + a.Name
+	if _, running := s.rollingBack.LoadOrStore(key, true); running {
+		writeError(w, errorf(http.StatusConflict, "application %s: another rollback is in progress", a.Name))
+		return
+	}
+	defer s.rollingBack.Delete(key)
 	if busy(a) {
 		writeError(w, errorf(http.StatusConflict, "another operation is already in progress"))
 		return
@@ -67,8 +80,12 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 	op := rollback.Operation(entry, name, req.Prune)
 	op.Sync.DryRun = req.DryRun
 	ctx := r.Context()
-	var hold *application.Hold
+	var hold, previous *application.Hold
 	if !plain {
+		if previous, err = application.ReadHold(ctx, s.opts.Client, s.opts.Namespace, a.Namespace, a.Name); err != nil {
+			writeError(w, err)
+			return
+		}
 		hold = rollback.Hold(entry, name, req.Reason)
 		if err := application.WriteHold(ctx, s.opts.Client, s.opts.Namespace, a.Namespace, a.Name, hold); err != nil {
 			writeError(w, err)
@@ -78,9 +95,17 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 	// The cluster first (an emergency is about speed), then Git. An
 	// automated app's hold makes the controller sync it to the entry.
 	if plain || !automated {
-		patch := client.MergeFrom(a.DeepCopy())
+		patch := client.MergeFromWithOptions(a.DeepCopy(), client.MergeFromWithOptimisticLock{})
 		a.Operation = op
 		if err := s.opts.Client.Patch(ctx, a, patch); err != nil {
+			if hold != nil {
+				if undo := application.WriteHold(ctx, s.opts.Client, s.opts.Namespace, a.Namespace, a.Name, previous); undo != nil {
+					err = fmt.Errorf("%w (and the hold could not be taken back: %w)", err, undo)
+				}
+			}
+			if apierrors.IsConflict(err) {
+				err = errorf(http.StatusConflict, "application %s changed meanwhile (another operation?); nothing was rolled back: %v", a.Name, err)
+			}
 			writeError(w, err)
 			return
 		}
