@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -139,7 +140,9 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 // applications, delete): Argo CD's cascade (default true) and
 // propagationPolicy (foreground, background) set the resources finalizer,
 // so that the controller deletes the app's resources first; cascade=false
-// leaves them in the cluster.
+// (any of Go's boolean spellings, as Argo CD's gateway parses it) leaves
+// them in the cluster, and is refused with a propagation policy, as Argo
+// CD refuses it.
 func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, u *user) {
 	a, err := s.loadApp(r, u, "delete")
 	if err != nil {
@@ -147,9 +150,17 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request, u *us
 		return
 	}
 	q := r.URL.Query()
-	cascade := q.Get("cascade") != "false"
-	if c := q.Get("cascade"); c != "" && c != "true" && c != "false" {
-		writeError(w, errorf(http.StatusBadRequest, "cascade %q: want true or false", c))
+	cascade := true
+	if c := q.Get("cascade"); c != "" {
+		b, err := strconv.ParseBool(c)
+		if err != nil {
+			writeError(w, errorf(http.StatusBadRequest, "cascade %q: want true or false", c))
+			return
+		}
+		cascade = b
+	}
+	if !cascade && q.Get("propagationPolicy") != "" {
+		writeError(w, errorf(http.StatusBadRequest, "cannot set propagation policy when cascading is disabled"))
 		return
 	}
 	patch := client.MergeFrom(a.DeepCopy())
