@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -115,8 +116,9 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 		writeJSON(w, http.StatusOK, a)
 		return
 	}
+	var notes strings.Builder
 	rev := rollback.Reverter{Client: s.opts.Client, Namespace: s.opts.Namespace, Tool: "the Tiphys API server",
-		Author: author, Reason: req.Reason}
+		Author: author, Reason: req.Reason, Out: &notes}
 	commits, revertErr := rev.Revert(ctx, a, entry)
 	if len(commits) > 0 {
 		hold.Revert = commits[0]
@@ -129,8 +131,16 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 		}
 	}
 	if revertErr != nil {
-		writeError(w, errorf(http.StatusBadGateway, "application %s: rolled back and held at %s, but the revert commit was not written: %v; "+
-			"push the revert yourself: the hold ends when the branch renders the same", a.Name, rollback.EntryRevision(entry), revertErr))
+		// What was pushed before the failure, so that the caller knows
+		// which branches still need the revert.
+		msg := fmt.Sprintf("application %s: rolled back and held at %s, but the revert commit was not written: %v; "+
+			"push the revert yourself: the hold ends when the branch renders the same", a.Name, rollback.EntryRevision(entry), revertErr)
+		if len(commits) > 0 {
+			msg = fmt.Sprintf("application %s: rolled back and held at %s. %s Not every revert commit was written: %v; "+
+				"push the rest yourself: the hold ends when the branches render the same", a.Name, rollback.EntryRevision(entry),
+				strings.Join(strings.Fields(notes.String()), " "), revertErr)
+		}
+		writeError(w, errorf(http.StatusBadGateway, "%s", msg))
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
