@@ -15,6 +15,11 @@ import (
 	"github.com/tiphys/tiphys/internal/source/git"
 )
 
+// maxReasonLength bounds a rollback's reason: it goes into the revert
+// commit and the hold, and every app's hold shares one ConfigMap (1 MiB),
+// so one caller's reason must not leave no room for the others'.
+const maxReasonLength = 4096
+
 // rollbackRequest is Argo CD's ApplicationRollbackRequest (id, dryRun,
 // prune) with Tiphys' noGit (Argo CD's rollback: the sync only) and
 // reason (written into the revert commit and the hold).
@@ -43,6 +48,10 @@ func (s *Server) rollbackApplication(w http.ResponseWriter, r *http.Request, u *
 	var req rollbackRequest
 	if err := readJSON(r, &req); err != nil {
 		writeError(w, err)
+		return
+	}
+	if len(req.Reason) > maxReasonLength {
+		writeError(w, errorf(http.StatusBadRequest, "reason: %d bytes, at most %d", len(req.Reason), maxReasonLength))
 		return
 	}
 	a, err := s.loadApp(r, u, "sync")
