@@ -53,6 +53,7 @@ type Server struct {
 	// rollingBack holds the apps (namespace/name) a rollback is under way
 	// on, so that a second one is refused rather than interleaved.
 	rollingBack sync.Map
+	logins      loginFailures // failed logins per user name
 }
 
 // New returns a server over opts.
