@@ -109,6 +109,10 @@ func (o *rollbackOptions) run(cmd *cobra.Command, args []string) error {
 			return fmt.Errorf("application %s: %w", app.Name, err)
 		}
 	}
+	if revertErr != nil && len(commits) > 0 {
+		return fmt.Errorf("application %s: rolled back and held at %s, but not every revert commit was written: %w; "+
+			"push the rest yourself: the hold ends when the branches render the same", app.Name, rollback.EntryRevision(entry), revertErr)
+	}
 	if revertErr != nil {
 		return fmt.Errorf("application %s: rolled back and held at %s, but the revert commit was not written: %w; "+
 			"push the revert yourself: the hold ends when the branch renders the same", app.Name, rollback.EntryRevision(entry), revertErr)

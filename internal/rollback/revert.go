@@ -62,6 +62,8 @@ func (r Reverter) Revert(ctx context.Context, app *v1alpha1.Application, entry *
 		case errors.Is(err, git.ErrNotBranch):
 			skipped = append(skipped, fmt.Sprintf("%s: targetRevision %q follows no branch, so no commit can be written (%v)", t.name(), t.branch, err))
 			continue
+		case err != nil && len(app.Spec.Sources) > 0:
+			return commits, fmt.Errorf("%s: %w", t.name(), err)
 		case err != nil:
 			return commits, err
 		case res.UpToDate:

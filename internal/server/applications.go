@@ -114,22 +114,33 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, u *use
 }
 
 // loadApp reads the Application a path names and checks u may do act on it.
-// A missing app and one the caller may not see are both 403 for a caller
-// without get, as Argo CD answers, so names do not leak.
+// An app the caller may not get is answered as one that does not exist
+// (403 naming only the asked name), so neither its existence nor its
+// project leak; a caller who may get it is told what was denied. A
+// missing app is 404 to a caller who could get an app of that name in any
+// project (an admin, role:readonly), as Argo CD answers.
 func (s *Server) loadApp(r *http.Request, u *user, act string) (*v1alpha1.Application, error) {
 	a := &v1alpha1.Application{}
 	key := client.ObjectKey{Namespace: s.appNamespace(r), Name: r.PathValue("name")}
+	hidden := errorf(http.StatusForbidden, "permission denied: applications, %s, %s, sub: %s (or it does not exist)",
+		act, key.Name, u.subject)
 	if err := s.opts.Client.Get(r.Context(), key, a); err != nil {
-		if client.IgnoreNotFound(err) == nil {
-			return nil, errorf(http.StatusForbidden, "permission denied: applications, %s, %s, sub: %s (or it does not exist)",
-				act, key.Name, u.subject)
+		if client.IgnoreNotFound(err) != nil {
+			return nil, err
 		}
-		return nil, err
+		if s.enforce(r.Context(), u, "applications", "get", "*/"+key.Name) == nil {
+			return nil, errorf(http.StatusNotFound, "application %q not found", key.Name)
+		}
+		return nil, hidden
 	}
-	if err := s.enforce(r.Context(), u, "applications", act, s.appObject(a)); err != nil {
-		return nil, err
+	err := s.enforce(r.Context(), u, "applications", act, s.appObject(a))
+	if err == nil {
+		return a, nil
 	}
-	return a, nil
+	if act == "get" || s.enforce(r.Context(), u, "applications", "get", s.appObject(a)) != nil {
+		return nil, hidden
+	}
+	return nil, err
 }
 
 // getApplication is GET /api/v1/applications/{name}; ?refresh=normal|hard

@@ -101,7 +101,7 @@ func (s *Server) desired(r *http.Request, a *v1alpha1.Application) (map[object.I
 	}
 	res, err := s.opts.Comparer.Compare(r.Context(), a)
 	if err != nil {
-		return nil, fmt.Errorf("application %s: desired state: %w", a.Name, err)
+		return nil, fmt.Errorf("desired state: %w", err) // compare names the app
 	}
 	out := map[object.ID]*compare.Resource{}
 	for i := range res.Resources {

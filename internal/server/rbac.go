@@ -207,15 +207,31 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	var projText strings.Builder
 	for _, p := range projects.Items {
 		for _, r := range p.Spec.Roles {
+			if !roleName.MatchString(r.Name) {
+				s.opts.Log.Info("project role left out", "project", p.Name, "role", r.Name,
+					"reason", "a role's name is letters, digits, '-' and '_' (as Argo CD's)")
+				continue
+			}
 			sub := "proj:" + p.Name + ":" + r.Name
 			for _, line := range r.Policies {
-				if err := projectLine(line, p.Name, sub); err != nil {
+				err := projectLine(line, p.Name, sub)
+				if err == nil {
+					// Each line on its own, so that one bad line (an odd
+					// effect) never drops every project's policies.
+					_, err = cleanPolicy(line)
+				}
+				if err != nil {
 					s.opts.Log.Info("project role policy line left out", "project", p.Name, "role", r.Name, "line", line, "reason", err.Error())
 					continue
 				}
 				projText.WriteString(line + "\n")
 			}
 			for _, g := range r.Groups {
+				if g == "" || strings.ContainsAny(g, policyBreakers) {
+					s.opts.Log.Info("project role group left out", "project", p.Name, "role", r.Name, "group", g,
+						"reason", "a group is not empty and has no comma, quote, tab or line break")
+					continue
+				}
 				fmt.Fprintf(&projText, "g, %s, %s\n", g, sub)
 			}
 		}
@@ -253,9 +269,20 @@ func (s *Server) policy(ctx context.Context) (*policy, error) {
 	return s.rbac.last, nil
 }
 
+// roleName is a project role's name, as Argo CD validates it: anything
+// else could write policy lines of its own into the role's subject.
+var roleName = regexp.MustCompile(`^[a-zA-Z0-9]([-_a-zA-Z0-9]*[a-zA-Z0-9])?$`)
+
+// policyBreakers are the characters a project role's group may not hold:
+// they would end its g line or add fields to it.
+const policyBreakers = ",\"\n\r\t"
+
 // projectLine checks a project role's policy line: a p line of the role
 // itself on an object of the project.
 func projectLine(line, project, sub string) error {
+	if strings.ContainsAny(line, "\n\r") {
+		return fmt.Errorf("a policy line has no line break")
+	}
 	f := policyFields(line)
 	if len(f) < 5 || len(f) > 6 || f[0] != "p" {
 		return fmt.Errorf("want p, %s, RESOURCE, ACTION, %s/OBJECT[, allow|deny]", sub, project)

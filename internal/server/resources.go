@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/tiphys/tiphys/api/v1alpha1"
+	"github.com/tiphys/tiphys/internal/source/git"
 )
 
 // Secret types of Argo CD's declarative set-up (label argocd.argoproj.io/secret-type).
@@ -111,8 +113,10 @@ func (s *Server) getApplicationSet(w http.ResponseWriter, r *http.Request, u *us
 }
 
 // cluster is Argo CD's Cluster shape without credentials: the Secret's
-// config is never answered, only whether it has TLS settings.
+// config is never answered, and a password in the server URL is redacted.
 type cluster struct {
+	// raw is the Secret's server URL, the RBAC object.
+	raw              string
 	Server           string   `json:"server"`
 	Name             string   `json:"name"`
 	Namespaces       []string `json:"namespaces,omitempty"`
@@ -130,7 +134,8 @@ func (s *Server) allClusters(r *http.Request) ([]cluster, error) {
 	out := []cluster{}
 	inCluster := true
 	for _, sec := range secrets {
-		c := cluster{Server: string(sec.Data["server"]), Name: string(sec.Data["name"]), Project: string(sec.Data["project"]),
+		raw := string(sec.Data["server"])
+		c := cluster{raw: raw, Server: git.RedactURL(raw), Name: string(sec.Data["name"]), Project: string(sec.Data["project"]),
 			ClusterResources: string(sec.Data["clusterResources"]) == "true"}
 		if ns := string(sec.Data["namespaces"]); ns != "" {
 			c.Namespaces = splitList(ns)
@@ -141,7 +146,7 @@ func (s *Server) allClusters(r *http.Request) ([]cluster, error) {
 		out = append(out, c)
 	}
 	if inCluster {
-		out = append(out, cluster{Server: "https://kubernetes.default.svc", Name: "in-cluster"})
+		out = append(out, cluster{raw: "https://kubernetes.default.svc", Server: "https://kubernetes.default.svc", Name: "in-cluster"})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
@@ -162,7 +167,7 @@ func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
 	}
 	out := []cluster{}
 	for _, c := range all {
-		if may(c.Server) {
+		if may(c.raw) {
 			out = append(out, c)
 		}
 	}
@@ -171,8 +176,9 @@ func (s *Server) listClusters(w http.ResponseWriter, r *http.Request, u *user) {
 
 // getCluster is GET /api/v1/clusters/{server} (the server URL, escaped),
 // or by name with ?id.type=name, as Argo CD's ClusterID. A cluster the
-// caller may not get is 403, whether it exists or not; one that does not
-// exist is 404 to a caller who may get it.
+// caller may not get is 403 naming only what was asked, whether it exists
+// or not (a name never reveals the server URL); one that does not exist is
+// 404 to a caller who may get it.
 func (s *Server) getCluster(w http.ResponseWriter, r *http.Request, u *user) {
 	all, err := s.allClusters(r)
 	if err != nil {
@@ -180,13 +186,13 @@ func (s *Server) getCluster(w http.ResponseWriter, r *http.Request, u *user) {
 		return
 	}
 	id, byName := r.PathValue("server"), r.URL.Query().Get("id.type") == "name"
-	i := slices.IndexFunc(all, func(c cluster) bool { return byName && c.Name == id || !byName && c.Server == id })
+	i := slices.IndexFunc(all, func(c cluster) bool { return byName && c.Name == id || !byName && (c.raw == id || c.Server == id) })
 	server := id
 	if i >= 0 {
-		server = all[i].Server
+		server = all[i].raw
 	}
 	if err := s.enforce(r.Context(), u, "clusters", "get", server); err != nil {
-		writeError(w, err)
+		writeError(w, asked(err, "clusters", id, u))
 		return
 	}
 	if i < 0 {
@@ -196,8 +202,11 @@ func (s *Server) getCluster(w http.ResponseWriter, r *http.Request, u *user) {
 	writeJSON(w, http.StatusOK, all[i])
 }
 
-// repository is Argo CD's Repository shape without credentials.
+// repository is Argo CD's Repository shape without credentials (a
+// password in the URL is redacted).
 type repository struct {
+	// raw is the Secret's URL, in the RBAC object.
+	raw      string
 	Repo     string `json:"repo"`
 	Type     string `json:"type,omitempty"`
 	Name     string `json:"name,omitempty"`
@@ -213,7 +222,8 @@ func (s *Server) allRepositories(r *http.Request) ([]repository, error) {
 	}
 	out := []repository{}
 	for _, sec := range secrets {
-		out = append(out, repository{Repo: string(sec.Data["url"]), Type: string(sec.Data["type"]), Name: string(sec.Data["name"]),
+		raw := string(sec.Data["url"])
+		out = append(out, repository{raw: raw, Repo: git.RedactURL(raw), Type: string(sec.Data["type"]), Name: string(sec.Data["name"]),
 			Project: string(sec.Data["project"]), Username: string(sec.Data["username"])})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Repo < out[j].Repo })
@@ -224,9 +234,9 @@ func (s *Server) allRepositories(r *http.Request) ([]repository, error) {
 // global one.
 func (r repository) object() string {
 	if r.Project != "" {
-		return r.Project + "/" + r.Repo
+		return r.Project + "/" + r.raw
 	}
-	return r.Repo
+	return r.raw
 }
 
 // listRepositories is GET /api/v1/repositories: the repository Secrets the
@@ -253,9 +263,9 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request, u *use
 }
 
 // getRepository is GET /api/v1/repositories/{repo} (the URL, escaped):
-// one repository without credentials. One the caller may not get is 403,
-// whether it exists or not; one that does not exist is 404 to a caller who
-// may get it.
+// one repository without credentials. One the caller may not get is 403
+// naming only the asked URL, whether it exists or not (its project does
+// not leak); one that does not exist is 404 to a caller who may get it.
 func (s *Server) getRepository(w http.ResponseWriter, r *http.Request, u *user) {
 	all, err := s.allRepositories(r)
 	if err != nil {
@@ -263,13 +273,13 @@ func (s *Server) getRepository(w http.ResponseWriter, r *http.Request, u *user) 
 		return
 	}
 	url := r.PathValue("repo")
-	i := slices.IndexFunc(all, func(repo repository) bool { return repo.Repo == url })
+	i := slices.IndexFunc(all, func(repo repository) bool { return repo.raw == url || repo.Repo == url })
 	obj := url
 	if i >= 0 {
 		obj = all[i].object()
 	}
 	if err := s.enforce(r.Context(), u, "repositories", "get", obj); err != nil {
-		writeError(w, err)
+		writeError(w, asked(err, "repositories", url, u))
 		return
 	}
 	if i < 0 {
@@ -277,6 +287,17 @@ func (s *Server) getRepository(w http.ResponseWriter, r *http.Request, u *user) 
 		return
 	}
 	writeJSON(w, http.StatusOK, all[i])
+}
+
+// asked is a denial of get on res naming only id, as the caller asked
+// for it (a password in it redacted), rather than the object the policy
+// was checked on; an error other than a denial is left as it is.
+func asked(err error, res, id string, u *user) error {
+	var ae *apiError
+	if !errors.As(err, &ae) || ae.status != http.StatusForbidden {
+		return err
+	}
+	return errorf(http.StatusForbidden, "permission denied: %s, get, %s, sub: %s", res, git.RedactURL(id), u.subject)
 }
 
 // typedSecrets lists the Secrets of one argocd.argoproj.io/secret-type.

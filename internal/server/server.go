@@ -52,6 +52,10 @@ type Server struct {
 	revoked sync.Map // jti → time.Time: logged-out session tokens, until they expire
 	oidc    oidcProviders
 	encoded appJSON // the apps' JSON, for lists
+	// rollingBack holds the apps (namespace/name) a rollback is under way
+	// on, so that a second one is refused rather than interleaved.
+	rollingBack sync.Map
+	logins      loginFailures // failed logins per user name
 }
 
 // New returns a server over opts.

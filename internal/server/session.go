@@ -27,11 +27,18 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	if s.logins.blocked(req.Username, time.Now()) {
+		s.opts.Log.Info("login refused: too many failed login attempts", "user", req.Username, "remote", r.RemoteAddr)
+		writeError(w, errorf(http.StatusUnauthorized, "too many failed login attempts for %s: try again in %s", req.Username, loginFailureWindow))
+		return
+	}
 	if err := s.checkPassword(r.Context(), req.Username, req.Password); err != nil {
+		s.logins.fail(req.Username, time.Now())
 		s.opts.Log.Info("login failed", "user", req.Username, "remote", r.RemoteAddr)
 		writeError(w, err)
 		return
 	}
+	s.logins.forget(req.Username)
 	token, err := s.sign(r.Context(), req.Username+":"+capabilityLogin, randomString(16), sessionDuration)
 	if err != nil {
 		writeError(w, err)

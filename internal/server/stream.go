@@ -26,7 +26,10 @@ type watchEvent struct {
 // Events, one `data:` line per change of an Application the caller may
 // get (Argo CD's watch shape), filtered by projects, name and
 // appNamespace as the list is; the apps that exist come first as ADDED.
-// A comment line every 15 s keeps proxies from closing the stream.
+// A comment line every 15 s keeps proxies from closing the stream. The
+// token is checked again before events are sent: a session that ended
+// (disabled account, logout, expiry) gets an error line and the stream
+// closes.
 func (s *Server) streamApplications(w http.ResponseWriter, r *http.Request, u *user) {
 	if s.opts.Cache == nil {
 		writeError(w, errorf(http.StatusNotImplemented, "the application stream needs the server's watch cache"))
@@ -75,6 +78,7 @@ func (s *Server) streamApplications(w http.ResponseWriter, r *http.Request, u *u
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	flusher.Flush()
+	checked := time.Now()
 	keepAlive := time.NewTicker(15 * time.Second)
 	defer keepAlive.Stop()
 	for {
@@ -84,6 +88,18 @@ func (s *Server) streamApplications(w http.ResponseWriter, r *http.Request, u *u
 		case <-keepAlive.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case e := <-events:
+			// The session is checked again (at most every
+			// streamRecheck), so that a disabled account, a changed
+			// password, a logout or an expired token ends the stream.
+			if time.Since(checked) >= streamRecheck {
+				if _, err := s.authenticate(r); err != nil {
+					b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": 16, "message": err.Error()}})
+					fmt.Fprintf(w, "data: %s\n\n", b)
+					flusher.Flush()
+					return
+				}
+				checked = time.Now()
+			}
 			pol, err := s.policy(r.Context())
 			if err != nil || !pol.allowsUser(u, "applications", "get", s.appObject(e.Result.Application)) {
 				continue
@@ -97,6 +113,10 @@ func (s *Server) streamApplications(w http.ResponseWriter, r *http.Request, u *u
 		flusher.Flush()
 	}
 }
+
+// streamRecheck is how often, at most, a stream checks its session again
+// (on an event to send).
+const streamRecheck = time.Second
 
 // Informers is what the stream needs of a watch cache (controller-runtime's
 // cache.Cache has it).

@@ -112,10 +112,17 @@ func WriteHold(ctx context.Context, c client.Client, controllerNamespace, appNam
 			Labels: map[string]string{"app.kubernetes.io/part-of": "tiphys"}}}
 		raw, _ := json.Marshal(h)
 		cm.Data = map[string]string{key: string(raw)}
-		if err := c.Create(ctx, &cm); err != nil {
-			return fmt.Errorf("rollback holds: %w", err)
+		err = c.Create(ctx, &cm)
+		if !apierrors.IsAlreadyExists(err) {
+			if err != nil {
+				return fmt.Errorf("rollback holds: %w", err)
+			}
+			return nil
 		}
-		return nil
+		// Another writer (a second rollback, the controller) made it
+		// meanwhile: add the key to theirs.
+		cm = corev1.ConfigMap{}
+		err = c.Get(ctx, client.ObjectKey{Namespace: controllerNamespace, Name: HoldsConfigMap}, &cm)
 	}
 	if err != nil {
 		return fmt.Errorf("rollback holds: %w", err)
