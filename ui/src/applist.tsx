@@ -2,7 +2,7 @@
 // application stream, filtered in memory and drawn as a virtual list (only
 // the rows in view are in the DOM), so 10 000 apps stay instant.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api } from './api';
+import { api, onSessionEnd } from './api';
 import { ErrorBox, HealthBadge, SyncBadge } from './components';
 import { counts, emptyFilters, Facet, Filters, matcher, parseSelector, Row, toRow } from './filter';
 import { go, href } from './router';
@@ -18,6 +18,7 @@ const listFields = ['metadata.name', 'metadata.labels', 'spec', 'status.sync', '
 let cache: Map<string, Row> | null = null;
 let saved: Filters = emptyFilters();
 let savedScroll = 0;
+onSessionEnd(() => { cache = null; saved = emptyFilters(); savedScroll = 0; });
 
 /** useApplications loads the apps once and applies the stream's events. */
 function useApplications(): { rows: Row[]; error?: string; loaded: boolean } {
