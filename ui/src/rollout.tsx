@@ -17,9 +17,12 @@ function describe(s: any): string {
 }
 
 /** weights are the canary's and stable's traffic percentages. */
-function weights(ro: any): { canary: number; stable: number } {
+export function weights(ro: any): { canary: number; stable: number } {
   const w = ro.status?.canary?.weights;
   if (w) return { canary: w.canary?.weight ?? 0, stable: w.stable?.weight ?? 100 };
+  // An aborted update sends everything back to stable (and scales the
+  // canary down), whatever step it stopped at.
+  if (ro.status?.abort) return { canary: 0, stable: 100 };
   const steps = ro.spec?.strategy?.canary?.steps || [];
   const idx = ro.status?.currentStepIndex ?? steps.length;
   if (ro.status?.stableRS && ro.status?.stableRS === ro.status?.currentPodHash) return { canary: 0, stable: 100 };
@@ -109,7 +112,8 @@ export function RolloutPage({ ns, name, app: appHint }: { ns: string; name: stri
   if (!ro) return <div class="page"><ErrorBox error={error} />{!error && <p class="muted">Loading…</p>}</div>;
   const st = ro.status || {};
   const steps: any[] = ro.spec?.strategy?.canary?.steps || [];
-  const idx = st.currentStepIndex ?? steps.length;
+  // An aborted update has no current step: it went back to stable.
+  const idx = st.abort ? -1 : st.currentStepIndex ?? steps.length;
   const w = weights(ro);
   const image = (ro.spec?.template?.spec?.containers || []).map((c: any) => c.image).join(', ');
   const app = trackedApp(ro);
