@@ -14,6 +14,18 @@ let onUnauthorized: () => void = () => {};
 /** setUnauthorizedHandler sets what happens when a call answers 401. */
 export function setUnauthorizedHandler(f: () => void) { onUnauthorized = f; }
 
+const sessionEnd: (() => void)[] = [];
+
+/** onSessionEnd registers f to forget what the page kept of the user (a
+ * list, filters) when the session ends, by logout or a 401: the next user
+ * who signs in on the same page never sees it. */
+export function onSessionEnd(f: () => void) { sessionEnd.push(f); }
+
+function endSession() {
+  localStorage.removeItem(tokenKey);
+  for (const f of sessionEnd) f();
+}
+
 export function token(): string { return localStorage.getItem(tokenKey) || ''; }
 
 /** api calls path and returns its JSON answer. */
@@ -30,7 +42,7 @@ export async function api<T = any>(path: string, init: { method?: string; body?:
   let data: any = null;
   try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!res.ok) {
-    if (res.status === 401 && !path.startsWith('/api/v1/session')) onUnauthorized();
+    if (res.status === 401 && !path.startsWith('/api/v1/session')) { endSession(); onUnauthorized(); }
     throw new ApiError(res.status, (data && (data.message || data.error)) || `${res.status} ${res.statusText}`);
   }
   return data as T;
@@ -45,7 +57,7 @@ export async function login(username: string, password: string): Promise<void> {
 /** logout ends the session on the server and forgets the token. */
 export async function logout(): Promise<void> {
   try { await api('/api/v1/session', { method: 'DELETE' }); } catch { /* forget it anyway */ }
-  localStorage.removeItem(tokenKey);
+  endSession();
 }
 
 export const enc = encodeURIComponent;

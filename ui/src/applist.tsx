@@ -2,7 +2,7 @@
 // application stream, filtered in memory and drawn as a virtual list (only
 // the rows in view are in the DOM), so 10 000 apps stay instant.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api } from './api';
+import { api, onSessionEnd } from './api';
 import { ErrorBox, HealthBadge, SyncBadge } from './components';
 import { counts, emptyFilters, Facet, Filters, matcher, parseSelector, Row, toRow } from './filter';
 import { go, href } from './router';
@@ -18,6 +18,7 @@ const listFields = ['metadata.name', 'metadata.labels', 'spec', 'status.sync', '
 let cache: Map<string, Row> | null = null;
 let saved: Filters = emptyFilters();
 let savedScroll = 0;
+onSessionEnd(() => { cache = null; saved = emptyFilters(); savedScroll = 0; });
 
 /** useApplications loads the apps once and applies the stream's events. */
 function useApplications(): { rows: Row[]; error?: string; loaded: boolean } {
@@ -80,7 +81,7 @@ function FacetBox({ title, facet, values, filters, setFilters, rows }: {
 export function AppList() {
   const { rows, error, loaded } = useApplications();
   const [filters, setFiltersState] = useState<Filters>(saved);
-  const setFilters = (f: Filters) => { saved = f; setFiltersState(f); };
+  const setFilters = (f: Filters) => { saved = f; setFiltersState(f); setSelected(0); };
   const [selected, setSelected] = useState(0);
   const [scroll, setScroll] = useState(savedScroll);
   const [height, setHeight] = useState(600);
@@ -88,6 +89,9 @@ export function AppList() {
   const search = useRef<HTMLInputElement>(null);
 
   const shown = useMemo(() => rows.filter(matcher(filters)), [rows, filters]);
+  // The selected row stays on a shown one when the list shrinks (a stream
+  // update, a filter): Enter always opens the highlighted row.
+  const sel = Math.max(0, Math.min(selected, shown.length - 1));
   const projects = useMemo(() => [...new Set(rows.map(r => r.project))].sort(), [rows]);
   let selectorError = '';
   try { parseSelector(filters.selector); } catch (e: any) { selectorError = e.message; }
@@ -125,11 +129,11 @@ export function AppList() {
     else if ((i + 1) * rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * rowHeight - el.clientHeight;
   };
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowDown') { e.preventDefault(); moveTo(selected + 1); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); moveTo(selected - 1); }
-    else if (e.key === 'PageDown') { e.preventDefault(); moveTo(selected + Math.floor(height / rowHeight)); }
-    else if (e.key === 'PageUp') { e.preventDefault(); moveTo(selected - Math.floor(height / rowHeight)); }
-    else if (e.key === 'Enter' && shown[selected]) { e.preventDefault(); go(href('applications', shown[selected].name)); }
+    if (e.key === 'ArrowDown') { e.preventDefault(); moveTo(sel + 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); moveTo(sel - 1); }
+    else if (e.key === 'PageDown') { e.preventDefault(); moveTo(sel + Math.floor(height / rowHeight)); }
+    else if (e.key === 'PageUp') { e.preventDefault(); moveTo(sel - Math.floor(height / rowHeight)); }
+    else if (e.key === 'Enter' && shown[sel]) { e.preventDefault(); go(href('applications', shown[sel].name)); }
     else if (e.key === 'Escape' && (e.target as HTMLElement) === search.current) { setFilters({ ...filters, search: '' }); }
   };
 
@@ -144,7 +148,7 @@ export function AppList() {
       <aside class="filters">
         <input ref={search} type="search" placeholder="Search apps  ( / )" value={filters.search} data-testid="search"
           aria-label="Search applications by name"
-          onInput={e => { setFilters({ ...filters, search: (e.target as HTMLInputElement).value }); setSelected(0); }} />
+          onInput={e => setFilters({ ...filters, search: (e.target as HTMLInputElement).value })} />
         <FacetBox title="Sync status" facet="sync" values={syncValues} filters={filters} setFilters={setFilters} rows={rows} />
         <FacetBox title="Health status" facet="health" values={healthValues} filters={filters} setFilters={setFilters} rows={rows} />
         <FacetBox title="Project" facet="projects" values={projects} filters={filters} setFilters={setFilters} rows={rows} />
@@ -171,7 +175,7 @@ export function AppList() {
             {visible.map((r, k) => {
               const i = first + k;
               return (
-                <a class={'row' + (i === selected ? ' selected' : '')} href={href('applications', r.name)} role="option" aria-selected={i === selected}
+                <a class={'row' + (i === sel ? ' selected' : '')} href={href('applications', r.name)} role="option" aria-selected={i === sel}
                   style={{ top: i * rowHeight + 'px' }} data-testid="app-row" data-name={r.name} key={r.name}
                   onMouseEnter={() => setSelected(i)}>
                   <span class="name" title={r.name}>{r.name}</span>

@@ -3,6 +3,7 @@
 import { enc } from './api';
 import { ErrorBox, HealthBadge, KV, PhaseBadge, SyncBadge, useApi } from './components';
 import { yaml } from './diff';
+import { withoutEmptyTemplates } from './generators';
 import { href } from './router';
 
 const generatorKinds = (gs: any[]) => (gs || []).map(g => Object.keys(g).filter(k => k !== 'selector').join('+')).join(', ');
@@ -40,7 +41,7 @@ export function AppSetPage({ name }: { name: string }) {
         ['Conditions', (s.status?.conditions || []).filter((c: any) => c.status === 'True').map((c: any) => `${c.type}: ${c.message}`).join('; ')],
       ]} />
       <h2>Generators</h2>
-      <pre class="manifest">{yaml(s.spec?.generators || []).replace(/^\n/, '')}</pre>
+      <pre class="manifest">{yaml(withoutEmptyTemplates(s.spec?.generators || [])).replace(/^\n/, '')}</pre>
       {steps.length > 0 && <>
         <h2>Progressive sync</h2>
         <ol class="steps" data-testid="appset-steps">

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
 
 const healthIcons: Record<string, string> = {
-  Healthy: '♥', Progressing: '◔', Degraded: '✖', Suspended: '⏸', Missing: '?', Unknown: '·',
+  Healthy: '♥', Progressing: '◔', Degraded: '✖', Suspended: '‖', Missing: '?', Unknown: '·',
 };
 
 /** HealthBadge shows a health status (Healthy, Progressing, Degraded, Suspended, Missing, Unknown). */

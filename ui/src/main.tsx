@@ -43,7 +43,13 @@ function Routes() {
     case 'rollouts': return r[2] ? <RolloutPage ns={r[1]} name={r[2]} app={r[3]} key={r.join('/')} /> : <RolloutList />;
     case 'applicationsets': return r[1] ? <AppSetPage name={r[1]} key={r[1]} /> : <AppSetList />;
     case 'projects': return r[1] ? <ProjectPage name={r[1]} key={r[1]} /> : <ProjectList />;
-    default: return <AppList />;
+    case undefined: return <AppList />;
+    default: return (
+      <div class="page" data-testid="not-found">
+        <ErrorBox error={`No page at ${location.hash}.`} />
+        <p><a href="#/applications">Applications</a></p>
+      </div>
+    );
   }
 }
 

@@ -17,9 +17,12 @@ function describe(s: any): string {
 }
 
 /** weights are the canary's and stable's traffic percentages. */
-function weights(ro: any): { canary: number; stable: number } {
+export function weights(ro: any): { canary: number; stable: number } {
   const w = ro.status?.canary?.weights;
   if (w) return { canary: w.canary?.weight ?? 0, stable: w.stable?.weight ?? 100 };
+  // An aborted update sends everything back to stable (and scales the
+  // canary down), whatever step it stopped at.
+  if (ro.status?.abort) return { canary: 0, stable: 100 };
   const steps = ro.spec?.strategy?.canary?.steps || [];
   const idx = ro.status?.currentStepIndex ?? steps.length;
   if (ro.status?.stableRS && ro.status?.stableRS === ro.status?.currentPodHash) return { canary: 0, stable: 100 };
@@ -28,6 +31,9 @@ function weights(ro: any): { canary: number; stable: number } {
   return { canary: c, stable: 100 - c };
 }
 
+// The actions that skip the remaining steps and analysis (promote-full) or
+// send all traffic back to stable (abort) ask first, as Argo CD's UI does.
+const confirmed: Record<string, string> = { 'promote-full': 'Skip the remaining steps and analysis and promote fully?', abort: 'Abort the update and send all traffic back to stable?' };
 const actions: [string, string][] = [['promote', 'Promote'], ['promote-full', 'Promote full'], ['pause', 'Pause'], ['resume', 'Resume'], ['abort', 'Abort'], ['retry', 'Retry']];
 
 function trackedApp(ro: any): string {
@@ -97,14 +103,17 @@ export function RolloutPage({ ns, name, app: appHint }: { ns: string; name: stri
   const q = appHint ? `?app=${enc(appHint)}` : '';
   const { data: ro, error, reload } = useApi<any>(path + q, 2000);
   const [actionError, setActionError] = useState<string>();
+  const [asking, setAsking] = useState<string>();
   const act = async (a: string) => {
+    setAsking(undefined);
     setActionError(undefined);
     try { await api(`${path}/${a}${q}`, { method: 'POST' }); reload(); } catch (e: any) { setActionError(e.message); }
   };
   if (!ro) return <div class="page"><ErrorBox error={error} />{!error && <p class="muted">Loading…</p>}</div>;
   const st = ro.status || {};
   const steps: any[] = ro.spec?.strategy?.canary?.steps || [];
-  const idx = st.currentStepIndex ?? steps.length;
+  // An aborted update has no current step: it went back to stable.
+  const idx = st.abort ? -1 : st.currentStepIndex ?? steps.length;
   const w = weights(ro);
   const image = (ro.spec?.template?.spec?.containers || []).map((c: any) => c.image).join(', ');
   const app = trackedApp(ro);
@@ -114,7 +123,11 @@ export function RolloutPage({ ns, name, app: appHint }: { ns: string; name: stri
         <div><a href="#/rollouts" class="muted small">Rollouts</a><h1>{name}</h1></div>
         <div class="badges"><PhaseBadge phase={st.phase} />{st.abort && <span class="tag warn">aborted</span>}</div>
         <div class="actions">
-          {actions.map(([a, label]) => <button onClick={() => act(a)} data-testid={'action-' + a} class={a === 'abort' ? 'danger' : a === 'promote' ? 'primary' : ''}>{label}</button>)}
+          {asking
+            ? <span class="confirm" data-testid="action-confirm">{confirmed[asking]}{' '}
+              <button class={asking === 'abort' ? 'danger' : 'primary'} onClick={() => act(asking)} data-testid={'action-' + asking + '-confirm'}>{actions.find(x => x[0] === asking)![1]}</button>{' '}
+              <button onClick={() => setAsking(undefined)}>Cancel</button></span>
+            : actions.map(([a, label]) => <button onClick={() => confirmed[a] ? setAsking(a) : act(a)} data-testid={'action-' + a} class={a === 'abort' ? 'danger' : a === 'promote' ? 'primary' : ''}>{label}</button>)}
         </div>
       </header>
       <ErrorBox error={actionError || error} />
