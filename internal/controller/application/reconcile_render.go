@@ -31,6 +31,7 @@ func (r *Reconciler) reconcileRender(ctx context.Context, st *state) error {
 	}
 	var res *render.AppResult
 	if hold.Active() {
+		st.hold = hold
 		res, err = r.renderHeld(ctx, st, req, hold)
 	} else {
 		res, err = render.RenderApp(ctx, req)

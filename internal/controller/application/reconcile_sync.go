@@ -61,6 +61,7 @@ func (r *Reconciler) reconcileSync(ctx context.Context, st *state) (time.Duratio
 		case err == nil:
 			app.Operation, autoWait = tsync.AutoSync(app, tsync.AutoSyncInput{Revisions: st.revisions, OutOfSync: st.outOfSync,
 				WipesAll: len(st.targets) == 0 && len(st.orphans) > 0})
+			heldBy(app.Operation, st.hold)
 		case errors.As(err, &invalid):
 			st.condition(v1alpha1.ApplicationConditionInvalidSpecError, err.Error())
 		}
@@ -277,4 +278,14 @@ func orphansOf(st *state, targets []*unstructured.Unstructured) []*unstructured.
 		}
 	}
 	return out
+}
+
+// heldBy names the operator of a rollback hold on the automated sync the
+// hold brings about (initiatedBy.username, automated kept): the history
+// entry and the operation then say who rolled the app back, not only
+// "automated".
+func heldBy(op *v1alpha1.Operation, hold *Hold) {
+	if op != nil && hold != nil && hold.By != "" && op.InitiatedBy.Automated {
+		op.InitiatedBy.Username = hold.By
+	}
 }

@@ -431,6 +431,8 @@ type state struct {
 	settings   *settings.Settings
 	ignore     []v1alpha1.ResourceIgnoreDifferences
 	conditions []v1alpha1.ApplicationCondition
+	// hold is the app's active rollback hold (nil: none).
+	hold *Hold
 }
 
 // runner advances syncs in the destination with argocd-cm's health checks.
