@@ -102,10 +102,8 @@ func (o *options) run(ctx context.Context) error {
 	defer plane.Stop()
 	dir := plane.Dir
 	tiphys := filepath.Join(dir, "tiphys")
-	build := exec.Command("go", "build", "-o", tiphys, "./cmd/tiphys")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("build tiphys: %w\n%s", err, out)
+	if err := testenv.BuildTiphys(tiphys); err != nil {
+		return err
 	}
 	cfg := *plane.Config
 	cfg.QPS, cfg.Burst = 500, 1000

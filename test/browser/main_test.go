@@ -69,10 +69,8 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "browser:", err)
 		return 1
 	}
-	build := exec.Command("go", "build", "-o", tiphys, "./cmd/tiphys")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "browser: build tiphys: %v\n%s", err, out)
+	if err := testenv.BuildTiphys(tiphys); err != nil {
+		fmt.Fprintln(os.Stderr, "browser:", err)
 		return 1
 	}
 	return m.Run()

@@ -41,16 +41,9 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
-	root, err := testenv.ModuleRoot()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e:", err)
-		return 1
-	}
 	tiphys = filepath.Join(tmp, "tiphys")
-	build := exec.Command("go", "build", "-o", tiphys, "./cmd/tiphys")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "e2e: build tiphys: %v\n%s", err, out)
+	if err := testenv.BuildTiphys(tiphys); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
 	return m.Run()

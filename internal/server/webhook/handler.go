@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -153,15 +154,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // jsonBody is the JSON of a payload: the body itself, or for a form
 // (GitHub's and Gitea's "application/x-www-form-urlencoded" content type)
-// its payload field. The signature covers the body as sent, so this runs
-// after the check.
+// its payload field; a JSON body sent with the form content type (curl's
+// default for -d) is read as JSON. The signature covers the body as sent,
+// so this runs after the check. A form without a payload field is an
+// error saying so.
 func jsonBody(contentType string, body []byte) ([]byte, error) {
 	if mt, _, _ := mime.ParseMediaType(contentType); mt != "application/x-www-form-urlencoded" {
+		return body, nil
+	}
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		return body, nil
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, fmt.Errorf("read form body: %w", err)
+	}
+	if !form.Has("payload") {
+		return nil, fmt.Errorf("form body without a payload field (send JSON with Content-Type: application/json)")
 	}
 	return []byte(form.Get("payload")), nil
 }

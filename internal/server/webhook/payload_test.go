@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -156,10 +157,14 @@ func TestJSONBody(t *testing.T) {
 		{"", js},
 		{"application/x-www-form-urlencoded", form},
 		{"application/x-www-form-urlencoded; charset=utf-8", form},
+		{"application/x-www-form-urlencoded", js}, // curl -d with a JSON body
 	} {
 		got, err := jsonBody(tt.contentType, tt.body)
 		if err != nil || !bytes.Equal(got, js) {
 			t.Errorf("%q: got %.40q, %v; want the JSON", tt.contentType, got, err)
 		}
+	}
+	if _, err := jsonBody("application/x-www-form-urlencoded", []byte("ref=main")); err == nil || !strings.Contains(err.Error(), "without a payload field") {
+		t.Errorf("a form without payload: %v, want an error saying so", err)
 	}
 }
