@@ -31,6 +31,24 @@ export function weights(ro: any): { canary: number; stable: number } {
   return { canary: c, stable: 100 - c };
 }
 
+/** availableActions are the plugin's actions that do something now:
+ * promote, promote-full, pause and abort while an update is under way
+ * (the pod template's hash is not the stable one, and it is not aborted),
+ * promote also while paused, resume while spec.paused, retry once
+ * aborted. On a settled Rollout they would do nothing. */
+export function availableActions(ro: any): Set<string> {
+  const st = ro.status || {};
+  const updating = !st.abort && !!st.currentPodHash && !!st.stableRS && st.stableRS !== st.currentPodHash;
+  const paused = !!ro.spec?.paused || (st.pauseConditions || []).length > 0;
+  const out = new Set<string>();
+  if (updating || paused) out.add('promote');
+  if (updating) { out.add('promote-full'); out.add('abort'); }
+  if (updating && !ro.spec?.paused) out.add('pause');
+  if (ro.spec?.paused) out.add('resume');
+  if (st.abort) out.add('retry');
+  return out;
+}
+
 // The actions that skip the remaining steps and analysis (promote-full) or
 // send all traffic back to stable (abort) ask first, as Argo CD's UI does.
 const confirmed: Record<string, string> = { 'promote-full': 'Skip the remaining steps and analysis and promote fully?', abort: 'Abort the update and send all traffic back to stable?' };
@@ -117,6 +135,7 @@ export function RolloutPage({ ns, name, app: appHint }: { ns: string; name: stri
   const w = weights(ro);
   const image = (ro.spec?.template?.spec?.containers || []).map((c: any) => c.image).join(', ');
   const app = trackedApp(ro);
+  const available = availableActions(ro);
   return (
     <div class="page" data-testid="rollout-page" data-phase={st.phase}>
       <header class="pagehead">
@@ -127,7 +146,9 @@ export function RolloutPage({ ns, name, app: appHint }: { ns: string; name: stri
             ? <span class="confirm" data-testid="action-confirm">{confirmed[asking]}{' '}
               <button class={asking === 'abort' ? 'danger' : 'primary'} onClick={() => act(asking)} data-testid={'action-' + asking + '-confirm'}>{actions.find(x => x[0] === asking)![1]}</button>{' '}
               <button onClick={() => setAsking(undefined)}>Cancel</button></span>
-            : actions.map(([a, label]) => <button onClick={() => confirmed[a] ? setAsking(a) : act(a)} data-testid={'action-' + a} class={a === 'abort' ? 'danger' : a === 'promote' ? 'primary' : ''}>{label}</button>)}
+            : actions.map(([a, label]) => <button onClick={() => confirmed[a] ? setAsking(a) : act(a)} data-testid={'action-' + a}
+              disabled={!available.has(a)} title={available.has(a) ? undefined : 'Nothing to do: no update is under way'}
+              class={a === 'abort' ? 'danger' : a === 'promote' ? 'primary' : ''}>{label}</button>)}
         </div>
       </header>
       <ErrorBox error={actionError || error} />
@@ -135,7 +156,7 @@ export function RolloutPage({ ns, name, app: appHint }: { ns: string; name: stri
         <KV rows={[
           ['Namespace', ns],
           ['Application', app ? <a href={href('applications', app)}>{app}</a> : undefined],
-          ['Image', image],
+          [st.abort ? 'Image (spec; aborted: stable runs the previous one)' : 'Image', image],
           ['Message', st.message],
           ['Replicas', `${st.readyReplicas || 0} ready / ${st.replicas || 0} (${st.updatedReplicas || 0} updated)`],
           ['Paused', (st.pauseConditions || []).length ? st.pauseConditions.map((p: any) => <span data-testid="pause">{p.reason} <Time t={p.startTime} /> </span>) : ro.spec?.paused ? 'paused' : 'no'],
